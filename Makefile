@@ -1,0 +1,42 @@
+# DigitLab — the two Quick start commands are `make run` and `make test`.
+SHELL := /bin/bash
+PACKAGES := libreadline-dev libpng-dev zlib1g-dev libopenblas-dev libcairo2-dev \
+            libfontconfig-dev fonts-dejavu-core pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PREFIX ?= /usr/local
+BIN := .build/release/digitlab
+
+.PHONY: run test build deps bench install docs clean
+
+# Install only the Debian packages that are missing (apt-get via sudo when not root).
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+	  | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product digitlab
+
+run: build
+	$(BIN)
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build --parallel
+
+# One training epoch per preset against the PyTorch reference numbers (SPEC §9).
+bench: build
+	@for net in mlp mlp-l lenet5 cnn; do $(BIN) bench --net $$net; done
+
+install: build
+	install -d $(PREFIX)/bin $(PREFIX)/share/digitlab
+	install -m 755 $(BIN) $(PREFIX)/bin/digitlab
+	cp -r data $(PREFIX)/share/digitlab/
+	[ ! -d lessons ] || cp -r lessons $(PREFIX)/share/digitlab/
+
+clean:
+	rm -rf .build

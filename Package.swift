@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+// DigitLab — an educational REPL and visualizer for handwritten digit recognition.
+// Copyright (C) 2026 the DigitLab authors. GPL-3.0-or-later (links GNU readline).
+import PackageDescription
+
+/// The numeric targets stay optimised in debug builds too: hand-written loops are
+/// about 1000x slower unoptimised, which would make the test suite crawl.
+let optimisedAlways: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "DigitLab",
+    products: [
+        .executable(name: "digitlab", targets: ["digitlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: one folder per system library.
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev", "libfontconfig-dev"])]),
+
+        // The layers of DESIGN.md; an arrow there is a dependency here.
+        .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedAlways),
+        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"],
+                swiftSettings: optimisedAlways),
+        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo"],
+                swiftSettings: optimisedAlways),
+        .target(name: "DigitLabShell",
+                dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "CReadline"]),
+        .executableTarget(name: "digitlab", dependencies: [
+            "DigitLabShell",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"]),
+        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO"]),
+        .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
+        .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// OpenBLAS through its CBLAS interface, plus its thread-count controls.
+#include <cblas.h>

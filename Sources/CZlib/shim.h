@@ -1,0 +1,2 @@
+// zlib: gzopen/gzread read gzipped and raw files alike (transparent mode).
+#include <zlib.h>

@@ -1,0 +1,95 @@
+import Glibc
+
+/// Elementwise non-linearities (and softmax, which works row by row).
+public enum Activation: String, CaseIterable, Codable, Sendable {
+    case relu, leakyrelu, sigmoid, tanh, softmax
+}
+
+/// An activation as a layer. Backward uses the stored output where the derivative
+/// can be written in terms of it (sigmoid: y(1-y), tanh: 1-y²), else the input.
+public final class ActivationLayer: Layer {
+    public let kind: Activation
+    public let inputShape: [Int]
+    public var outputShape: [Int] { inputShape }
+    public var spec: LayerSpec { .activation(kind) }
+    /// LeakyReLU's slope for negative inputs (PyTorch's default).
+    public static let leakySlope: Float = 0.01
+    private var saved: Tensor?
+
+    init(_ kind: Activation, shape: [Int]) {
+        self.kind = kind
+        self.inputShape = shape
+    }
+
+    public var flopsPerImage: Int { inputShape.reduce(1, *) }
+
+    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        var y = x
+        let slope = Self.leakySlope
+        y.data.withUnsafeMutableBufferPointer { v in
+            switch kind {
+            case .relu: for i in v.indices { v[i] = max(v[i], 0) }
+            case .leakyrelu: for i in v.indices where v[i] < 0 { v[i] *= slope }
+            case .sigmoid: for i in v.indices { v[i] = 1 / (1 + expf(-v[i])) }
+            case .tanh: for i in v.indices { v[i] = tanhf(v[i]) }
+            case .softmax: Softmax.rows(v.baseAddress!, rows: x.batch, columns: x.sampleSize)
+            }
+        }
+        // relu and leakyrelu can recover the sign of x from y; the others need y itself.
+        if mode.keepsForBackward { saved = y }
+        return y
+    }
+
+    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+        guard let y = saved else { preconditionFailure("backward before forward") }
+        saved = nil
+        guard needInputGradient else { return nil }
+        var dx = dy
+        let slope = Self.leakySlope
+        dx.data.withUnsafeMutableBufferPointer { g in
+            y.data.withUnsafeBufferPointer { out in
+                switch kind {
+                case .relu: for i in g.indices { g[i] = out[i] > 0 ? g[i] : 0 }
+                case .leakyrelu: for i in g.indices where out[i] < 0 { g[i] *= slope }
+                case .sigmoid: for i in g.indices { g[i] *= out[i] * (1 - out[i]) }
+                case .tanh: for i in g.indices { g[i] *= 1 - out[i] * out[i] }
+                case .softmax:
+                    // dx_j = y_j (g_j - Σ_k g_k y_k), row by row.
+                    let c = dy.sampleSize
+                    for r in 0..<dy.batch {
+                        var dot: Float = 0
+                        for j in 0..<c { dot += g[r * c + j] * out[r * c + j] }
+                        for j in 0..<c { g[r * c + j] = out[r * c + j] * (g[r * c + j] - dot) }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// Numerically stable softmax, shared by the softmax layer, the loss and predictions.
+public enum Softmax {
+    /// Replaces each row of `rows x columns` values by its softmax, in place.
+    public static func rows(_ v: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        for r in 0..<rows {
+            let row = v + r * columns
+            // Subtract the row maximum first: expf overflows above ~88 in Float.
+            var m = -Float.infinity
+            for j in 0..<columns { m = max(m, row[j]) }
+            var sum: Float = 0
+            for j in 0..<columns { row[j] = expf(row[j] - m); sum += row[j] }
+            let inv = 1 / sum
+            for j in 0..<columns { row[j] *= inv }
+        }
+    }
+}
+
+extension Tensor {
+    /// Replaces each sample's values by their softmax (a `[n, classes]` batch of logits
+    /// becomes class probabilities).
+    public mutating func applySoftmax() {
+        let (rows, columns) = (batch, sampleSize)
+        data.withUnsafeMutableBufferPointer { Softmax.rows($0.baseAddress!, rows: rows, columns: columns) }
+    }
+}

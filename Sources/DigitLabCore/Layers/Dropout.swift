@@ -1,0 +1,39 @@
+/// Inverted dropout: in training, zeroes each value with probability `rate` and scales
+/// the survivors by 1/(1-rate), so evaluation needs no rescaling. The mask comes from
+/// the session's seeded RNG, so runs repeat exactly.
+public final class Dropout: Layer {
+    public let rate: Float
+    public let inputShape: [Int]
+    public var outputShape: [Int] { inputShape }
+    public var spec: LayerSpec { .dropout(rate: rate) }
+    public var flopsPerImage: Int { 0 }
+    private var mask: [Float] = []
+
+    init(shape: [Int], rate: Float) {
+        self.inputShape = shape
+        self.rate = rate
+    }
+
+    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        guard mode.isTraining, rate > 0 else { mask = []; return x }
+        let keep = 1 - rate
+        let scale = 1 / keep
+        mask = [Float](repeating: 0, count: x.count)
+        var y = x
+        for i in 0..<x.count {
+            let m: Float = rng.nextFloat() < keep ? scale : 0
+            mask[i] = m
+            y.data[i] *= m
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+        guard needInputGradient else { return nil }
+        guard !mask.isEmpty else { return dy }
+        var dx = dy
+        for i in 0..<dx.count { dx.data[i] *= mask[i] }
+        mask = []
+        return dx
+    }
+}

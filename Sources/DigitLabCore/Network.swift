@@ -1,0 +1,97 @@
+/// A sequential network: layers applied one after another, with shapes checked as
+/// each layer is added.
+///
+///     let net = Network()                       // input 1x28x28
+///     try net.append(.dense(units: 128), using: &rng)   // flatten is added first
+///     try net.append(.activation(.relu), using: &rng)
+///     try net.append(.dense(units: 10), using: &rng)
+public final class Network {
+    public let inputShape: [Int]
+    public private(set) var layers: [any Layer] = []
+    public var initializer: Initializer
+
+    public init(inputShape: [Int] = [1, 28, 28], initializer: Initializer = .pytorch) {
+        self.inputShape = inputShape
+        self.initializer = initializer
+    }
+
+    public var outputShape: [Int] { layers.last?.outputShape ?? inputShape }
+    public var specs: [LayerSpec] { layers.map(\.spec) }
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+    public var isEmpty: Bool { layers.isEmpty }
+
+    /// Adds a layer, or throws the reason it cannot follow the current shape.
+    /// A dense layer after a CxHxW shape gets a flatten layer first (PyTorch needs it
+    /// too); the returned specs say what was really added.
+    @discardableResult
+    public func append(_ spec: LayerSpec, using rng: inout SeededRNG) throws(ShapeError) -> [LayerSpec] {
+        if case .dense = spec, outputShape.count > 1 {
+            let flatten = try LayerSpec.flatten.makeLayer(input: outputShape, initializer: initializer, using: &rng)
+            let dense = try spec.makeLayer(input: flatten.outputShape, initializer: initializer, using: &rng)
+            layers += [flatten, dense]
+            return [.flatten, spec]
+        }
+        layers.append(try spec.makeLayer(input: outputShape, initializer: initializer, using: &rng))
+        return [spec]
+    }
+
+    /// Removes and returns the last layer's spec.
+    @discardableResult
+    public func removeLast() -> LayerSpec? {
+        layers.popLast()?.spec
+    }
+
+    /// Layers up to (not including) a final softmax: their output is the logits that
+    /// the fused cross-entropy loss expects.
+    public var logitLayerCount: Int {
+        if let last = layers.last, case .activation(.softmax) = last.spec { return layers.count - 1 }
+        return layers.count
+    }
+
+    /// Runs the first `upTo` layers (all by default) on a batch.
+    public func forward(_ x: Tensor, mode: PassMode, upTo: Int? = nil, rng: inout SeededRNG) -> Tensor {
+        var y = x
+        for layer in layers.prefix(upTo ?? layers.count) { y = layer.forward(y, mode: mode, rng: &rng) }
+        return y
+    }
+
+    /// Back-propagates ∂loss/∂output through the first `from` layers, filling every
+    /// parameter's gradient; returns ∂loss/∂input when asked.
+    @discardableResult
+    public func backward(_ dy: Tensor, from: Int? = nil, needInputGradient: Bool = false) -> Tensor? {
+        var g: Tensor? = dy
+        let top = from ?? layers.count
+        for index in stride(from: top - 1, through: 0, by: -1) {
+            g = layers[index].backward(g!, needInputGradient: index > 0 || needInputGradient)
+        }
+        return g
+    }
+
+    /// Class probabilities for a batch (softmax of the logits), inference mode.
+    public func probabilities(_ x: Tensor) -> Tensor {
+        var rng = SeededRNG(seed: 0) // inference draws nothing; dropout is off
+        var p = forward(x, mode: .inference, upTo: logitLayerCount, rng: &rng)
+        p.applySoftmax()
+        return p
+    }
+
+    /// Every number the network has learned, to put back with `restore`.
+    public func snapshot() -> NetworkSnapshot {
+        NetworkSnapshot(parameters: parameters.map(\.value),
+                        buffers: layers.compactMap { $0 as? StatefulLayer }.map { $0.buffers.map(\.values) })
+    }
+
+    public func restore(_ snapshot: NetworkSnapshot) {
+        for (p, v) in zip(parameters, snapshot.parameters) { p.value = v }
+        for (layer, bufs) in zip(layers.compactMap { $0 as? StatefulLayer }, snapshot.buffers) {
+            for ((name, _), values) in zip(layer.buffers, bufs) { _ = layer.setBuffer(name, to: values) }
+        }
+    }
+}
+
+/// A copy of a network's weights (and batchnorm statistics).
+public struct NetworkSnapshot: Sendable, Equatable {
+    public let parameters: [[Float]]
+    public let buffers: [[[Float]]]
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Finds DigitLab's home: the folder holding `data/mnist/` (and `lessons/`).
+///
+/// Search order (first match wins):
+/// 1. `--data DIR` on the command line;
+/// 2. the `DIGITLAB_HOME` environment variable;
+/// 3. next to the executable: its folder and its parents (a `swift build` binary lives
+///    in `.build/release/` inside the package), and `../share/digitlab` (`make install`);
+/// 4. the current directory.
+public struct DataLocator: Sendable {
+    public var explicit: String?
+
+    public init(explicit: String? = nil) { self.explicit = explicit }
+
+    /// Every place looked at, in order (shown when nothing is found).
+    public var candidates: [String] {
+        var list = [String]()
+        if let e = explicit { list.append(e) }
+        if let h = ProcessInfo.processInfo.environment["DIGITLAB_HOME"], !h.isEmpty { list.append(h) }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        list.append(dir.appendingPathComponent("../share/digitlab").standardized.path)
+        for _ in 0..<5 {
+            list.append(dir.path)
+            dir = dir.deletingLastPathComponent()
+        }
+        list.append(FileManager.default.currentDirectoryPath)
+        return list
+    }
+
+    /// The home folder, or an error listing where it looked.
+    public func home() throws(IOError) -> String {
+        let fm = FileManager.default
+        for c in candidates where fm.fileExists(atPath: c + "/data/mnist") { return c }
+        if let e = explicit {
+            throw IOError(e, "no data/mnist folder here — point --data at the DigitLab folder")
+        }
+        throw IOError("data/mnist", "not found in \(candidates.joined(separator: ", ")) — run from the DigitLab folder or set DIGITLAB_HOME")
+    }
+}

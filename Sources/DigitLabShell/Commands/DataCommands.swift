@@ -1,0 +1,105 @@
+import DigitLabCore
+import DigitLabIO
+import DigitLabIO
+
+extension CommandTable {
+    static let dataCommands: [Command] = [
+        Command("load", step: .dataset,
+                usage: "load mnist|fashion|idx DIR [--train N] [--test N] [--random]",
+                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, or any folder of IDX files. --train/--test keep the first N images (--random: N chosen with the seed).",
+                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "--train", "--test", "--random"],
+                action: { s, a in try s.load(a) }),
+        Command("data", step: .dataset, usage: "data",
+                summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
+                example: "data", action: { s, a in try a.done(); return try s.describeData() }),
+        Command("split", step: .preprocessing, usage: "split validation N|FRACTION",
+                summary: "Hold out N training images (or a fraction such as 0.1) as a validation set, the same share of every class, chosen with the seed.",
+                example: "split validation 5000", words: ["validation"],
+                action: { s, a in try s.splitValidation(a) }),
+    ]
+}
+
+extension Session {
+    func load(_ args: Arguments) throws(CommandError) -> String {
+        var a = args
+        let trainLimit = try a.option("--train").map { (w: String) throws(CommandError) -> Int in try Self.positive(w, "--train") }
+        let testLimit = try a.option("--test").map { (w: String) throws(CommandError) -> Int in try Self.positive(w, "--test") }
+        let random = a.flag("--random")
+        let kind = try a.next("what to load (mnist, fashion or idx DIR)")
+        var loaded: Dataset
+        do {
+            switch kind {
+            case "mnist": loaded = try DatasetLoader.mnist(locator: locator)
+            case "fashion": loaded = try DatasetLoader.fashion()
+            case "idx": loaded = try DatasetLoader.idx(folder: try a.next("a folder of IDX files"))
+            default: throw CommandError("load: unknown source '\(kind)' — use mnist, fashion or idx DIR")
+            }
+        } catch let e as IOError {
+            throw CommandError(e.description)
+        } catch let e as CommandError {
+            throw e
+        } catch {
+            throw CommandError("load: \(error)")
+        }
+        try a.done()
+        if let n = trainLimit { loaded.train = (random ? SubsetRule.random(n, seed: seed) : .first(n)).apply(to: loaded.train) }
+        if let n = testLimit { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
+        dataset = loaded
+        normalization = Normalization.measured(from: loaded.train)
+        trainer?.restartEpoch()
+        return "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
+            + "standardising with the training mean \(Format.fixed(normalization.mean, 4)) and std \(Format.fixed(normalization.std, 4))"
+    }
+
+    static func positive(_ w: String, _ what: String) throws(CommandError) -> Int {
+        guard let n = Int(w), n > 0 else { throw CommandError("load: \(what) needs a whole number > 0, got '\(w)'") }
+        return n
+    }
+
+    func describeData() throws(CommandError) -> String {
+        let d = try requireData()
+        var lines = ["\(d.name) from \(d.source)"]
+        let splits: [(String, LabeledImages?)] = [("train", d.train), ("validation", d.validation), ("test", d.test)]
+        for (name, set) in splits {
+            guard let set else { lines.append("  \(Format.pad(name, 11)) none (`split validation 5000` holds some training images out)"); continue }
+            lines.append("  \(Format.pad(name, 11)) \(Format.padLeft(Format.count(set.count), 7)) images \(set.rows)x\(set.columns)")
+        }
+        lines.append("class balance (train):")
+        let counts = d.train.classCounts
+        let widest = max(1, counts.max() ?? 1)
+        for (c, n) in counts.enumerated() {
+            let bar = String(repeating: "█", count: Int((Double(n) / Double(widest) * 30).rounded()))
+            lines.append("  \(Format.pad(d.classNames[c], 11)) \(Format.padLeft(String(n), 6))  \(Format.padLeft(Format.percent(Double(n) / Double(max(1, d.train.count)), 1), 5)) \(bar)")
+        }
+        let stats = Normalization.measured(from: d.train)
+        let zeros = d.train.pixels.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        lines.append("pixels (train, scaled to [0,1]): mean \(Format.fixed(stats.mean, 4)), std \(Format.fixed(stats.std, 4)), \(Format.percent(Double(zeros) / Double(max(1, d.train.pixels.count)), 1)) are blank paper")
+        lines.append("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(normalization.mean, 4))) / \(Format.fixed(normalization.std, 4))")
+        return lines.joined(separator: "\n")
+    }
+
+    func splitValidation(_ args: Arguments) throws(CommandError) -> String {
+        var a = args
+        let what = try a.next("validation")
+        guard what == "validation" else { throw CommandError("split: only `split validation N|FRACTION` exists, got '\(what)'") }
+        let amount = try a.next("a count or a fraction")
+        try a.done()
+        let d = try requireData()
+        let total = d.train.count + (d.validation?.count ?? 0)
+        let count: Int
+        if let n = Int(amount) {
+            count = n
+        } else if let f = Double(amount), f > 0, f < 1 {
+            count = Int((f * Double(total)).rounded())
+        } else {
+            throw CommandError("split: '\(amount)' is neither a count nor a fraction between 0 and 1")
+        }
+        do {
+            dataset = try d.splittingValidation(count: count, seed: seed)
+        } catch {
+            throw CommandError(error.description)
+        }
+        trainer?.restartEpoch()
+        return "validation: \(Format.count(dataset!.validation!.count)) images held out (same share of each class, seed \(seed)); training: \(Format.count(dataset!.train.count))"
+    }
+}

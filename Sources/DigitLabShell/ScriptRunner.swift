@@ -1,0 +1,34 @@
+/// Runs lines without a prompt — a script file or piped stdin — printing each output.
+/// The first failing line stops the run with `SOURCE:LINE: message` on stderr.
+public enum ScriptRunner {
+    /// - Returns: the process exit status: 0, or 1 after a failing line.
+    public static func run(lines: some Sequence<String>, source: String, session: Session,
+                           write: (String) -> Void = { print($0) },
+                           writeError: (String) -> Void = { printError($0) }) -> Int32 {
+        for (number, line) in zip(1..., lines) {
+            do {
+                let output = try session.run(line)
+                if !output.isEmpty { write(output) }
+                if session.quitRequested { break }
+            } catch {
+                writeError("\(source):\(number): \(error.message)")
+                return 1
+            }
+        }
+        return 0
+    }
+}
+
+/// Lines of standard input, read as they arrive (so piped sessions stream).
+public struct StandardInputLines: Sequence, IteratorProtocol {
+    public init() {}
+    public mutating func next() -> String? { readLine(strippingNewline: true) }
+}
+
+import Glibc
+
+/// Writes one line to standard error (unbuffered, so it interleaves correctly).
+public func printError(_ message: String) {
+    let bytes = Array((message + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}

@@ -1,0 +1,80 @@
+import DigitLabCore
+import DigitLabIO
+
+/// Everything a learner has built in one sitting: data, network, settings, the RNG and
+/// the history. Plain state; `run(_:)` turns one line of text into calls of Core and IO
+/// and returns what to print. The terminal is only a thin loop around it.
+public final class Session: @unchecked Sendable {
+    public var dataset: Dataset?
+    public var normalization: Normalization = .scaleOnly
+    public var network: Network?
+    public var trainer: Trainer?
+    public var settings = TrainingSettings()
+    public var seed: UInt64 = 0 { didSet { rng = SeededRNG(seed: seed) } }
+    public var rng = SeededRNG(seed: 0)
+    public var threads = 2 { didSet { BLAS.threads = threads } }
+    /// Epochs `train epoch` runs when no count is given.
+    public var epochs = 1
+    public private(set) var history: [String] = []
+    public let locator: DataLocator
+    /// Polled at every batch boundary: set from a Ctrl-C handler to stop training.
+    public var interruptRequested: @Sendable () -> Bool = { false }
+    /// Where progress lines go while a long command runs (the REPL prints them at once).
+    public var progress: (String) -> Void = { _ in }
+    /// Set by `quit`; the front end ends its loop.
+    public var quitRequested = false
+
+    public init(locator: DataLocator = DataLocator()) {
+        self.locator = locator
+        BLAS.threads = threads
+    }
+
+    /// Runs one line (a command, a blank line or a `#` comment) and returns its output.
+    public func run(_ line: String) throws(CommandError) -> String {
+        let words = Self.split(line)
+        guard let name = words.first else { return "" }
+        history.append(line.trimmingCharacters(in: .whitespaces))
+        guard let command = CommandTable.command(named: name) else {
+            let hint = CommandTable.closest(to: name).map { " — did you mean \($0)?" } ?? " — type `help` for the list"
+            throw CommandError("unknown command '\(name)'\(hint)")
+        }
+        do {
+            return try command.action(self, Arguments(command: name, words: Array(words.dropFirst())))
+        } catch let e as CommandError {
+            throw e
+        } catch {
+            throw CommandError("\(name): \(error)")
+        }
+    }
+
+    /// Words separated by blanks; `#` starts a comment; "quoted words" keep their spaces.
+    static func split(_ line: String) -> [String] {
+        var words = [String](), current = "", quoted = false, hasWord = false
+        for ch in line {
+            if ch == "\"" { quoted.toggle(); hasWord = true; continue }
+            if !quoted && ch == "#" { break }
+            if !quoted && (ch == " " || ch == "\t") {
+                if hasWord { words.append(current); current = ""; hasWord = false }
+            } else {
+                current.append(ch); hasWord = true
+            }
+        }
+        if hasWord { words.append(current) }
+        return words
+    }
+
+    /// The training data, or the one-line reason there is none.
+    func requireData() throws(CommandError) -> Dataset {
+        guard let d = dataset else { throw CommandError("no data loaded — start with `load mnist`") }
+        return d
+    }
+
+    func requireNetwork() throws(CommandError) -> Network {
+        guard let n = network, !n.isEmpty else {
+            throw CommandError("no network yet — try `net preset mlp`, or `net new` then `net add dense 128 relu`")
+        }
+        return n
+    }
+}
+
+import Foundation

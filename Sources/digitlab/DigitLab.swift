@@ -1,0 +1,80 @@
+import ArgumentParser
+import DigitLabCore
+import DigitLabIO
+import DigitLabShell
+import Glibc
+
+/// The executable only wires ArgumentParser to the Shell.
+@main
+struct DigitLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digitlab",
+        abstract: "Learn how a neural network reads handwritten digits.",
+        discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
+        subcommands: [Shell.self, Run.self, Bench.self],
+        defaultSubcommand: Shell.self)
+}
+
+struct DataOption: ParsableArguments {
+    @Option(name: .long, help: "The DigitLab folder holding data/ (default: DIGITLAB_HOME, next to the executable, then the current directory).")
+    var data: String?
+}
+
+struct Shell: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "The interactive shell (the default).")
+    @OptionGroup var options: DataOption
+
+    func run() throws {
+        let session = Session(locator: DataLocator(explicit: options.data))
+        let status = Terminal.stdinIsTTY
+            ? REPL.run(session: session)
+            : ScriptRunner.run(lines: StandardInputLines(), source: "stdin", session: session)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a script of DigitLab lines; the first failing line stops it with FILE:LINE: message.")
+    @Argument(help: "The script file.") var file: String
+    @OptionGroup var options: DataOption
+
+    func run() throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            printError("\(file): cannot read the file")
+            throw ExitCode(1)
+        }
+        let session = Session(locator: DataLocator(explicit: options.data))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let status = ScriptRunner.run(lines: lines, source: file, session: session)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train one epoch on full MNIST and time inference, with the PyTorch reference's settings.")
+    @Option(help: "mlp, mlp-l, lenet5 or cnn.") var net: String = "lenet5"
+    @Option(help: "Threads for OpenBLAS.") var threads: Int = 2
+    @Option(help: "The seed for initialisation and shuffling.") var seed: UInt64 = 0
+    @Flag(help: "Print one JSON line with the reference script's keys.") var json = false
+    @OptionGroup var options: DataOption
+
+    func run() throws {
+        guard let preset = Preset.named(net) else {
+            printError("bench: unknown net '\(net)' — one of \(Preset.all.map(\.name).joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        var bench = Benchmark(preset: preset)
+        bench.threads = threads
+        bench.seed = seed
+        bench.locator = DataLocator(explicit: options.data)
+        do {
+            let result = try bench.run()
+            print(json ? result.json : result.text)
+        } catch {
+            printError("bench: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+import Foundation
