@@ -20,9 +20,7 @@ public enum BLAS {
                     beta, c, Int32(ldc))
     }
 
-    /// Threads OpenBLAS may use. Results are bit-identical run to run for a fixed count.
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
-    }
+    /// OpenBLAS always runs single-threaded: DigitLab splits the work itself
+    /// (`Parallel`), and nested thread pools fight over the cores.
+    static func useSingleThread() { openblas_set_num_threads(1) }
 }

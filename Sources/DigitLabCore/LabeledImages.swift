@@ -67,18 +67,20 @@ public struct Normalization: Equatable, Codable, Sendable {
         let size = images.imageSize
         let lut = table
         var x = [Float](repeating: 0, count: indices.count * size)
-        var labels = [Int](); labels.reserveCapacity(indices.count)
+        let rows = Array(indices)
         images.pixels.withUnsafeBufferPointer { src in
             lut.withUnsafeBufferPointer { t in
                 x.withUnsafeMutableBufferPointer { dst in
-                    for (row, i) in indices.enumerated() {
-                        let s = src.baseAddress! + i * size, d = dst.baseAddress! + row * size
-                        for j in 0..<size { d[j] = t[Int(s[j])] }
-                        labels.append(Int(images.labels[i]))
+                    Parallel.forEachSlice(count: rows.count, minimumPerPart: 16) { slice in
+                        for row in slice {
+                            let s = src.baseAddress! + rows[row] * size, d = dst.baseAddress! + row * size
+                            for j in 0..<size { d[j] = t[Int(s[j])] }
+                        }
                     }
                 }
             }
         }
+        let labels = rows.map { Int(images.labels[$0]) }
         return (Tensor(shape: [indices.count, 1, images.rows, images.columns], data: x), labels)
     }
 }

@@ -36,7 +36,7 @@ public struct Benchmark {
     }
 
     public func run() throws -> Result {
-        BLAS.threads = threads
+        Parallel.threads = threads
         let clock = ContinuousClock()
         var t0 = clock.now
         let data = try DatasetLoader.mnist(locator: locator)

@@ -12,7 +12,7 @@ public final class Session: @unchecked Sendable {
     public var settings = TrainingSettings()
     public var seed: UInt64 = 0 { didSet { rng = SeededRNG(seed: seed) } }
     public var rng = SeededRNG(seed: 0)
-    public var threads = 2 { didSet { BLAS.threads = threads } }
+    public var threads = 2 { didSet { Parallel.threads = threads } }
     /// Epochs `train epoch` runs when no count is given.
     public var epochs = 1
     public private(set) var history: [String] = []
@@ -26,7 +26,7 @@ public final class Session: @unchecked Sendable {
 
     public init(locator: DataLocator = DataLocator()) {
         self.locator = locator
-        BLAS.threads = threads
+        Parallel.threads = threads
     }
 
     /// Runs one line (a command, a blank line or a `#` comment) and returns its output.

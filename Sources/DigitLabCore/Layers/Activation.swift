@@ -26,17 +26,21 @@ public final class ActivationLayer: Layer {
     public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         var y = x
         let slope = Self.leakySlope
-        y.data.withUnsafeMutableBufferPointer { v in
-            switch kind {
-            case .relu: for i in v.indices { v[i] = max(v[i], 0) }
-            case .leakyrelu: for i in v.indices where v[i] < 0 { v[i] *= slope }
-            case .sigmoid: for i in v.indices { v[i] = 1 / (1 + expf(-v[i])) }
-            case .tanh: for i in v.indices { v[i] = tanhf(v[i]) }
-            case .softmax: Softmax.rows(v.baseAddress!, rows: x.batch, columns: x.sampleSize)
+        let kind = self.kind
+        y.data.mutablePointer { v in
+            if kind == .softmax { Softmax.rows(v, rows: x.batch, columns: x.sampleSize); return }
+            Parallel.forEachSlice(count: x.count) { r in
+                switch kind {
+                case .relu: for i in r { v[i] = max(v[i], 0) }
+                case .leakyrelu: for i in r where v[i] < 0 { v[i] *= slope }
+                case .sigmoid: for i in r { v[i] = 1 / (1 + expf(-v[i])) }
+                case .tanh: for i in r { v[i] = tanhf(v[i]) }
+                case .softmax: break
+                }
             }
         }
-        // relu and leakyrelu can recover the sign of x from y; the others need y itself.
-        if mode.keepsForBackward { saved = y }
+        // relu and leakyrelu could recover the sign of x from y; the others need y itself.
+        saved = mode.keepsForBackward ? y : nil
         return y
     }
 
@@ -46,20 +50,26 @@ public final class ActivationLayer: Layer {
         guard needInputGradient else { return nil }
         var dx = dy
         let slope = Self.leakySlope
-        dx.data.withUnsafeMutableBufferPointer { g in
-            y.data.withUnsafeBufferPointer { out in
-                switch kind {
-                case .relu: for i in g.indices { g[i] = out[i] > 0 ? g[i] : 0 }
-                case .leakyrelu: for i in g.indices where out[i] < 0 { g[i] *= slope }
-                case .sigmoid: for i in g.indices { g[i] *= out[i] * (1 - out[i]) }
-                case .tanh: for i in g.indices { g[i] *= 1 - out[i] * out[i] }
-                case .softmax:
-                    // dx_j = y_j (g_j - Σ_k g_k y_k), row by row.
+        let kind = self.kind
+        dx.data.mutablePointer { g in
+            y.data.pointer { out in
+                if kind == .softmax {
+                    // dx_j = y_j (g_j − Σ_k g_k y_k), row by row.
                     let c = dy.sampleSize
                     for r in 0..<dy.batch {
                         var dot: Float = 0
                         for j in 0..<c { dot += g[r * c + j] * out[r * c + j] }
                         for j in 0..<c { g[r * c + j] = out[r * c + j] * (g[r * c + j] - dot) }
+                    }
+                    return
+                }
+                Parallel.forEachSlice(count: dy.count) { r in
+                    switch kind {
+                    case .relu: for i in r where out[i] <= 0 { g[i] = 0 }
+                    case .leakyrelu: for i in r where out[i] < 0 { g[i] *= slope }
+                    case .sigmoid: for i in r { g[i] *= out[i] * (1 - out[i]) }
+                    case .tanh: for i in r { g[i] *= 1 - out[i] * out[i] }
+                    case .softmax: break
                     }
                 }
             }

@@ -1,11 +1,14 @@
-/// A 2-D convolution (really a cross-correlation, as in PyTorch), computed as im2col
-/// followed by one matrix product for the whole batch.
+/// A 2-D convolution (a cross-correlation, as in PyTorch), computed as im2col followed
+/// by a matrix product.
 ///
-/// im2col copies every KxK patch of the input into a column of `cols`
-/// (`[C·K·K, N·Ho·Wo]`), so the convolution becomes `W · cols` with W stored
-/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. The backward pass is the same
-/// product read the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, then col2im adds
-/// each column back onto the pixels it came from.
+/// im2col copies every KxK patch of a group of images into a column of `cols`
+/// (`[C·K·K, images·Ho·Wo]`), so the convolution becomes `W · cols` with W stored
+/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Backward reads the same product
+/// the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, and col2im adds each column back
+/// onto the pixels it came from.
+///
+/// Parallel parts take slices of the batch; each sums its own ∂W, and the partial sums
+/// are added in part order, so results repeat exactly.
 public final class Conv2D: Layer {
     public let spec: LayerSpec
     public let inputShape: [Int]
@@ -13,10 +16,18 @@ public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     let geometry: ConvGeometry
-    // Workspaces reused from batch to batch: cols is the largest buffer in a CNN.
-    private var cols: [Float] = []
-    private var product: [Float] = []
+    /// Images per im2col group: bounds the scratch memory of a 1000-image inference batch.
+    static let groupSize = 32
+
+    // Scratch reused between batches. `kept` holds the columns of a whole training batch
+    // for the backward pass; the rest is per parallel part.
+    private let kept = Workspace()
+    private var scratch: [PartScratch] = []
     private var keptBatch = 0
+
+    private final class PartScratch {
+        let cols = Workspace(), product = Workspace(), weightGrad = Workspace(), biasGrad = Workspace()
+    }
 
     init(channels: Int, height: Int, width: Int, filters: Int, kernel: Int, stride: Int,
          padding: Int, spec: LayerSpec, initializer: Initializer, using rng: inout SeededRNG) {
@@ -35,40 +46,57 @@ public final class Conv2D: Layer {
     var filters: Int { outputShape[0] }
     public var flopsPerImage: Int { 2 * geometry.patchSize * filters * geometry.outPixels }
 
+    /// Groups of at most `groupSize` images covering a part's slice of the batch.
+    private func groups(_ part: Int, batch n: Int) -> [Range<Int>] {
+        let slice = Parallel.range(part, of: Parallel.threads, count: n)
+        return stride(from: slice.lowerBound, to: slice.upperBound, by: Self.groupSize).map {
+            $0..<min($0 + Self.groupSize, slice.upperBound)
+        }
+    }
+
+    private func prepareScratch() {
+        while scratch.count < Parallel.threads { scratch.append(PartScratch()) }
+    }
+
     public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let n = x.batch
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
-        let columns = n * pixels
-        resize(&cols, to: patch * columns)
-        resize(&product, to: f * columns)
-        x.data.withUnsafeBufferPointer { xp in
-            cols.withUnsafeMutableBufferPointer { cp in
-                geometry.im2col(xp.baseAddress!, batch: n, into: cp.baseAddress!)
-            }
-        }
-        weight.value.withUnsafeBufferPointer { wp in
-            cols.withUnsafeBufferPointer { cp in
-                product.withUnsafeMutableBufferPointer { pp in
-                    BLAS.gemm(m: f, n: columns, k: patch, a: wp.baseAddress!, lda: patch,
-                              b: cp.baseAddress!, ldb: columns, c: pp.baseAddress!, ldc: columns)
-                }
-            }
-        }
-        // product is [filter, image, pixel]; the output wants [image, filter, pixel].
+        let imageSize = inputShape.reduce(1, *)
+        prepareScratch()
+        let keep = mode.keepsForBackward
+        let keptCols = keep ? kept.reserve(n * patch * pixels) : nil
+        if !keep { kept.shrink(to: 1) }
         var y = [Float](repeating: 0, count: n * f * pixels)
-        product.withUnsafeBufferPointer { pp in
-            y.withUnsafeMutableBufferPointer { yp in
-                for img in 0..<n {
-                    for fi in 0..<f {
-                        let src = pp.baseAddress! + fi * columns + img * pixels
-                        let dst = yp.baseAddress! + (img * f + fi) * pixels
-                        let b = bias.value[fi]
-                        for p in 0..<pixels { dst[p] = src[p] + b }
+        x.data.pointer { xp in
+            weight.value.pointer { wp in
+                bias.value.pointer { bp in
+                    y.mutablePointer { yp in
+                        Parallel.forEachPart { part in
+                            let s = scratch[part]
+                            let product = s.product.reserve(f * Self.groupSize * pixels)
+                            let ownCols = keep ? nil : s.cols.reserve(patch * Self.groupSize * pixels)
+                            for g in groups(part, batch: n) {
+                                let columns = g.count * pixels
+                                let cols = keptCols.map { $0 + g.lowerBound * patch * pixels } ?? ownCols!
+                                geometry.im2col(xp + g.lowerBound * imageSize, batch: g.count, into: cols)
+                                BLAS.gemm(m: f, n: columns, k: patch, a: wp, lda: patch,
+                                          b: cols, ldb: columns, c: product, ldc: columns)
+                                // product is [filter, image, pixel]; y is [image, filter, pixel].
+                                for img in 0..<g.count {
+                                    for fi in 0..<f {
+                                        let src = product + fi * columns + img * pixels
+                                        let dst = yp + ((g.lowerBound + img) * f + fi) * pixels
+                                        let b = bp[fi]
+                                        for p in 0..<pixels { dst[p] = src[p] + b }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        keptBatch = mode.keepsForBackward ? n : 0
+        keptBatch = keep ? n : 0
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
@@ -77,55 +105,59 @@ public final class Conv2D: Layer {
         precondition(keptBatch == n, "backward before forward")
         keptBatch = 0
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
-        let columns = n * pixels
-        // Regroup ∂Y as [filter, image, pixel] (into `product`) and sum it for ∂b.
-        dy.data.withUnsafeBufferPointer { g in
-            product.withUnsafeMutableBufferPointer { pp in
-                bias.grad.withUnsafeMutableBufferPointer { gb in
-                    for fi in 0..<f { gb[fi] = 0 }
-                    for img in 0..<n {
-                        for fi in 0..<f {
-                            let src = g.baseAddress! + (img * f + fi) * pixels
-                            let dst = pp.baseAddress! + fi * columns + img * pixels
-                            var s: Float = 0
-                            for p in 0..<pixels { dst[p] = src[p]; s += src[p] }
-                            gb[fi] += s
+        let imageSize = inputShape.reduce(1, *)
+        let keptCols = kept.pointer
+        var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0)
+        dy.data.pointer { g in
+            weight.value.pointer { wp in
+                dx.withUnsafeMutableBufferPointer { dxBuffer in
+                    Parallel.forEachPart { part in
+                        let s = scratch[part]
+                        let gradY = s.product.reserve(f * Self.groupSize * pixels)
+                        let dW = s.weightGrad.reserve(f * patch)
+                        let db = s.biasGrad.reserve(f)
+                        dW.update(repeating: 0, count: f * patch)
+                        db.update(repeating: 0, count: f)
+                        let dCols = needInputGradient ? s.cols.reserve(patch * Self.groupSize * pixels) : nil
+                        for grp in groups(part, batch: n) {
+                            let columns = grp.count * pixels
+                            // Regroup ∂Y as [filter, image, pixel] and sum it for ∂b.
+                            for img in 0..<grp.count {
+                                for fi in 0..<f {
+                                    let src = g + ((grp.lowerBound + img) * f + fi) * pixels
+                                    let dst = gradY + fi * columns + img * pixels
+                                    var sum: Float = 0
+                                    for p in 0..<pixels { dst[p] = src[p]; sum += src[p] }
+                                    db[fi] += sum
+                                }
+                            }
+                            // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+                            BLAS.gemm(transB: true, m: f, n: patch, k: columns,
+                                      a: gradY, lda: columns, b: keptCols + grp.lowerBound * patch * pixels,
+                                      ldb: columns, beta: 1, c: dW, ldc: patch)
+                            // ∂cols = Wᵀ · ∂Y   ([patch, f] · [f, columns]), then back onto pixels.
+                            if let dCols, let dxp = dxBuffer.baseAddress {
+                                BLAS.gemm(transA: true, m: patch, n: columns, k: f,
+                                          a: wp, lda: patch, b: gradY, ldb: columns, c: dCols, ldc: columns)
+                                geometry.col2im(dCols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
+                            }
                         }
                     }
                 }
             }
         }
-        // ∂W = ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-        product.withUnsafeBufferPointer { pp in
-            cols.withUnsafeBufferPointer { cp in
-                weight.grad.withUnsafeMutableBufferPointer { gw in
-                    BLAS.gemm(transB: true, m: f, n: patch, k: columns,
-                              a: pp.baseAddress!, lda: columns, b: cp.baseAddress!, ldb: columns,
-                              c: gw.baseAddress!, ldc: patch)
+        // Add the parts' partial sums in part order (deterministic).
+        weight.grad.mutablePointer { gw in
+            bias.grad.mutablePointer { gb in
+                gw.update(repeating: 0, count: f * patch)
+                gb.update(repeating: 0, count: f)
+                for part in 0..<Parallel.threads {
+                    let (pw, pb) = (scratch[part].weightGrad.pointer, scratch[part].biasGrad.pointer)
+                    for i in 0..<(f * patch) { gw[i] += pw[i] }
+                    for i in 0..<f { gb[i] += pb[i] }
                 }
             }
         }
-        guard needInputGradient else { return nil }
-        // ∂cols = Wᵀ · ∂Y   ([patch, f] · [f, columns]), written over cols, then col2im.
-        weight.value.withUnsafeBufferPointer { wp in
-            product.withUnsafeBufferPointer { pp in
-                cols.withUnsafeMutableBufferPointer { cp in
-                    BLAS.gemm(transA: true, m: patch, n: columns, k: f,
-                              a: wp.baseAddress!, lda: patch, b: pp.baseAddress!, ldb: columns,
-                              c: cp.baseAddress!, ldc: columns)
-                }
-            }
-        }
-        var dx = [Float](repeating: 0, count: n * inputShape.reduce(1, *))
-        cols.withUnsafeBufferPointer { cp in
-            dx.withUnsafeMutableBufferPointer { dp in
-                geometry.col2im(cp.baseAddress!, batch: n, into: dp.baseAddress!)
-            }
-        }
-        return Tensor(shape: [n] + inputShape, data: dx)
-    }
-
-    private func resize(_ buffer: inout [Float], to count: Int) {
-        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
     }
 }

@@ -1,5 +1,6 @@
 /// A fully connected layer: `y = x · Wᵀ + b`, with W stored `[units, inputs]` as PyTorch's
-/// `nn.Linear` does.
+/// `nn.Linear` does. Each parallel part takes a slice of the batch (forward, ∂x) or a
+/// slice of the units (∂W, ∂b), so no part ever adds into another's numbers.
 public final class Dense: Layer {
     public let spec: LayerSpec
     public let inputShape: [Int]
@@ -21,60 +22,66 @@ public final class Dense: Layer {
 
     public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        // Start every row at the bias, then add x · Wᵀ on top (beta = 1).
-        var y = [Float](unsafeUninitializedCapacity: n * units) { buf, count in
-            bias.value.withUnsafeBufferPointer { b in
-                for row in 0..<n { (buf.baseAddress! + row * units).initialize(from: b.baseAddress!, count: units) }
-            }
-            count = n * units
-        }
-        x.data.withUnsafeBufferPointer { xp in
-            weight.value.withUnsafeBufferPointer { wp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    BLAS.gemm(transB: true, m: n, n: units, k: inputs,
-                              a: xp.baseAddress!, lda: inputs, b: wp.baseAddress!, ldb: inputs,
-                              beta: 1, c: yp.baseAddress!, ldc: units)
+        var y = [Float](repeating: 0, count: n * units)
+        x.data.pointer { xp in
+            weight.value.pointer { wp in
+                bias.value.pointer { bp in
+                    y.mutablePointer { yp in
+                        Parallel.forEachSlice(count: n, minimumPerPart: 8) { rows in
+                            // Start every row at the bias, then add x · Wᵀ on top (beta = 1).
+                            for r in rows { (yp + r * units).update(from: bp, count: units) }
+                            BLAS.gemm(transB: true, m: rows.count, n: units, k: inputs,
+                                      a: xp + rows.lowerBound * inputs, lda: inputs, b: wp, ldb: inputs,
+                                      beta: 1, c: yp + rows.lowerBound * units, ldc: units)
+                        }
+                    }
                 }
             }
         }
-        if mode.keepsForBackward { input = x }
+        input = mode.keepsForBackward ? x : nil
         return Tensor(shape: [n, units], data: y)
     }
 
     public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         guard let x = input else { preconditionFailure("backward before forward") }
-        let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        dy.data.withUnsafeBufferPointer { g in
-            // ∂L/∂W = dyᵀ · x   ([units, n] · [n, inputs])
-            x.data.withUnsafeBufferPointer { xp in
-                weight.grad.withUnsafeMutableBufferPointer { gw in
-                    BLAS.gemm(transA: true, m: units, n: inputs, k: n,
-                              a: g.baseAddress!, lda: units, b: xp.baseAddress!, ldb: inputs,
-                              c: gw.baseAddress!, ldc: inputs)
-                }
-            }
-            // ∂L/∂b = column sums of dy
-            bias.grad.withUnsafeMutableBufferPointer { gb in
-                for j in 0..<units { gb[j] = 0 }
-                for row in 0..<n {
-                    let r = g.baseAddress! + row * units
-                    for j in 0..<units { gb[j] += r[j] }
-                }
-            }
-        }
         input = nil
-        guard needInputGradient else { return nil }
-        // ∂L/∂x = dy · W   ([n, units] · [units, inputs])
-        var dx = [Float](repeating: 0, count: n * inputs)
-        dy.data.withUnsafeBufferPointer { g in
-            weight.value.withUnsafeBufferPointer { wp in
-                dx.withUnsafeMutableBufferPointer { dp in
-                    BLAS.gemm(m: n, n: inputs, k: units,
-                              a: g.baseAddress!, lda: units, b: wp.baseAddress!, ldb: inputs,
-                              c: dp.baseAddress!, ldc: inputs)
+        let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
+        var dx = [Float](repeating: 0, count: needInputGradient ? n * inputs : 0)
+        dy.data.pointer { g in
+            x.data.pointer { xp in
+                weight.value.pointer { wp in
+                    weight.grad.mutablePointer { gw in
+                        bias.grad.mutablePointer { gb in
+                            dx.withUnsafeMutableBufferPointer { dxBuffer in
+                                Parallel.forEachPart { part in
+                                    let parts = Parallel.threads
+                                    // ∂L/∂W = dyᵀ · x for this part's units ([u, n] · [n, inputs]).
+                                    let u = Parallel.range(part, of: parts, count: units)
+                                    if !u.isEmpty {
+                                        BLAS.gemm(transA: true, m: u.count, n: inputs, k: n,
+                                                  a: g + u.lowerBound, lda: units, b: xp, ldb: inputs,
+                                                  c: gw + u.lowerBound * inputs, ldc: inputs)
+                                        // ∂L/∂b = column sums of dy.
+                                        for j in u { gb[j] = 0 }
+                                        for row in 0..<n {
+                                            let r = g + row * units
+                                            for j in u { gb[j] += r[j] }
+                                        }
+                                    }
+                                    // ∂L/∂x = dy · W for this part's rows ([r, units] · [units, inputs]).
+                                    let rows = Parallel.range(part, of: parts, count: n)
+                                    if let dxp = dxBuffer.baseAddress, !rows.isEmpty {
+                                        BLAS.gemm(m: rows.count, n: inputs, k: units,
+                                                  a: g + rows.lowerBound * units, lda: units, b: wp, ldb: inputs,
+                                                  c: dxp + rows.lowerBound * inputs, ldc: inputs)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        return Tensor(shape: [n, inputs], data: dx)
+        return needInputGradient ? Tensor(shape: [n, inputs], data: dx) : nil
     }
 }

@@ -29,10 +29,12 @@ public final class Pool2D: Layer {
         var y = [Float](repeating: 0, count: planes * oh * ow)
         if kind == .max { winners = [Int32](repeating: 0, count: y.count) }
         let inv = 1 / Float(k * k)
+        let kind = self.kind
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 winners.withUnsafeMutableBufferPointer { wp in
-                    for plane in 0..<planes {
+                  Parallel.forEachSlice(count: planes, minimumPerPart: 16) { slice in
+                    for plane in slice {
                         let src = xp.baseAddress! + plane * h * w
                         let out = plane * oh * ow
                         for oy in 0..<oh {
@@ -55,6 +57,7 @@ public final class Pool2D: Layer {
                             }
                         }
                     }
+                  }
                 }
             }
         }
@@ -72,9 +75,12 @@ public final class Pool2D: Layer {
         let k = size
         var dx = [Float](repeating: 0, count: planes * h * w)
         let inv = 1 / Float(k * k)
+        let kind = self.kind
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dp in
-                for plane in 0..<planes {
+              winners.withUnsafeBufferPointer { wp in
+                Parallel.forEachSlice(count: planes, minimumPerPart: 16) { slice in
+                for plane in slice {
                     let dst = dp.baseAddress! + plane * h * w
                     let out = plane * oh * ow
                     for oy in 0..<oh {
@@ -82,7 +88,7 @@ public final class Pool2D: Layer {
                             let grad = g[out + oy * ow + ox]
                             if kind == .max {
                                 // Only the winner of the window receives the gradient.
-                                dst[Int(winners[out + oy * ow + ox])] += grad
+                                dst[Int(wp[out + oy * ow + ox])] += grad
                             } else {
                                 let origin = oy * k * w + ox * k
                                 for dy in 0..<k { for dx in 0..<k { dst[origin + dy * w + dx] += grad * inv } }
@@ -90,6 +96,8 @@ public final class Pool2D: Layer {
                         }
                     }
                 }
+                }
+              }
             }
         }
         return Tensor(shape: [dy.batch] + inputShape, data: dx)

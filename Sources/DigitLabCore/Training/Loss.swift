@@ -32,9 +32,10 @@ public enum Loss: String, CaseIterable, Codable, Sendable {
                 case .crossEntropy:
                     // log p_label = z_label − m − log Σ exp(z_j − m), with m the row max.
                     let m = row[best]
+                    let target = row[label]
                     var sum: Float = 0
                     for j in 0..<c { row[j] = expf(row[j] - m); sum += row[j] }
-                    total += Double(logf(sum) - logf(max(row[label], .leastNormalMagnitude)))
+                    total += Double(logf(sum) + m - target)
                     let inv = 1 / sum
                     for j in 0..<c { row[j] = row[j] * inv * invN }
                     row[label] -= invN

@@ -31,7 +31,7 @@ public final class Optimizer {
     public func step(_ parameters: [Parameter], lr: Float) {
         if velocity.count != parameters.count {
             velocity = parameters.map { [Float](repeating: 0, count: $0.count) }
-            secondMoment = settings.kind == .adam ? velocity : []
+            secondMoment = settings.kind == .adam ? velocity : parameters.map { _ in [] }
         }
         steps += 1
         let s = settings
@@ -40,33 +40,36 @@ public final class Optimizer {
         let bc1 = 1 - pow(s.beta1, Float(steps))
         let bc2Root = (1 - pow(s.beta2, Float(steps))).squareRoot()
         for (index, p) in parameters.enumerated() {
-            p.value.withUnsafeMutableBufferPointer { w in
-                p.grad.withUnsafeBufferPointer { g in
-                    velocity[index].withUnsafeMutableBufferPointer { v in
-                        if s.weightDecay != 0 { for i in w.indices { w[i] *= decay } }
-                        switch s.kind {
-                        case .sgd:
-                            for i in w.indices { w[i] -= lr * g[i] }
-                        case .momentum:
-                            for i in w.indices { v[i] = s.momentum * v[i] + g[i]; w[i] -= lr * v[i] }
-                        case .nesterov:
-                            for i in w.indices {
-                                v[i] = s.momentum * v[i] + g[i]
-                                w[i] -= lr * (g[i] + s.momentum * v[i])
-                            }
-                        case .adam:
-                            secondMoment[index].withUnsafeMutableBufferPointer { u in
-                                let stepSize = lr / bc1
-                                for i in w.indices {
-                                    v[i] = s.beta1 * v[i] + (1 - s.beta1) * g[i]
-                                    u[i] = s.beta2 * u[i] + (1 - s.beta2) * g[i] * g[i]
-                                    w[i] -= stepSize * v[i] / (u[i].squareRoot() / bc2Root + s.epsilon)
-                                }
-                            }
-                        }
+          p.value.withUnsafeMutableBufferPointer { wb in
+          p.grad.withUnsafeBufferPointer { gb in
+          velocity[index].withUnsafeMutableBufferPointer { vb in
+          secondMoment[index].withUnsafeMutableBufferPointer { ub in
+            let (w, g, v, u) = (wb.baseAddress!, gb.baseAddress!, vb.baseAddress!, ub.baseAddress)
+            Parallel.forEachSlice(count: wb.count, minimumPerPart: 16_384) { r in
+                if s.weightDecay != 0 { for i in r { w[i] *= decay } }
+                switch s.kind {
+                case .sgd:
+                    for i in r { w[i] -= lr * g[i] }
+                case .momentum:
+                    for i in r { v[i] = s.momentum * v[i] + g[i]; w[i] -= lr * v[i] }
+                case .nesterov:
+                    for i in r {
+                        v[i] = s.momentum * v[i] + g[i]
+                        w[i] -= lr * (g[i] + s.momentum * v[i])
+                    }
+                case .adam:
+                    let stepSize = lr / bc1
+                    for i in r {
+                        v[i] = s.beta1 * v[i] + (1 - s.beta1) * g[i]
+                        u![i] = s.beta2 * u![i] + (1 - s.beta2) * g[i] * g[i]
+                        w[i] -= stepSize * v[i] / (u![i].squareRoot() / bc2Root + s.epsilon)
                     }
                 }
             }
+          }
+          }
+          }
+          }
         }
     }
 }

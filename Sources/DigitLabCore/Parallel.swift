@@ -1,0 +1,128 @@
+import Glibc
+import Synchronization
+
+/// Splits work over the machine's cores with a fixed, deterministic partition.
+///
+/// DigitLab parallelises by splitting each batch (or each weight matrix) into
+/// `Parallel.threads` parts and calls OpenBLAS single-threaded inside each part — never
+/// both, since nested thread pools fight over two cores. Parts are fixed by index, and
+/// partial sums are reduced in index order, so a run repeats bit for bit for a given
+/// thread count.
+///
+/// The helpers are persistent threads that spin briefly between jobs: a parallel region
+/// costs about a microsecond, which matters when an MLP step takes 200 µs.
+public enum Parallel {
+    /// How many parts work is split into (1 = everything on the calling thread).
+    public static var threads: Int {
+        get { pool.threads }
+        set { pool.resize(max(1, min(newValue, 64))) }
+    }
+
+    /// Runs `body(part)` for part in 0..<threads: part 0 on the calling thread, the rest
+    /// on the helpers; returns when all are done. Not reentrant: call it from one thread
+    /// and never from inside `body`.
+    public static func forEachPart(_ body: (Int) -> Void) {
+        pool.run(body)
+    }
+
+    /// The half-open range of `0..<count` that `part` of `parts` covers.
+    @inline(__always)
+    public static func range(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+        (count * part / parts)..<(count * (part + 1) / parts)
+    }
+
+    /// Runs `body` over slices of `0..<count`, in parallel when `count` is big enough to
+    /// be worth it.
+    public static func forEachSlice(count: Int, minimumPerPart: Int = 4096, _ body: (Range<Int>) -> Void) {
+        let parts = min(threads, max(1, count / max(1, minimumPerPart)))
+        if parts <= 1 { body(0..<count); return }
+        forEachPart { p in if p < parts { body(range(p, of: parts, count: count)) } }
+    }
+
+    nonisolated(unsafe) static let pool = WorkerPool()
+}
+
+/// A tiny fork-join pool: one job at a time, spin-then-sleep helpers.
+final class WorkerPool: @unchecked Sendable {
+    private(set) var threads = 1
+    private let generation = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private var job: ((Int) -> Void)?
+    private var mutex = pthread_mutex_t()
+    private var wake = pthread_cond_t()
+    private var helpers: [pthread_t] = []
+    private let stopRequested = Atomic<Bool>(false)
+
+    init() {
+        BLAS.useSingleThread()
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&wake, nil)
+        resize(2)
+    }
+
+    func resize(_ n: Int) {
+        guard n != threads || helpers.count != n - 1 else { return }
+        // Stop the old helpers, then start n - 1 new ones.
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        pthread_mutex_lock(&mutex); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&mutex)
+        for h in helpers { pthread_join(h, nil) }
+        helpers = []
+        stopRequested.store(false, ordering: .sequentiallyConsistent)
+        threads = n
+        for index in 1..<max(1, n) {
+            let box = Unmanaged.passRetained(HelperStart(pool: self, index: index))
+            var handle = pthread_t()
+            pthread_create(&handle, nil, { raw in
+                let start = Unmanaged<HelperStart>.fromOpaque(raw!).takeRetainedValue()
+                start.pool.helperLoop(index: start.index)
+                return nil
+            }, box.toOpaque())
+            helpers.append(handle)
+        }
+    }
+
+    func run(_ body: (Int) -> Void) {
+        if threads == 1 { body(0); return }
+        withoutActuallyEscaping(body) { escapable in
+            job = escapable
+            pending.store(threads - 1, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            pthread_mutex_lock(&mutex); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&mutex)
+            escapable(0)
+            while pending.load(ordering: .acquiring) > 0 { spinPause() }
+            job = nil
+        }
+    }
+
+    private func helperLoop(index: Int) {
+        var seen = generation.load(ordering: .acquiring)
+        while true {
+            // Spin a little (the next batch's job usually comes within microseconds),
+            // then sleep until woken.
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen && !stopRequested.load(ordering: .relaxed) {
+                spins += 1
+                if spins < 20_000 { spinPause(); continue }
+                pthread_mutex_lock(&mutex)
+                while generation.load(ordering: .acquiring) == seen && !stopRequested.load(ordering: .relaxed) {
+                    pthread_cond_wait(&wake, &mutex)
+                }
+                pthread_mutex_unlock(&mutex)
+            }
+            if stopRequested.load(ordering: .relaxed) { return }
+            seen = generation.load(ordering: .acquiring)
+            job?(index)
+            pending.subtract(1, ordering: .releasing)
+        }
+    }
+}
+
+private final class HelperStart {
+    let pool: WorkerPool
+    let index: Int
+    init(pool: WorkerPool, index: Int) { self.pool = pool; self.index = index }
+}
+
+/// A busy-wait step. (x86's PAUSE would be kinder to a hyper-threaded sibling, but
+/// Swift has no portable spelling for it; the spin is short either way.)
+@inline(__always) private func spinPause() {}

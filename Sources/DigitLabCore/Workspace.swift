@@ -1,0 +1,48 @@
+/// Scratch memory a layer reuses from batch to batch (im2col columns, per-thread
+/// partial gradients). Raw pointers, so that parallel parts can each write their own
+/// region without Swift's exclusivity checks on a shared array.
+final class Workspace {
+    private(set) var pointer: UnsafeMutablePointer<Float>
+    private(set) var capacity: Int
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        capacity = 1
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// At least `count` floats (contents undefined after growing).
+    @discardableResult
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            pointer.deallocate()
+            pointer = .allocate(capacity: count)
+            capacity = count
+        }
+        return pointer
+    }
+
+    /// Gives the memory back when a big inference batch left it large.
+    func shrink(to count: Int) {
+        if capacity > count * 2 {
+            pointer.deallocate()
+            pointer = .allocate(capacity: max(1, count))
+            capacity = max(1, count)
+        }
+    }
+}
+
+extension Array where Element == Float {
+    /// The array's memory as a pointer for parallel code. Valid only while the array is
+    /// neither resized nor copied — use it inside a `withUnsafe…` scope's lifetime.
+    @inline(__always)
+    mutating func mutablePointer<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+
+    @inline(__always)
+    func pointer<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
+        withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
