@@ -19,8 +19,8 @@ public enum Parallel {
     }
 
     /// Runs `body(part)` for part in 0..<threads: part 0 on the calling thread, the rest
-    /// on the helpers; returns when all are done. Not reentrant: call it from one thread
-    /// and never from inside `body`.
+    /// on the helpers; returns when all are done. Safe to call from several threads
+    /// (tests run concurrently): a caller that finds the helpers busy runs all parts.
     public static func forEachPart(_ body: (Int) -> Void) {
         pool.run(body)
     }
@@ -52,6 +52,7 @@ final class WorkerPool: @unchecked Sendable {
     private var wake = pthread_cond_t()
     private var helpers: [pthread_t] = []
     private let stopRequested = Atomic<Bool>(false)
+    private let busy = Atomic<Bool>(false)
 
     init() {
         BLAS.useSingleThread()
@@ -62,7 +63,9 @@ final class WorkerPool: @unchecked Sendable {
 
     func resize(_ n: Int) {
         guard n != threads || helpers.count != n - 1 else { return }
-        // Stop the old helpers, then start n - 1 new ones.
+        // Wait for any running job, then stop the old helpers and start n - 1 new ones.
+        while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {}
+        defer { busy.store(false, ordering: .releasing) }
         stopRequested.store(true, ordering: .sequentiallyConsistent)
         pthread_mutex_lock(&mutex); pthread_cond_broadcast(&wake); pthread_mutex_unlock(&mutex)
         for h in helpers { pthread_join(h, nil) }
@@ -70,11 +73,14 @@ final class WorkerPool: @unchecked Sendable {
         stopRequested.store(false, ordering: .sequentiallyConsistent)
         threads = n
         for index in 1..<max(1, n) {
-            let box = Unmanaged.passRetained(HelperStart(pool: self, index: index))
+            // The helper must know which job it has already seen *now*, not when its
+            // thread happens to start, or a job posted in between would be missed.
+            let box = Unmanaged.passRetained(HelperStart(pool: self, index: index,
+                                                         seen: generation.load(ordering: .acquiring)))
             var handle = pthread_t()
             pthread_create(&handle, nil, { raw in
                 let start = Unmanaged<HelperStart>.fromOpaque(raw!).takeRetainedValue()
-                start.pool.helperLoop(index: start.index)
+                start.pool.helperLoop(index: start.index, seen: start.seen)
                 return nil
             }, box.toOpaque())
             helpers.append(handle)
@@ -82,7 +88,13 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     func run(_ body: (Int) -> Void) {
-        if threads == 1 { body(0); return }
+        // One job at a time. A second caller (another thread, or a nested call) runs
+        // every part itself: the same partition, so the same numbers, just slower.
+        guard threads > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            for part in 0..<threads { body(part) }
+            return
+        }
+        defer { busy.store(false, ordering: .releasing) }
         withoutActuallyEscaping(body) { escapable in
             job = escapable
             pending.store(threads - 1, ordering: .sequentiallyConsistent)
@@ -94,8 +106,8 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func helperLoop(index: Int) {
-        var seen = generation.load(ordering: .acquiring)
+    private func helperLoop(index: Int, seen initial: Int) {
+        var seen = initial
         while true {
             // Spin a little (the next batch's job usually comes within microseconds),
             // then sleep until woken.
@@ -120,7 +132,8 @@ final class WorkerPool: @unchecked Sendable {
 private final class HelperStart {
     let pool: WorkerPool
     let index: Int
-    init(pool: WorkerPool, index: Int) { self.pool = pool; self.index = index }
+    let seen: Int
+    init(pool: WorkerPool, index: Int, seen: Int) { self.pool = pool; self.index = index; self.seen = seen }
 }
 
 /// A busy-wait step. (x86's PAUSE would be kinder to a hyper-threaded sibling, but
