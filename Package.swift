@@ -41,7 +41,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"]),
-        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO"]),
+        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
     ]

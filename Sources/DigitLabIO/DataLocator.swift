@@ -32,10 +32,14 @@ public struct DataLocator: Sendable {
     /// The home folder, or an error listing where it looked.
     public func home() throws(IOError) -> String {
         let fm = FileManager.default
-        for c in candidates where fm.fileExists(atPath: c + "/data/mnist") { return c }
+        // An explicit --data is the learner's choice: never fall back silently.
         if let e = explicit {
-            throw IOError(e, "no data/mnist folder here — point --data at the DigitLab folder")
+            guard fm.fileExists(atPath: e + "/data/mnist") else {
+                throw IOError(e, "no data/mnist folder here — point --data at the DigitLab folder")
+            }
+            return e
         }
+        for c in candidates where fm.fileExists(atPath: c + "/data/mnist") { return c }
         throw IOError("data/mnist", "not found in \(candidates.joined(separator: ", ")) — run from the DigitLab folder or set DIGITLAB_HOME")
     }
 }

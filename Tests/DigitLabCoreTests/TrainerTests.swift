@@ -1,0 +1,103 @@
+import Testing
+@testable import DigitLabCore
+
+/// 64 synthetic "digits": class c has a bright bar in row 2c+3 plus seeded noise.
+func syntheticImages(count: Int = 64, seed: UInt64 = 5) -> LabeledImages {
+    var rng = SeededRNG(seed: seed)
+    var pixels = [UInt8](), labels = [UInt8]()
+    for i in 0..<count {
+        let c = i % 10
+        for r in 0..<28 {
+            for col in 0..<28 {
+                let bar = r == 2 * c + 3 && col > 4 && col < 24
+                pixels.append(bar ? 255 : UInt8(rng.below(60)))
+            }
+        }
+        labels.append(UInt8(c))
+    }
+    return LabeledImages(pixels: pixels, labels: labels, rows: 28, columns: 28)
+}
+
+@Suite struct TrainerTests {
+    func trainer(_ preset: Preset, seed: UInt64 = 1, batch: Int = 16) -> Trainer {
+        var rng = SeededRNG(seed: seed)
+        var s = TrainingSettings()
+        s.batchSize = batch
+        s.learningRate = preset.learningRate
+        s.optimizer = preset.optimizer
+        return Trainer(network: preset.makeNetwork(using: &rng), settings: s, rng: SeededRNG(seed: seed + 1))
+    }
+
+    @Test func tinyNetworkOverfits64Images() {
+        let data = syntheticImages()
+        let t = trainer(.lenet5)
+        _ = t.train(data, normalization: .mnist, amount: .epochs(30))
+        let e = t.network.evaluate(data, normalization: .mnist)
+        #expect(e.accuracy == 1.0, "accuracy \(e.accuracy), loss \(e.loss)")
+    }
+
+    @Test func sameSeedSameBits() {
+        let data = syntheticImages()
+        func run() -> (NetworkSnapshot, [Float]) {
+            let t = trainer(.cnn, batch: 8)  // dropout and Adam: every random draw matters
+            var losses = [Float]()
+            _ = t.train(data, normalization: .mnist, amount: .steps(12)) { e in
+                if case .batchEnd(let r) = e { losses.append(r.loss) }
+                return .proceed
+            }
+            return (t.network.snapshot(), losses)
+        }
+        let (a, la) = run(), (b, lb) = run()
+        #expect(la == lb)
+        #expect(a == b)
+        let (c, _) = { () -> (NetworkSnapshot, [Float]) in
+            let t = trainer(.cnn, seed: 2, batch: 8)
+            _ = t.train(data, normalization: .mnist, amount: .steps(12))
+            return (t.network.snapshot(), [])
+        }()
+        #expect(a != c, "another seed gives other weights")
+    }
+
+    @Test func stepsContinueTheEpochAndStopRequestsAreHonoured() {
+        let data = syntheticImages()
+        let t = trainer(.mlp, batch: 16)  // 4 steps per epoch
+        var epochs = [Int]()
+        let first = t.train(data, normalization: .mnist, amount: .steps(3))
+        #expect(first.ending == .finished && t.positionInEpoch == 48)
+        _ = t.train(data, normalization: .mnist, amount: .epochs(1)) { e in
+            if case .epochEnd(let r) = e { epochs.append(r.epoch) }
+            return .proceed
+        }
+        #expect(epochs == [1] && t.stepsTaken == 4, "train epoch finishes the epoch that steps began")
+        let before = t.network.snapshot()
+        let stopped = t.train(data, normalization: .mnist, amount: .epochs(5)) { _ in .stop(reason: "interrupted") }
+        #expect(stopped.ending == .stopped(reason: "interrupted") && stopped.steps == 1)
+        #expect(t.network.snapshot() != before && t.stepsTaken == 5)
+    }
+
+    @Test func nanLossRestoresTheLastGoodWeights() {
+        let data = syntheticImages()
+        let t = trainer(.mlp)
+        t.settings.learningRate = 1e30
+        let start = t.network.snapshot()
+        let outcome = t.train(data, normalization: .mnist, amount: .epochs(3))
+        guard case .diverged(_, let restored) = outcome.ending else {
+            Issue.record("expected divergence, got \(outcome.ending)"); return
+        }
+        #expect(restored == 0)
+        #expect(t.network.snapshot() == start)
+        #expect(t.network.parameters.allSatisfy { $0.value.allSatisfy { $0.isFinite } })
+    }
+
+    @Test func earlyStoppingRestoresTheBest() {
+        let data = syntheticImages()
+        let t = trainer(.mlp)
+        let stop = EarlyStopping(metric: .trainAccuracy, comparison: .atLeast, target: 1.0, patience: 3)
+        let outcome = t.train(data, normalization: .mnist, validation: data, amount: .epochs(40)) {
+            stop.observe($0, network: t.network)
+        }
+        #expect(outcome.epochsCompleted < 40)
+        #expect(stop.restoreBest(into: t.network) != nil)
+        #expect(t.network.evaluate(data, normalization: .mnist).accuracy > 0.9)
+    }
+}
