@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import DigitLabShell
+
+/// The package folder, so the bundled data/mnist is found.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
+func session() -> Session { Session(locator: .init(explicit: packageRoot)) }
+
+/// Runs lines and returns the last output; a failing line fails the test.
+@discardableResult
+func run(_ s: Session, _ lines: String...) throws -> String {
+    var last = ""
+    for l in lines { last = try s.run(l) }
+    return last
+}
+
+func errorOf(_ s: Session, _ line: String) -> String {
+    do { _ = try s.run(line); return "no error" } catch { return error.message }
+}
+
+@Suite struct SessionTests {
+    @Test func loadAndDataReportTheBundledMNIST() throws {
+        let s = session()
+        let loaded = try run(s, "load mnist")
+        #expect(loaded.contains("loaded mnist: 60,000 training and 10,000 test images, 28x28"))
+        #expect(loaded.contains("standardising with the training mean 0.1307 and std 0.3081"))
+        let data = try run(s, "data")
+        for count in [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949] {
+            #expect(data.contains(" \(count) "), "class count \(count)")
+        }
+        #expect(data.contains("train        60,000 images 28x28"))
+    }
+
+    @Test func subsetsAndValidationSplit() throws {
+        let s = session()
+        try run(s, "load mnist --train 1000 --test 200")
+        #expect(s.dataset?.train.count == 1000 && s.dataset?.test.count == 200)
+        let out = try run(s, "split validation 0.1")
+        #expect(out == "validation: 100 images held out (same share of each class, seed 0); training: 900")
+        try run(s, "set seed 3", "load mnist --train 500 --random")
+        let a = s.dataset!.train
+        try run(s, "load mnist --train 500 --random")
+        #expect(s.dataset!.train == a, "seeded random subsets repeat")
+    }
+
+    @Test func oneLineErrorsThatSayWhatToDo() throws {
+        let s = session()
+        #expect(errorOf(s, "trian epoch") == "unknown command 'trian' — did you mean train?")
+        #expect(errorOf(s, "train epoch") == "no data loaded — start with `load mnist`")
+        #expect(errorOf(s, "data") == "no data loaded — start with `load mnist`")
+        #expect(errorOf(s, "load") == "load: missing what to load (mnist, fashion or idx DIR) — see `help load`")
+        #expect(errorOf(s, "load mnist --train x") == "load: --train needs a whole number > 0, got 'x'")
+        #expect(errorOf(s, "load idx /no/such") == "/no/such: no such folder")
+        try run(s, "load mnist --train 100 --test 10")
+        #expect(errorOf(s, "train step") == "no network yet — try `net preset mlp`, or `net new` then `net add dense 128 relu`")
+        #expect(errorOf(s, "split validation 2.5") == "split: '2.5' is neither a count nor a fraction between 0 and 1")
+        #expect(errorOf(s, "set lr -1") == "set lr: the learning rate must be positive, got -1.0")
+        #expect(errorOf(s, "set lrate 0.1") == "set: unknown setting 'lrate' — did you mean lr?")
+        try run(s, "net new", "net add conv 16 5x5", "net add maxpool 6")
+        #expect(errorOf(s, "net add conv 8 5x5 relu") == "net add conv 8 5x5: conv 5x5 needs an input of at least 5x5, this one is 4x4x16")
+        #expect(s.network?.layers.count == 2, "a refused layer changes nothing")
+        #expect(errorOf(s, "net add dense 10 relux") == "net: unexpected 'relux' — see `help net`")
+        #expect(errorOf(s, "train step") == "the network ends with 16x4x4 outputs but there are 10 classes — end with `net add dense 10`")
+        #expect(errorOf(s, "eval validation") == "there is no validation set — `split validation 5000` first")
+    }
+
+    @Test func buildTrainAndEvaluateStepByStep() throws {
+        let s = session()
+        try run(s, "load mnist --train 640 --test 100", "split validation 64", "net new")
+        let added = try run(s, "net add dense 32 relu")
+        #expect(added == "added flatten → 784\nadded dense 32 → 32\nadded relu → 32 (flatten added first: dense needs a flat input)")
+        try run(s, "net add dense 10")
+        let summary = try run(s, "net summary")
+        let total = summary.components(separatedBy: "\n").last!
+        #expect(total.hasPrefix("     total") && total.contains(" 25,450 ") && total.hasSuffix(" 50,848"))
+        let steps = try run(s, "train step 2")
+        #expect(steps.components(separatedBy: "\n").filter { $0.hasPrefix("step ") }.count == 2)
+        #expect(steps.contains("layer 1 dense 32") && steps.contains("|update|/|weight|"))
+        let epoch = try run(s, "train epoch")
+        #expect(epoch.hasPrefix("epoch 1: train loss"), "\(epoch)")
+        #expect(epoch.contains("| validation loss"))
+        let eval = try run(s, "eval")
+        #expect(eval.hasPrefix("test: accuracy "))
+        #expect(eval.contains("most confused (true → predicted)"))
+        let until = try run(s, "train until validation.accuracy >= 0.99 max 2")
+        #expect(until.contains("restored the best weights: epoch"))
+    }
+
+    @Test func interruptStopsAtABatchBoundary() throws {
+        let s = session()
+        try run(s, "load mnist --train 640 --test 10", "net preset mlp")
+        s.interruptRequested = { true }
+        let out = try run(s, "train epoch 3")
+        #expect(out.contains("stopped (interrupted) after step 1, 64 images into epoch 1"))
+        s.interruptRequested = { false }
+        #expect(try run(s, "train step").hasPrefix("step 2 (epoch 1, 2/10)"), "the session goes on where it stopped")
+    }
+
+    @Test func divergenceIsCaughtAndExplained() throws {
+        let s = session()
+        try run(s, "load mnist --train 256 --test 10", "net preset mlp", "set lr 1e30")
+        let out = try run(s, "train epoch")
+        #expect(out.contains("the loss became NaN or infinite at step"))
+        #expect(out.contains("try a smaller learning rate"))
+    }
+
+    @Test func helpListsByStepAndExplainsOneCommand() throws {
+        let s = session()
+        let all = try run(s, "help")
+        #expect(all.contains("  dataset:") && all.contains("  training:"))
+        #expect(all.range(of: "dataset:")!.lowerBound < all.range(of: "training:")!.lowerBound)
+        let train = try run(s, "help train")
+        #expect(train.hasPrefix("train step [N] | train epoch [N]"))
+        #expect(train.contains("example: train until"))
+        #expect(errorOf(s, "help trane") == "help: no command 'trane' — did you mean train?")
+    }
+}
