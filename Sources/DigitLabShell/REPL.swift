@@ -19,6 +19,7 @@ public enum REPL {
             return 0
         }
         session.interruptRequested = { Terminal.interrupted }
+        session.useColor = Terminal.allowsEscapes
         session.progress = { line in
             if Terminal.allowsEscapes { print("\r\u{1B}[2K" + line, terminator: line.hasPrefix("epoch ") && line.contains("|") ? "\n" : "") } else { _ = line }
             fflush(stdout)

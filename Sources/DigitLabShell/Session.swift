@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     public var interruptRequested: @Sendable () -> Bool = { false }
     /// Where progress lines go while a long command runs (the REPL prints them at once).
     public var progress: (String) -> Void = { _ in }
+    /// Grey escape codes in digit previews (the REPL on a terminal without NO_COLOR).
+    public var useColor = false
     /// Set by `quit`; the front end ends its loop.
     public var quitRequested = false
 

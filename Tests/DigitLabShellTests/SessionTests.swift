@@ -117,3 +117,21 @@ func errorOf(_ s: Session, _ line: String) -> String {
         #expect(errorOf(s, "help trane") == "help: no command 'trane' — did you mean train?")
     }
 }
+
+@Suite struct PreviewCommandTests {
+    @Test func showAndPredict() throws {
+        let s = session()
+        try run(s, "load mnist --train 640 --test 20")
+        let shown = try run(s, "show train 0..2")
+        #expect(shown.hasSuffix("#0: 5                         #1: 0                         #2: 4                       "))
+        #expect(shown.components(separatedBy: "\n").count == 15)
+        #expect(!shown.contains("\u{1B}"), "no escape codes outside a terminal")
+        #expect(errorOf(s, "show test 20") == "index 20 is out of range: this split has images 0..19")
+        #expect(errorOf(s, "show test 3..x") == "'3..x' is not an index or a range such as 0..5")
+        try run(s, "net preset mlp", "train epoch")
+        let p = try run(s, "predict test 0")
+        #expect(p.contains("test #0: the network says "))
+        #expect(p.contains("the label is 7"))
+        #expect(p.components(separatedBy: "\n").count == 14 + 1 + 3)
+    }
+}
