@@ -12,13 +12,16 @@ public protocol Layer: AnyObject {
     /// Learnable tensors in PyTorch state_dict order (`weight`, then `bias`).
     var parameters: [Parameter] { get }
 
+    /// Takes ownership of its input (`consuming`), so an elementwise layer can write its
+    /// output over the input's memory instead of copying it.
+    ///
     /// Computes the output for a batch; `mode` switches dropout and batchnorm and says
     /// whether to keep what the backward pass needs.
-    func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor
+    func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor
 
     /// Given ∂loss/∂output, fills each parameter's `grad` and returns ∂loss/∂input
     /// (or nil when `needInputGradient` is false — the first layer never needs it).
-    func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor?
+    func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor?
 
     /// Multiply-adds counted as two FLOPs, per image, forward only.
     var flopsPerImage: Int { get }

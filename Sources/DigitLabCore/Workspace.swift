@@ -46,3 +46,11 @@ extension Array where Element == Float {
         withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
+
+extension Array where Element == Float {
+    /// An array whose every element the caller will write before reading (layer
+    /// outputs): skips zero-filling memory that is overwritten anyway.
+    init(uninitializedCount count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}

@@ -11,6 +11,9 @@ public struct Benchmark {
     public var threads = 2
     public var seed: UInt64 = 0
     public var locator = DataLocator()
+    /// Time only this many steps and extrapolate to the epoch (0 = the whole epoch), like
+    /// the reference script's --max-steps.
+    public var maxSteps = 0
 
     public init(preset: Preset) { self.preset = preset }
 
@@ -51,11 +54,13 @@ public struct Benchmark {
         trainer.checkpointInterval = Int.max // the reference keeps no fallback copy either
         var lossSum = 0.0, steps = 0
         t0 = clock.now
-        _ = trainer.train(data.train, normalization: .mnist, amount: .epochs(1)) { event in
+        let amount: TrainingAmount = maxSteps > 0 ? .steps(maxSteps) : .epochs(1)
+        _ = trainer.train(data.train, normalization: .mnist, amount: amount) { event in
             if case .batchEnd(let r) = event { lossSum += Double(r.loss); steps += 1 }
             return .proceed
         }
-        let epochSeconds = seconds(clock.now - t0)
+        let stepsPerEpoch = trainer.stepsPerEpoch(data.train.count)
+        let epochSeconds = seconds(clock.now - t0) * Double(stepsPerEpoch) / Double(min(steps, stepsPerEpoch))
         t0 = clock.now
         let eval = net.evaluate(data.test, normalization: .mnist, batchSize: 1000)
         let inferSeconds = seconds(clock.now - t0)

@@ -55,6 +55,7 @@ struct Bench: ParsableCommand {
     @Option(help: "mlp, mlp-l, lenet5 or cnn.") var net: String = "lenet5"
     @Option(help: "Threads for OpenBLAS.") var threads: Int = 2
     @Option(help: "The seed for initialisation and shuffling.") var seed: UInt64 = 0
+    @Option(help: "Time only this many training steps and extrapolate to the epoch (0: the whole epoch).") var maxSteps: Int = 0
     @Flag(help: "Print one JSON line with the reference script's keys.") var json = false
     @OptionGroup var options: DataOption
 
@@ -66,6 +67,7 @@ struct Bench: ParsableCommand {
         var bench = Benchmark(preset: preset)
         bench.threads = threads
         bench.seed = seed
+        bench.maxSteps = maxSteps
         bench.locator = DataLocator(explicit: options.data)
         do {
             let result = try bench.run()

@@ -23,16 +23,17 @@ public final class ActivationLayer: Layer {
 
     public var flopsPerImage: Int { inputShape.reduce(1, *) }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
-        var y = x
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        let (rows, columns, count) = (x.batch, x.sampleSize, x.count)
+        var y = consume x // written in place: no copy when the caller let go of x
         let slope = Self.leakySlope
         let kind = self.kind
         y.data.mutablePointer { v in
-            if kind == .softmax { Softmax.rows(v, rows: x.batch, columns: x.sampleSize); return }
-            Parallel.forEachSlice(count: x.count) { r in
+            if kind == .softmax { Softmax.rows(v, rows: rows, columns: columns); return }
+            Parallel.forEachSlice(count: count) { r in
                 switch kind {
                 case .relu: for i in r { v[i] = max(v[i], 0) }
-                case .leakyrelu: for i in r where v[i] < 0 { v[i] *= slope }
+                case .leakyrelu: for i in r { v[i] *= v[i] < 0 ? slope : 1 }
                 case .sigmoid: for i in r { v[i] = 1 / (1 + expf(-v[i])) }
                 case .tanh: for i in r { v[i] = tanhf(v[i]) }
                 case .softmax: break
@@ -44,29 +45,29 @@ public final class ActivationLayer: Layer {
         return y
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let y = saved else { preconditionFailure("backward before forward") }
         saved = nil
         guard needInputGradient else { return nil }
-        var dx = dy
+        let (rows, c, count) = (dy.batch, dy.sampleSize, dy.count)
+        var dx = consume dy
         let slope = Self.leakySlope
         let kind = self.kind
         dx.data.mutablePointer { g in
             y.data.pointer { out in
                 if kind == .softmax {
                     // dx_j = y_j (g_j − Σ_k g_k y_k), row by row.
-                    let c = dy.sampleSize
-                    for r in 0..<dy.batch {
+                    for r in 0..<rows {
                         var dot: Float = 0
                         for j in 0..<c { dot += g[r * c + j] * out[r * c + j] }
                         for j in 0..<c { g[r * c + j] = out[r * c + j] * (g[r * c + j] - dot) }
                     }
                     return
                 }
-                Parallel.forEachSlice(count: dy.count) { r in
+                Parallel.forEachSlice(count: count) { r in
                     switch kind {
-                    case .relu: for i in r where out[i] <= 0 { g[i] = 0 }
-                    case .leakyrelu: for i in r where out[i] < 0 { g[i] *= slope }
+                    case .relu: for i in r { g[i] = out[i] > 0 ? g[i] : 0 } // a select, not a branch: vectorises
+                    case .leakyrelu: for i in r { g[i] *= out[i] < 0 ? slope : 1 }
                     case .sigmoid: for i in r { g[i] *= out[i] * (1 - out[i]) }
                     case .tanh: for i in r { g[i] *= 1 - out[i] * out[i] }
                     case .softmax: break

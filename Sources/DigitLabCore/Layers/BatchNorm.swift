@@ -46,10 +46,10 @@ public final class BatchNorm: StatefulLayer {
         return true
     }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let (n, c, s) = (x.batch, channels, spatial)
         let m = n * s
-        var y = x
+        var y = copy x // x is still read below
         var mean = runningMean, variance = runningVar
         if mode.isTraining {
             // Batch statistics per channel, in Double for a stable variance.
@@ -85,12 +85,12 @@ public final class BatchNorm: StatefulLayer {
         return y
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let mode = keptMode else { preconditionFailure("backward before forward") }
         keptMode = nil
         let (n, c, s) = (dy.batch, channels, spatial)
         let m = Float(n * s)
-        var dx = dy
+        var dx = copy dy // dy is still read below
         for ch in 0..<c {
             var sumG: Float = 0, sumGX: Float = 0
             for img in 0..<n {

@@ -58,7 +58,7 @@ public final class Conv2D: Layer {
         while scratch.count < Parallel.threads { scratch.append(PartScratch()) }
     }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let n = x.batch
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
         let imageSize = inputShape.reduce(1, *)
@@ -66,7 +66,7 @@ public final class Conv2D: Layer {
         let keep = mode.keepsForBackward
         let keptCols = keep ? kept.reserve(n * patch * pixels) : nil
         if !keep { kept.shrink(to: 1) }
-        var y = [Float](repeating: 0, count: n * f * pixels)
+        var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
         x.data.pointer { xp in
             weight.value.pointer { wp in
                 bias.value.pointer { bp in
@@ -100,7 +100,7 @@ public final class Conv2D: Layer {
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         let n = dy.batch
         precondition(keptBatch == n, "backward before forward")
         keptBatch = 0

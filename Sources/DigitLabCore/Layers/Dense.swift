@@ -20,9 +20,9 @@ public final class Dense: Layer {
     public var parameters: [Parameter] { [weight, bias] }
     public var flopsPerImage: Int { 2 * inputShape[0] * outputShape[0] }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        var y = [Float](repeating: 0, count: n * units)
+        var y = [Float](uninitializedCount: n * units) // each row starts as the bias
         x.data.pointer { xp in
             weight.value.pointer { wp in
                 bias.value.pointer { bp in
@@ -42,11 +42,11 @@ public final class Dense: Layer {
         return Tensor(shape: [n, units], data: y)
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let x = input else { preconditionFailure("backward before forward") }
         input = nil
         let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        var dx = [Float](repeating: 0, count: needInputGradient ? n * inputs : 0)
+        var dx = [Float](uninitializedCount: needInputGradient ? n * inputs : 0) // beta = 0 overwrites
         dy.data.pointer { g in
             x.data.pointer { xp in
                 weight.value.pointer { wp in

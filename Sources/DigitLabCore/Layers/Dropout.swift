@@ -14,13 +14,14 @@ public final class Dropout: Layer {
         self.rate = rate
     }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         guard mode.isTraining, rate > 0 else { mask = []; return x }
         let keep = 1 - rate
         let scale = 1 / keep
-        mask = [Float](repeating: 0, count: x.count)
-        var y = x
-        for i in 0..<x.count {
+        let count = x.count
+        mask = [Float](repeating: 0, count: count)
+        var y = consume x
+        for i in 0..<count {
             let m: Float = rng.nextFloat() < keep ? scale : 0
             mask[i] = m
             y.data[i] *= m
@@ -28,10 +29,10 @@ public final class Dropout: Layer {
         return y
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard needInputGradient else { return nil }
         guard !mask.isEmpty else { return dy }
-        var dx = dy
+        var dx = consume dy
         for i in 0..<dx.count { dx.data[i] *= mask[i] }
         mask = []
         return dx

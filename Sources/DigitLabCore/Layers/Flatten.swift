@@ -11,11 +11,11 @@ public final class Flatten: Layer {
         outputShape = [input.reduce(1, *)]
     }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         x.reshaped([x.batch] + outputShape)
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         needInputGradient ? dy.reshaped([dy.batch] + inputShape) : nil
     }
 }

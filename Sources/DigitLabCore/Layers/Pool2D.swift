@@ -20,14 +20,14 @@ public final class Pool2D: Layer {
     public var spec: LayerSpec { kind == .max ? .maxpool(size: size) : .avgpool(size: size) }
     public var flopsPerImage: Int { outputShape.reduce(1, *) * size * size }
 
-    public func forward(_ x: Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+    public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let n = x.batch
         let (h, w) = (inputShape[1], inputShape[2])
         let (oh, ow) = (outputShape[1], outputShape[2])
         let planes = n * inputShape[0]
         let k = size
-        var y = [Float](repeating: 0, count: planes * oh * ow)
-        if kind == .max { winners = [Int32](repeating: 0, count: y.count) }
+        var y = [Float](uninitializedCount: planes * oh * ow) // every window writes its cell
+        if kind == .max && winners.count != y.count { winners = [Int32](repeating: 0, count: y.count) }
         let inv = 1 / Float(k * k)
         let kind = self.kind
         x.data.withUnsafeBufferPointer { xp in
@@ -40,7 +40,17 @@ public final class Pool2D: Layer {
                         for oy in 0..<oh {
                             for ox in 0..<ow {
                                 let origin = oy * k * w + ox * k
-                                if kind == .max {
+                                if kind == .max && k == 2 {
+                                    // The common 2x2 case, unrolled: first maximum wins ties.
+                                    let a = src[origin], b = src[origin + 1]
+                                    let c = src[origin + w], d = src[origin + w + 1]
+                                    var best = a, at = origin
+                                    if b > best { best = b; at = origin + 1 }
+                                    if c > best { best = c; at = origin + w }
+                                    if d > best { best = d; at = origin + w + 1 }
+                                    yp[out + oy * ow + ox] = best
+                                    wp[out + oy * ow + ox] = Int32(at)
+                                } else if kind == .max {
                                     var best = src[origin], at = origin
                                     for dy in 0..<k {
                                         for dx in 0..<k where src[origin + dy * w + dx] > best {
@@ -65,7 +75,7 @@ public final class Pool2D: Layer {
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
-    public func backward(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+    public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         precondition(keptBatch == dy.batch, "backward before forward")
         keptBatch = 0
         guard needInputGradient else { return nil }

@@ -16,9 +16,11 @@ public struct Evaluation: Sendable {
 }
 
 extension Network {
-    /// Evaluates in inference mode, `batchSize` images at a time.
+    /// Evaluates in inference mode, `batchSize` images at a time — fewer when the
+    /// network's activations would make a batch larger than `Network.inferenceBudget`.
     public func evaluate(_ images: LabeledImages, normalization: Normalization,
-                         loss: Loss = .crossEntropy, batchSize: Int = 1000) -> Evaluation {
+                         loss: Loss = .crossEntropy, batchSize requested: Int = 1000) -> Evaluation {
+        let batchSize = inferenceBatch(requested)
         let classes = outputShape.reduce(1, *)
         var confusion = ConfusionMatrix(classes: classes)
         var predictions = [UInt8](); predictions.reserveCapacity(images.count)
