@@ -7,8 +7,12 @@
 /// the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, and col2im adds each column back
 /// onto the pixels it came from.
 ///
-/// Parallel parts take slices of the batch; each sums its own ∂W, and the partial sums
-/// are added in part order, so results repeat exactly.
+/// Speed: groups are sized so `cols` stays in the core's L2 cache (measured: one CNN
+/// image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at ~77), and backward
+/// recomputes the columns from the kept input rather than keeping a whole batch of them
+/// (42 MB for the CNN preset) in memory. Parallel parts take slices of the batch; each
+/// sums its own ∂W, and the partial sums are added in part order, so results repeat
+/// exactly.
 public final class Conv2D: Layer {
     public let spec: LayerSpec
     public let inputShape: [Int]
@@ -16,15 +20,13 @@ public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     let geometry: ConvGeometry
-    /// Images per im2col group: bounds the scratch memory of a 1000-image inference batch.
-    static let groupSize = 32
+    /// Floats of columns per group: 512 KB, half a typical L2.
+    static let columnBudget = 128 * 1024
 
-    // Scratch reused between batches. `kept` holds the columns of a whole training batch
-    // for the backward pass; the rest is per parallel part.
-    private let kept = Workspace()
+    private var input: Tensor?
     private var scratch: [PartScratch] = []
-    private var keptBatch = 0
 
+    /// What one parallel part writes: its columns, its product, its partial gradients.
     private final class PartScratch {
         let cols = Workspace(), product = Workspace(), weightGrad = Workspace(), biasGrad = Workspace()
     }
@@ -46,11 +48,15 @@ public final class Conv2D: Layer {
     var filters: Int { outputShape[0] }
     public var flopsPerImage: Int { 2 * geometry.patchSize * filters * geometry.outPixels }
 
-    /// Groups of at most `groupSize` images covering a part's slice of the batch.
+    /// Images per group: as many as keep the columns within `columnBudget`.
+    var groupSize: Int { max(1, min(64, Self.columnBudget / (geometry.patchSize * geometry.outPixels))) }
+
+    /// Groups covering one part's slice of the batch.
     private func groups(_ part: Int, batch n: Int) -> [Range<Int>] {
         let slice = Parallel.range(part, of: Parallel.threads, count: n)
-        return stride(from: slice.lowerBound, to: slice.upperBound, by: Self.groupSize).map {
-            $0..<min($0 + Self.groupSize, slice.upperBound)
+        let size = groupSize
+        return stride(from: slice.lowerBound, to: slice.upperBound, by: size).map {
+            $0..<min($0 + size, slice.upperBound)
         }
     }
 
@@ -62,10 +68,8 @@ public final class Conv2D: Layer {
         let n = x.batch
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
         let imageSize = inputShape.reduce(1, *)
+        let group = groupSize
         prepareScratch()
-        let keep = mode.keepsForBackward
-        let keptCols = keep ? kept.reserve(n * patch * pixels) : nil
-        if !keep { kept.shrink(to: 1) }
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
         x.data.pointer { xp in
             weight.value.pointer { wp in
@@ -73,11 +77,10 @@ public final class Conv2D: Layer {
                     y.mutablePointer { yp in
                         Parallel.forEachPart { part in
                             let s = scratch[part]
-                            let product = s.product.reserve(f * Self.groupSize * pixels)
-                            let ownCols = keep ? nil : s.cols.reserve(patch * Self.groupSize * pixels)
+                            let cols = s.cols.reserve(patch * group * pixels)
+                            let product = s.product.reserve(f * group * pixels)
                             for g in groups(part, batch: n) {
                                 let columns = g.count * pixels
-                                let cols = keptCols.map { $0 + g.lowerBound * patch * pixels } ?? ownCols!
                                 geometry.im2col(xp + g.lowerBound * imageSize, batch: g.count, into: cols)
                                 BLAS.gemm(m: f, n: columns, k: patch, a: wp, lda: patch,
                                           b: cols, ldb: columns, c: product, ldc: columns)
@@ -96,50 +99,55 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        keptBatch = keep ? n : 0
+        input = mode.keepsForBackward ? x : nil
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
+        guard let x = input else { preconditionFailure("backward before forward") }
+        input = nil
         let n = dy.batch
-        precondition(keptBatch == n, "backward before forward")
-        keptBatch = 0
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
         let imageSize = inputShape.reduce(1, *)
-        let keptCols = kept.pointer
-        var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0)
+        let group = groupSize
+        var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0) // col2im adds
         dy.data.pointer { g in
-            weight.value.pointer { wp in
-                dx.withUnsafeMutableBufferPointer { dxBuffer in
-                    Parallel.forEachPart { part in
-                        let s = scratch[part]
-                        let gradY = s.product.reserve(f * Self.groupSize * pixels)
-                        let dW = s.weightGrad.reserve(f * patch)
-                        let db = s.biasGrad.reserve(f)
-                        dW.update(repeating: 0, count: f * patch)
-                        db.update(repeating: 0, count: f)
-                        let dCols = needInputGradient ? s.cols.reserve(patch * Self.groupSize * pixels) : nil
-                        for grp in groups(part, batch: n) {
-                            let columns = grp.count * pixels
-                            // Regroup ∂Y as [filter, image, pixel] and sum it for ∂b.
-                            for img in 0..<grp.count {
-                                for fi in 0..<f {
-                                    let src = g + ((grp.lowerBound + img) * f + fi) * pixels
-                                    let dst = gradY + fi * columns + img * pixels
-                                    var sum: Float = 0
-                                    for p in 0..<pixels { dst[p] = src[p]; sum += src[p] }
-                                    db[fi] += sum
+            x.data.pointer { xp in
+                weight.value.pointer { wp in
+                    dx.withUnsafeMutableBufferPointer { dxBuffer in
+                        Parallel.forEachPart { part in
+                            let s = scratch[part]
+                            let cols = s.cols.reserve(patch * group * pixels)
+                            let gradY = s.product.reserve(f * group * pixels)
+                            let dW = s.weightGrad.reserve(f * patch)
+                            let db = s.biasGrad.reserve(f)
+                            dW.update(repeating: 0, count: f * patch)
+                            db.update(repeating: 0, count: f)
+                            for grp in groups(part, batch: n) {
+                                let columns = grp.count * pixels
+                                // Regroup ∂Y as [filter, image, pixel] and sum it for ∂b.
+                                for img in 0..<grp.count {
+                                    for fi in 0..<f {
+                                        let src = g + ((grp.lowerBound + img) * f + fi) * pixels
+                                        let dst = gradY + fi * columns + img * pixels
+                                        var sum: Float = 0
+                                        for p in 0..<pixels { dst[p] = src[p]; sum += src[p] }
+                                        db[fi] += sum
+                                    }
                                 }
-                            }
-                            // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-                            BLAS.gemm(transB: true, m: f, n: patch, k: columns,
-                                      a: gradY, lda: columns, b: keptCols + grp.lowerBound * patch * pixels,
-                                      ldb: columns, beta: 1, c: dW, ldc: patch)
-                            // ∂cols = Wᵀ · ∂Y   ([patch, f] · [f, columns]), then back onto pixels.
-                            if let dCols, let dxp = dxBuffer.baseAddress {
-                                BLAS.gemm(transA: true, m: patch, n: columns, k: f,
-                                          a: wp, lda: patch, b: gradY, ldb: columns, c: dCols, ldc: columns)
-                                geometry.col2im(dCols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
+                                // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+                                geometry.im2col(xp + grp.lowerBound * imageSize, batch: grp.count, into: cols)
+                                BLAS.gemm(transB: true, m: f, n: patch, k: columns,
+                                          a: gradY, lda: columns, b: cols, ldb: columns,
+                                          beta: 1, c: dW, ldc: patch)
+                                // ∂cols = Wᵀ · ∂Y (over cols, now free), then back onto pixels.
+                                // Test the flag, not the pointer: an empty array may still
+                                // have a base address (the shared empty storage).
+                                if needInputGradient, let dxp = dxBuffer.baseAddress {
+                                    BLAS.gemm(transA: true, m: patch, n: columns, k: f,
+                                              a: wp, lda: patch, b: gradY, ldb: columns, c: cols, ldc: columns)
+                                    geometry.col2im(cols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
+                                }
                             }
                         }
                     }
