@@ -66,7 +66,7 @@ public struct Normalization: Equatable, Codable, Sendable {
     public func batch(_ images: LabeledImages, indices: some Collection<Int>) -> (x: Tensor, labels: [Int]) {
         let size = images.imageSize
         let lut = table
-        var x = [Float](repeating: 0, count: indices.count * size)
+        var x = [Float](uninitializedCount: indices.count * size) // every pixel is written
         let rows = Array(indices)
         images.pixels.withUnsafeBufferPointer { src in
             lut.withUnsafeBufferPointer { t in

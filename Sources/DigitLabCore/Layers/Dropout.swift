@@ -1,12 +1,15 @@
 /// Inverted dropout: in training, zeroes each value with probability `rate` and scales
-/// the survivors by 1/(1-rate), so evaluation needs no rescaling. The mask comes from
-/// the session's seeded RNG, so runs repeat exactly.
+/// the survivors by 1/(1-rate), so evaluation needs no rescaling.
+///
+/// Each parallel part draws its share of the mask from its own generator, seeded from
+/// the session's RNG: runs repeat exactly for a given seed and thread count.
 public final class Dropout: Layer {
     public let rate: Float
     public let inputShape: [Int]
     public var outputShape: [Int] { inputShape }
     public var spec: LayerSpec { .dropout(rate: rate) }
     public var flopsPerImage: Int { 0 }
+    /// 0 or 1/(1-rate) per value of the last training batch; empty when nothing dropped.
     private var mask: [Float] = []
 
     init(shape: [Int], rate: Float) {
@@ -16,16 +19,23 @@ public final class Dropout: Layer {
 
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         guard mode.isTraining, rate > 0 else { mask = []; return x }
-        let keep = 1 - rate
-        let scale = 1 / keep
-        let count = x.count
-        mask = [Float](repeating: 0, count: count)
+        let (keep, scale, count) = (1 - rate, 1 / (1 - rate), x.count)
+        let seeds = (0..<Parallel.threads).map { _ in rng.next() }
         var y = consume x
-        for i in 0..<count {
-            let m: Float = rng.nextFloat() < keep ? scale : 0
-            mask[i] = m
-            y.data[i] *= m
+        var m = [Float](uninitializedCount: count)
+        y.data.mutablePointer { v in
+            m.mutablePointer { mp in
+                Parallel.forEachPart { part in
+                    var local = SeededRNG(seed: seeds[part])
+                    for i in Parallel.range(part, of: seeds.count, count: count) {
+                        let kept: Float = local.nextFloat() < keep ? scale : 0
+                        mp[i] = kept
+                        v[i] *= kept
+                    }
+                }
+            }
         }
+        mask = m
         return y
     }
 
@@ -33,7 +43,12 @@ public final class Dropout: Layer {
         guard needInputGradient else { return nil }
         guard !mask.isEmpty else { return dy }
         var dx = consume dy
-        for i in 0..<dx.count { dx.data[i] *= mask[i] }
+        let count = dx.count
+        dx.data.mutablePointer { g in
+            mask.pointer { mp in
+                Parallel.forEachSlice(count: count) { r in for i in r { g[i] *= mp[i] } }
+            }
+        }
         mask = []
         return dx
     }
