@@ -34,7 +34,51 @@ CASES = {
                               nn.Flatten(), nn.Linear(2, 5), nn.BatchNorm1d(5), nn.Sigmoid(), nn.Linear(5, 3))),
 }
 
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(),
+        nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def fill_scaled(model):
+    """Weights 0.5·sin(1.3k + 0.7)/√fan_in (k counts every parameter value in order)."""
+    k = 0
+    for m in model:
+        if not isinstance(m, (nn.Conv2d, nn.Linear)):
+            continue
+        fan_in = m.weight[0].numel()
+        for p in (m.weight, m.bias):
+            with torch.no_grad():
+                flat = p.view(-1)
+                for i in range(flat.numel()):
+                    flat[i] = 0.5 * math.sin(1.3 * k + 0.7) / math.sqrt(fan_in)
+                    k += 1
+
+
 out = {}
+# LeNet at full size, batch 13: uneven parallel parts and several im2col groups.
+# Inputs and weights come from formulas (rebuilt in Swift); only results are stored,
+# and gradients as sums, squared sums and their first values, to keep the file small.
+model = lenet()
+fill_scaled(model)
+n = 13
+x = torch.tensor([[math.sin(0.05 * i + 0.3 * b) for i in range(784)] for b in range(n)]).view(n, 1, 28, 28)
+x.requires_grad_(True)
+labels = torch.tensor([b % 10 for b in range(n)])
+logits = model(x)
+loss = F.cross_entropy(logits, labels)
+loss.backward()
+out["lenet5_batch13"] = {
+    "logits": logits.detach().view(-1).tolist(),
+    "loss": loss.item(),
+    "gradient_sums": [p.grad.sum().item() for p in model.parameters()],
+    "gradient_squares": [(p.grad ** 2).sum().item() for p in model.parameters()],
+    "gradient_heads": [p.grad.view(-1)[:16].tolist() for p in model.parameters()],
+    "input_gradient_sum": x.grad.sum().item(),
+}
+
 for name, (layers, build) in CASES.items():
     model = build()
     fill(model)
