@@ -7,6 +7,8 @@ import DigitLabIO
 public final class Session: @unchecked Sendable {
     public var dataset: Dataset?
     public var normalization: Normalization = .scaleOnly
+    /// Random changes to training batches (`augment`); off by default.
+    public var augmentation = Augmentation()
     public var network: Network?
     public var trainer: Trainer?
     public var settings = TrainingSettings()

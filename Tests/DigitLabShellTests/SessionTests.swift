@@ -135,3 +135,22 @@ func errorOf(_ s: Session, _ line: String) -> String {
         #expect(p.components(separatedBy: "\n").count == 14 + 1 + 3)
     }
 }
+
+@Suite struct AugmentCommandTests {
+    @Test func augmentSetsShowsAndTrains() throws {
+        let s = session()
+        #expect(try run(s, "augment") == "augmentation: off")
+        #expect(try run(s, "augment shift 2 rotate 10 scale 0.1") == "augmentation: shift 2.0 rotate 10.0 scale 0.1 (training batches only; seed 0)")
+        #expect(try run(s, "augment elastic") == "augmentation: elastic 2.0 (training batches only; seed 0)")
+        #expect(errorOf(s, "augment rotate 500") == "augment rotate: must be between 0 and 180.0, got 500.0")
+        #expect(errorOf(s, "augment twist 3") == "augment: unknown 'twist' — shift, rotate, scale, elastic or off")
+        #expect(s.augmentation.elastic == 2, "a refused augment leaves the old one")
+        try run(s, "load mnist --train 256 --test 10", "net preset mlp", "augment shift 2")
+        #expect(try run(s, "data").contains("augmentation shift 2.0"))
+        let plain = session()
+        try run(plain, "load mnist --train 256 --test 10", "net preset mlp")
+        try run(s, "train step 2"); try run(plain, "train step 2")
+        #expect(s.network!.snapshot() != plain.network!.snapshot(), "augmented batches train differently")
+        #expect(try run(s, "augment off") == "augmentation off")
+    }
+}

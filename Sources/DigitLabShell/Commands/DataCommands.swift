@@ -16,6 +16,11 @@ extension CommandTable {
                 summary: "Hold out N training images (or a fraction such as 0.1) as a validation set, the same share of every class, chosen with the seed.",
                 example: "split validation 5000", words: ["validation"],
                 action: { s, a in try s.splitValidation(a) }),
+        Command("augment", step: .preprocessing,
+                usage: "augment [shift PIXELS] [rotate DEGREES] [scale FRACTION] [elastic PIXELS] | augment off",
+                summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions. Evaluation always uses the real images. With no argument, shows what is in force.",
+                example: "augment shift 2 rotate 10 scale 0.1", words: ["shift", "rotate", "scale", "elastic", "off"],
+                action: { s, a in try s.augment(a) }),
     ]
 }
 
@@ -74,7 +79,7 @@ extension Session {
         let stats = Normalization.measured(from: d.train)
         let zeros = d.train.pixels.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
         lines.append("pixels (train, scaled to [0,1]): mean \(Format.fixed(stats.mean, 4)), std \(Format.fixed(stats.std, 4)), \(Format.percent(Double(zeros) / Double(max(1, d.train.pixels.count)), 1)) are blank paper")
-        lines.append("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(normalization.mean, 4))) / \(Format.fixed(normalization.std, 4))")
+        lines.append("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(normalization.mean, 4))) / \(Format.fixed(normalization.std, 4)); augmentation \(augmentation.description)")
         return lines.joined(separator: "\n")
     }
 
@@ -101,5 +106,34 @@ extension Session {
         }
         trainer?.restartEpoch()
         return "validation: \(Format.count(dataset!.validation!.count)) images held out (same share of each class, seed \(seed)); training: \(Format.count(dataset!.train.count))"
+    }
+}
+
+extension Session {
+    func augment(_ args: Arguments) throws(CommandError) -> String {
+        var a = args
+        if a.isEmpty { return "augmentation: \(augmentation.description)" }
+        var next = Augmentation()
+        while let word = a.first {
+            _ = try a.next(word)
+            switch word {
+            case "off": try a.done(); augmentation = Augmentation(); return "augmentation off"
+            case "shift": next.shift = try nonNegative(&a, "shift", "the largest shift in pixels", max: 14)
+            case "rotate": next.rotate = try nonNegative(&a, "rotate", "the largest rotation in degrees", max: 180)
+            case "scale": next.scale = try nonNegative(&a, "scale", "the largest size change (0.1 = ±10%)", max: 0.9)
+            case "elastic":
+                // The strength is optional: Simard's distortions look right at about 2 px on MNIST.
+                if let w = a.first, Float(w) != nil { next.elastic = try nonNegative(&a, "elastic", "the distortion in pixels", max: 10) } else { next.elastic = 2 }
+            default: throw CommandError("augment: unknown '\(word)' — shift, rotate, scale, elastic or off")
+            }
+        }
+        augmentation = next
+        return "augmentation: \(augmentation.description) (training batches only; seed \(seed))"
+    }
+
+    private func nonNegative(_ a: inout Arguments, _ name: String, _ what: String, max limit: Float) throws(CommandError) -> Float {
+        let v = try a.nextFloat(what)
+        guard v >= 0, v <= limit else { throw CommandError("augment \(name): must be between 0 and \(limit), got \(v)") }
+        return v
     }
 }

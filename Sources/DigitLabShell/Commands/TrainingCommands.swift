@@ -23,9 +23,18 @@ extension Session {
         guard net.outputShape == [data.classNames.count] else {
             throw CommandError("the network ends with \(describeShape(net.outputShape)) outputs but there are \(data.classNames.count) classes — end with `net add dense \(data.classNames.count)`")
         }
-        if let t = trainer, t.network === net { return (t, data) }
-        let t = Trainer(network: net, settings: settings, rng: SeededRNG(seed: rng.next()))
-        trainer = t
+        let t: Trainer
+        if let existing = trainer, existing.network === net {
+            t = existing
+        } else {
+            t = Trainer(network: net, settings: settings, rng: SeededRNG(seed: rng.next()))
+            trainer = t
+        }
+        // Read at each batch, so `augment` and `load` take effect on the next one.
+        let (augmentation, background) = (augmentation, normalization.table[0])
+        t.augment = augmentation.isIdentity ? nil : { batch, rng in
+            augmentation.apply(to: &batch, background: background, using: &rng)
+        }
         return (t, data)
     }
 
