@@ -32,6 +32,10 @@ test: deps
 bench: build
 	@for net in mlp mlp-l lenet5 cnn; do $(BIN) bench --net $$net; done
 
+# Docs/commands.md comes from the command table; a test fails when it is stale.
+docs: build
+	$(BIN) docs > Docs/commands.md
+
 install: build
 	install -d $(PREFIX)/bin $(PREFIX)/share/digitlab
 	install -m 755 $(BIN) $(PREFIX)/bin/digitlab

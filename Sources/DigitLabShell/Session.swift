@@ -21,8 +21,9 @@ public final class Session: @unchecked Sendable {
     public let locator: DataLocator
     /// Polled at every batch boundary: set from a Ctrl-C handler to stop training.
     public var interruptRequested: @Sendable () -> Bool = { false }
-    /// Where progress lines go while a long command runs (the REPL prints them at once).
-    public var progress: (String) -> Void = { _ in }
+    /// Where a long command shows progress as it runs (the REPL on a terminal); nil in
+    /// scripts and tests, where everything comes back in the command's output.
+    public var live: (any LiveOutput)?
     /// Grey escape codes in digit previews (the REPL on a terminal without NO_COLOR).
     public var useColor = false
     /// Set by `quit`; the front end ends its loop.

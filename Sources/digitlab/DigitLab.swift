@@ -11,7 +11,7 @@ struct DigitLab: ParsableCommand {
         commandName: "digitlab",
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
-        subcommands: [Shell.self, Run.self, Bench.self],
+        subcommands: [Shell.self, Run.self, Bench.self, Docs.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -48,6 +48,13 @@ struct Run: ParsableCommand {
         let status = ScriptRunner.run(lines: lines, source: file, session: session)
         if status != 0 { throw ExitCode(status) }
     }
+}
+
+struct Docs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print Docs/commands.md, generated from the command table (`make docs`).",
+        shouldDisplay: false)
+    func run() { print(CommandTable.markdown, terminator: "") }
 }
 
 struct Bench: ParsableCommand {

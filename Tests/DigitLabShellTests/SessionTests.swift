@@ -154,3 +154,22 @@ func errorOf(_ s: Session, _ line: String) -> String {
         #expect(try run(s, "augment off") == "augmentation off")
     }
 }
+
+@Suite struct CompletionTests {
+    @Test func completesFromTheCommandTable() {
+        #expect(Completion.words(after: []).contains("train"))
+        #expect(Completion.words(after: ["net", "add"]).contains("conv"))
+        #expect(Completion.words(after: ["net", "add", "dense", "128"]).contains("relu"))
+        #expect(Completion.words(after: ["set", "optimizer"]) == ["sgd", "momentum", "nesterov", "adam"])
+        #expect(Completion.words(after: ["train", "until"]).first == "validation.accuracy")
+        #expect(Completion.words(after: ["bogus"]).isEmpty)
+    }
+}
+
+@Suite struct DocsTests {
+    @Test func commandsMarkdownIsCurrent() throws {
+        let file = try String(contentsOfFile: packageRoot + "/Docs/commands.md", encoding: .utf8)
+        #expect(file == CommandTable.markdown, "Docs/commands.md is stale: run `make docs`")
+        for c in CommandTable.all { #expect(file.contains("### `\(c.name)`")) }
+    }
+}

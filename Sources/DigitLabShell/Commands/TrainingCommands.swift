@@ -91,19 +91,24 @@ extension Session {
     private func runEpochs(_ amount: TrainingAmount, stopping: EarlyStopping?) throws(CommandError) -> String {
         let (t, data) = try requireTrainer()
         var lines = [String]()
+        var bar = ProgressBar()
+        let total: Int? = if case .epochs(let n) = amount { n } else { nil }
+        let firstEpoch = t.epochsCompleted + 1
         let outcome = t.train(data.train, normalization: normalization, validation: data.validation,
                               amount: amount) { event in
-            if case .epochEnd(let r) = event {
-                let line = self.describe(r)
-                lines.append(line)
-                self.progress(line)
-            }
-            if case .batchEnd(let r) = event, r.stepInEpoch % 100 == 0 || r.stepInEpoch == r.stepsPerEpoch {
-                self.progress("epoch \(r.epoch): step \(r.stepInEpoch)/\(r.stepsPerEpoch), loss \(Format.fixed(r.loss, 4))")
+            switch event {
+            case .batchEnd(let r):
+                if let live = self.live, let text = bar.update(r, totalEpochs: total, firstEpoch: firstEpoch) {
+                    live.transient(text)
+                }
+            case .epochEnd(let r):
+                // On a terminal each epoch's line appears as it finishes; otherwise with the output.
+                if let live = self.live { live.permanent(self.describe(r)) } else { lines.append(self.describe(r)) }
             }
             if self.interruptRequested() { return .stop(reason: "interrupted") }
             return stopping?.observe(event, network: t.network) ?? .proceed
         }
+        live?.clear()
         lines.append(describe(outcome, trainer: t))
         if let s = stopping, let epoch = s.restoreBest(into: t.network), let best = s.best {
             lines.append("restored the best weights: epoch \(epoch), \(s.metric.rawValue) \(Format.fixed(best.value, 4))")
@@ -129,7 +134,7 @@ extension Session {
         switch o.ending {
         case .finished: return ""
         case .stopped(let reason):
-            return "stopped (\(reason)) after step \(t.stepsTaken), \(t.positionInEpoch) images into epoch \(t.epochsCompleted + 1); the weights are those of the last finished step"
+            return "stopped (\(reason)) after step \(t.stepsTaken), \(Format.count(t.positionInEpoch)) images into epoch \(t.epochsCompleted + 1); the weights are those of the last finished step"
         case let .diverged(step, restored):
             return "the loss became NaN or infinite at step \(step): restored the weights of step \(restored) — try a smaller learning rate (`set lr \(settings.learningRate / 10)`)"
         }
