@@ -45,6 +45,11 @@ public enum Parallel {
 /// A tiny fork-join pool: one job at a time, spin-then-sleep helpers.
 final class WorkerPool: @unchecked Sendable {
     private(set) var threads = 1
+    /// About a millisecond of polling before a helper sleeps. Shorter (20 µs was tried)
+    /// lets helpers fall asleep during the serial moments of a training step, and each
+    /// wake-up then costs a futex call and tens of µs of scheduling: mlp epochs varied
+    /// between 0.32 and 0.47 s. Idle at the prompt, helpers still sleep.
+    static let spinsBeforeSleep = 1_000_000
     private let generation = Atomic<Int>(0)
     private let pending = Atomic<Int>(0)
     private var job: ((Int) -> Void)?
@@ -114,7 +119,7 @@ final class WorkerPool: @unchecked Sendable {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen && !stopRequested.load(ordering: .relaxed) {
                 spins += 1
-                if spins < 20_000 { spinPause(); continue }
+                if spins < Self.spinsBeforeSleep { spinPause(); continue }
                 pthread_mutex_lock(&mutex)
                 while generation.load(ordering: .acquiring) == seen && !stopRequested.load(ordering: .relaxed) {
                     pthread_cond_wait(&wake, &mutex)

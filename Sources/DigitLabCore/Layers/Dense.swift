@@ -18,6 +18,10 @@ public final class Dense: Layer {
                                           fanIn: inputs, fanOut: units, using: &rng)
     }
 
+    /// From this batch size on, forward splits rows rather than units: with hundreds of
+    /// rows each part's product is large enough on its own (measured on mlp inference).
+    static let rowSplitBatch = 256
+
     public var parameters: [Parameter] { [weight, bias] }
     public var flopsPerImage: Int { 2 * inputShape[0] * outputShape[0] }
 
@@ -28,6 +32,16 @@ public final class Dense: Layer {
             weight.value.pointer { wp in
                 bias.value.pointer { bp in
                     y.mutablePointer { yp in
+                        if n >= Self.rowSplitBatch {
+                            // Big inference batches: each part takes whole rows.
+                            Parallel.forEachSlice(count: n, minimumPerPart: 8) { rows in
+                                for r in rows { (yp + r * units).update(from: bp, count: units) }
+                                BLAS.gemm(transB: true, m: rows.count, n: units, k: inputs,
+                                          a: xp + rows.lowerBound * inputs, lda: inputs, b: wp, ldb: inputs,
+                                          beta: 1, c: yp + rows.lowerBound * units, ldc: units)
+                            }
+                            return
+                        }
                         Parallel.forEachSlice(count: units, minimumPerPart: 8) { u in
                             // Start every row at the bias, then add x · Wᵀ on top (beta = 1).
                             for r in 0..<n { (yp + r * units + u.lowerBound).update(from: bp + u.lowerBound, count: u.count) }

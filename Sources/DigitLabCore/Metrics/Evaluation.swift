@@ -1,3 +1,5 @@
+import Glibc
+
 /// What a network makes of a set of images: the loss, the accuracy, the confusion
 /// matrix, and each image's answer with its probabilities (for galleries and figures).
 public struct Evaluation: Sendable {
@@ -31,11 +33,17 @@ extension Network {
         while start < images.count {
             let end = min(images.count, start + batchSize)
             let (x, labels) = normalization.batch(images, indices: start..<end)
-            let out = forward(x, mode: .inference, upTo: loss == .crossEntropy ? logitLayerCount : nil, rng: &rng)
-            total += Double(loss.evaluate(out, labels: labels).loss) * Double(end - start)
-            var p = out
-            if loss == .crossEntropy || logitLayerCount == layers.count {
+            var p = forward(x, mode: .inference, upTo: loss == .crossEntropy ? logitLayerCount : nil, rng: &rng)
+            if loss == .crossEntropy {
+                // One softmax gives the probabilities, the loss (−log p of the label) and
+                // the answer; no gradient is needed here.
                 p.applySoftmax()
+                for (r, label) in labels.enumerated() {
+                    total -= Double(logf(max(p.data[r * classes + label], .leastNormalMagnitude)))
+                }
+            } else {
+                total += Double(loss.evaluate(p, labels: labels).loss) * Double(end - start)
+                if logitLayerCount == layers.count { p.applySoftmax() }
             }
             for r in 0..<(end - start) {
                 var best = 0
