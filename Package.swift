@@ -28,19 +28,20 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev", "libfontconfig-dev"])]),
 
         // The layers of DESIGN.md; an arrow there is a dependency here.
-        .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedAlways),
-        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"],
+        .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
-        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo"],
+        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"], exclude: ["README.md"],
+                swiftSettings: optimisedAlways),
+        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabShell",
-                dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "CReadline"]),
+                dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "CReadline"], exclude: ["README.md"]),
         .executableTarget(name: "digitlab", dependencies: [
             "DigitLabShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"]),
+        .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),

@@ -7,6 +7,10 @@ import DigitLabIO
 public final class Session: @unchecked Sendable {
     public var dataset: Dataset?
     public var normalization: Normalization = .scaleOnly
+    /// Every step and epoch trained on the current network (for `render curves`).
+    public var metrics = MetricsLog()
+    /// Where `render` writes when no `to FILE` is given.
+    public var outputFolder = "outputs"
     /// Random changes to training batches (`augment`); off by default.
     public var augmentation = Augmentation()
     public var network: Network?

@@ -46,3 +46,32 @@ import Testing
         #expect(abs(p.data[0..<3].reduce(0, +) - 1) < 1e-6)
     }
 }
+
+@Suite struct InspectionTests {
+    @Test func inputGradientMatchesFiniteDifferences() throws {
+        var rng = SeededRNG(seed: 4)
+        let net = Network(inputShape: [1, 6, 6])
+        for spec: LayerSpec in [.conv(filters: 2, kernel: 3, stride: 1, padding: .same), .activation(.tanh), .flatten, .dense(units: 3)] {
+            try net.append(spec, using: &rng)
+        }
+        var x = Tensor(shape: [1, 1, 6, 6], data: (0..<36).map { _ in rng.uniform(-1, 1) })
+        let g = net.inputGradient(x, class: 2)
+        for i in [0, 7, 20, 35] {
+            let h: Float = 1e-2
+            x.data[i] += h; let up = net.activations(x, layer: 3).data[2]
+            x.data[i] -= 2 * h; let down = net.activations(x, layer: 3).data[2]
+            x.data[i] += h
+            #expect(abs((up - down) / (2 * h) - g[i]) < 1e-3)
+        }
+    }
+
+    @Test func pcaFindsTheMainDirection() {
+        // Points along (1, 2, 0) with a little spread along (0, 0, 1).
+        var rows = [Float]()
+        for i in 0..<50 { let t = Float(i - 25); rows += [t, 2 * t, Float(i % 3) * 0.1] }
+        let (points, explained) = PCA.project(rows, count: 50, dimension: 3)
+        #expect(explained.0 > 0.99)
+        // The first coordinate is ±√5·(t − mean t), and mean t = −0.5.
+        #expect(abs(abs(points[0].0) - 24.5 * Float(5).squareRoot()) < 1e-2)
+    }
+}

@@ -29,6 +29,7 @@ extension Session {
         } else {
             t = Trainer(network: net, settings: settings, rng: SeededRNG(seed: rng.next()))
             trainer = t
+            metrics = MetricsLog() // a new network starts a new log
         }
         // Read at each batch, so `augment` and `load` take effect on the next one.
         let (augmentation, background) = (augmentation, normalization.table[0])
@@ -51,6 +52,7 @@ extension Session {
             var lines = [String]()
             let outcome = t.train(data.train, normalization: normalization, validation: data.validation,
                                   amount: TrainingAmount.steps(n)) { (event: TrainingEvent) -> TrainingDecision in
+                self.metrics.record(event)
                 if case .batchEnd(let r) = event { lines.append(self.describe(r)) }
                 return self.interruptRequested() ? .stop(reason: "interrupted") : .proceed
             }
@@ -96,6 +98,7 @@ extension Session {
         let firstEpoch = t.epochsCompleted + 1
         let outcome = t.train(data.train, normalization: normalization, validation: data.validation,
                               amount: amount) { event in
+            self.metrics.record(event)
             switch event {
             case .batchEnd(let r):
                 if let live = self.live, let text = bar.update(r, totalEpochs: total, firstEpoch: firstEpoch) {

@@ -1,0 +1,98 @@
+import CPNG
+import Foundation
+
+/// PNG files through libpng's simplified `png_image_*` API (the classic API reports
+/// errors by longjmp, which Swift cannot survive).
+public enum PNG {
+    /// An 8-bit greyscale picture, 0 = black, 255 = white, row by row.
+    public struct Grey: Equatable, Sendable {
+        public let width: Int
+        public let height: Int
+        public var pixels: [UInt8]
+        public init(width: Int, height: Int, pixels: [UInt8]) {
+            self.width = width; self.height = height; self.pixels = pixels
+        }
+    }
+
+    /// Reads any PNG — grey or colour, palette, 1 to 16 bits, with or without alpha —
+    /// as 8-bit grey, compositing transparent parts over white paper.
+    public static func readGrey(_ path: String) throws(IOError) -> Grey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IOError(path, "cannot open the file (missing or unreadable)")
+        }
+        return try decodeGrey([UInt8](data), name: path)
+    }
+
+    public static func decodeGrey(_ bytes: [UInt8], name: String) throws(IOError) -> Grey {
+        var image = png_image()
+        image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
+        let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw failure(&image, name, "not a readable PNG") }
+        // Refuse absurd sizes before allocating (a corrupt header can claim 2^31 x 2^31).
+        guard image.width > 0, image.height > 0, Int(image.width) * Int(image.height) <= 1 << 26 else {
+            png_image_free(&image)
+            throw IOError(name, "PNG claims \(image.width)x\(image.height) pixels — too large for a digit picture")
+        }
+        image.format = UInt32(DIGITLAB_PNG_FORMAT_GA) // grey + alpha, 8 bits each
+        let (w, h) = (Int(image.width), Int(image.height))
+        var ga = [UInt8](repeating: 0, count: w * h * 2)
+        let finished = ga.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+        guard finished != 0 else { throw failure(&image, name, "damaged PNG data") }
+        var grey = [UInt8](repeating: 0, count: w * h)
+        for i in 0..<(w * h) {
+            // Composite over white paper: g·a + 255·(1 − a).
+            let (g, a) = (Int(ga[2 * i]), Int(ga[2 * i + 1]))
+            grey[i] = UInt8((g * a + 255 * (255 - a) + 127) / 255)
+        }
+        return Grey(width: w, height: h, pixels: grey)
+    }
+
+    /// Decodes any PNG to 8-bit RGB (3 bytes per pixel), alpha composited over white.
+    public static func decodeRGB(_ bytes: [UInt8], name: String) throws(IOError) -> (width: Int, height: Int, pixels: [UInt8]) {
+        var image = png_image()
+        image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
+        let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw failure(&image, name, "not a readable PNG") }
+        guard Int(image.width) * Int(image.height) <= 1 << 26 else {
+            png_image_free(&image)
+            throw IOError(name, "PNG claims \(image.width)x\(image.height) pixels — too large")
+        }
+        image.format = UInt32(DIGITLAB_PNG_FORMAT_RGB)
+        let (w, h) = (Int(image.width), Int(image.height))
+        var rgb = [UInt8](repeating: 0, count: w * h * 3)
+        var white = png_color(red: 255, green: 255, blue: 255)
+        let finished = rgb.withUnsafeMutableBytes { png_image_finish_read(&image, &white, $0.baseAddress, 0, nil) }
+        guard finished != 0 else { throw failure(&image, name, "damaged PNG data") }
+        return (w, h, rgb)
+    }
+
+    /// Encodes 8-bit RGB (3 bytes per pixel) or grey (1 byte) pixels as PNG bytes.
+    /// The output holds no time stamp: the same pixels give the same bytes.
+    public static func encode(width: Int, height: Int, pixels: [UInt8], channels: Int) throws(IOError) -> [UInt8] {
+        precondition(channels == 1 || channels == 3, "grey or RGB")
+        precondition(pixels.count == width * height * channels)
+        var image = png_image()
+        image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(channels == 3 ? DIGITLAB_PNG_FORMAT_RGB : DIGITLAB_PNG_FORMAT_GRAY)
+        var size: png_alloc_size_t = 0
+        // First pass measures, second pass writes.
+        let measured = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard measured != 0 else { throw failure(&image, "png", "cannot encode") }
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let written = out.withUnsafeMutableBytes { o in
+            pixels.withUnsafeBytes { png_image_write_to_memory(&image, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+        }
+        guard written != 0 else { throw failure(&image, "png", "cannot encode") }
+        return Array(out.prefix(Int(size)))
+    }
+
+    private static func failure(_ image: inout png_image, _ name: String, _ what: String) -> IOError {
+        let message = withUnsafeBytes(of: image.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        png_image_free(&image)
+        return IOError(name, "\(what)\(message.isEmpty ? "" : " (libpng: \(message))") — check it is a PNG file")
+    }
+}
