@@ -18,8 +18,10 @@ extension Canvas {
     }
 
     /// A vertical colour bar with its scale: `low` at the bottom, `high` at the top.
+    /// `ticks` (positions 0…1 from the bottom, with labels) replace the default three
+    /// evenly spaced values — needed when the bar is not linear.
     public func colorBar(x: Double, y: Double, height: Double, map: ColorMap, low: Float, high: Float,
-                         label: String, format: (Float) -> String = { formatTick($0) }) {
+                         label: String, ticks: [(Double, String)]? = nil) {
         let steps = Int(height)
         for i in 0..<steps {
             let t = Float(i) / Float(max(1, steps - 1))
@@ -27,12 +29,13 @@ extension Canvas {
             rect(x, y + Double(i), 14, 1, map.color(v))
         }
         frame(x, y, 14, height, .muted)
-        for (t, value) in [(0.0, high), (0.5, (low + high) / 2), (1.0, low)] {
-            let ty = y + t * height
+        let marks = ticks ?? [(1.0, formatTick(high)), (0.5, formatTick((low + high) / 2)), (0.0, formatTick(low))]
+        for (position, text) in marks {
+            let ty = y + (1 - position) * height
             line(x + 14, ty, x + 18, ty, .muted)
-            text(format(value), x + 21, ty + 4, size: Style.captionSize, color: .text)
+            self.text(text, x + 21, ty + 4, size: Style.captionSize, color: .text)
         }
-        text(label, x + 8, y + height + 18, size: Style.captionSize, align: .center, color: .muted)
+        text(label, x, y + height + 18, size: Style.captionSize, color: .muted) // left-aligned: never over the plot
     }
 
     /// Axes with ticks and labels for a plot area; returns the value→pixel mappings.
@@ -43,15 +46,11 @@ extension Canvas {
         -> (x: (Double) -> Double, y: (Double) -> Double) {
         let mx = { (v: Double) in x + (v - xRange.lowerBound) / max(1e-12, xRange.upperBound - xRange.lowerBound) * width }
         let my = { (v: Double) in y + height - (v - yRange.lowerBound) / max(1e-12, yRange.upperBound - yRange.lowerBound) * height }
-        for i in 0...4 {
-            let v = yRange.lowerBound + (yRange.upperBound - yRange.lowerBound) * Double(i) / 4
+        for v in niceTicks(yRange) {
             line(x, my(v), x + width, my(v), .grid)
             text(yFormat(v), x - 6, my(v) + 4, size: Style.captionSize, align: .right, color: .muted)
         }
-        let ticks = xTicks ?? (0...4).map { i in
-            let v = xRange.lowerBound + (xRange.upperBound - xRange.lowerBound) * Double(i) / 4
-            return (v, formatTick(Float(v)))
-        }
+        let ticks = xTicks ?? niceTicks(xRange).map { ($0, formatTick(Float($0))) }
         for (v, label) in ticks {
             line(mx(v), y + height, mx(v), y + height + 4, .muted)
             text(label, mx(v), y + height + 17, size: Style.captionSize, align: .center, color: .muted)
@@ -82,4 +81,29 @@ public func formatTick(_ v: Float) -> String {
     if a >= 10 { return String(format: "%.0f", v) }
     if a >= 0.01 { return String(format: "%.2f", v) }
     return String(format: "%.0e", v)
+}
+
+/// Round tick values inside a range: steps of 1, 2, 2.5 or 5 × 10^k, about 4–6 of them.
+public func niceTicks(_ range: ClosedRange<Double>) -> [Double] {
+    let step = niceStep(range.upperBound - range.lowerBound)
+    guard step > 0, step.isFinite else { return [range.lowerBound] }
+    var v = (range.lowerBound / step).rounded(.up) * step
+    var ticks = [Double]()
+    while v <= range.upperBound + step * 1e-9 { ticks.append(abs(v) < step * 1e-9 ? 0 : v); v += step }
+    return ticks
+}
+
+/// A step of 1, 2, 2.5 or 5 × 10^k dividing `span` into about four parts.
+public func niceStep(_ span: Double) -> Double {
+    guard span > 0 else { return 0 }
+    let raw = span / 4
+    let magnitude = pow(10, (log10(raw)).rounded(.down))
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] where m * magnitude >= raw { return m * magnitude }
+    return 10 * magnitude
+}
+
+/// `top` raised to the next multiple of a nice step (for axes that start at 0).
+public func niceCeiling(_ top: Double) -> Double {
+    let step = niceStep(top)
+    return step > 0 ? (top / step).rounded(.up) * step : 1
 }

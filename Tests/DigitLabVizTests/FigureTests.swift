@@ -49,9 +49,9 @@ import Testing
         var pixels = [UInt8](repeating: 0, count: 784)
         pixels[0] = 255
         let image = try decode(SamplesFigure.draw(title: "t", subtitle: "s", images: [(pixels[...], "7")]))
-        // The first sample starts at (28, 62), 3 pixels per image pixel.
-        #expect(pixel(image, 29, 63) == (0, 0, 0))
-        #expect(pixel(image, 28 + 10, 62 + 10) == (255, 255, 255))
+        // The first sample starts at (28, 70), 3 pixels per image pixel.
+        #expect(pixel(image, 29, 71) == (0, 0, 0))
+        #expect(pixel(image, 28 + 10, 70 + 10) == (255, 255, 255))
     }
 
     @Test func sameInputSameBytes() throws {

@@ -7,9 +7,9 @@ public enum ConfusionFigure {
     public static func draw(_ m: ConfusionMatrix, classNames: [String], split: String) -> Canvas {
         let n = m.classes, cell = 46.0
         let left = Style.margin + 70, top = Style.header + 30
-        let c = Canvas(width: Int(left + Double(n) * cell + 130), height: Int(top + Double(n) * cell + 70))
+        let c = Canvas(width: Int(left + Double(n) * cell + 160), height: Int(top + Double(n) * cell + 40))
         c.title("Confusion matrix — \(split): accuracy \(String(format: "%.2f", m.accuracy * 100))%",
-                subtitle: "\(m.total) images; rows: true class, columns: the network's answer")
+                subtitle: "\(grouped(m.total)) images; rows: true class, columns: the network's answer")
         let maxCount = max(1, m.counts.max() ?? 1)
         let scale = { (v: Int) -> Float in Float(log1p(Double(v)) / log1p(Double(maxCount))) }
         for t in 0..<n {
@@ -28,11 +28,21 @@ public enum ConfusionFigure {
         c.frame(left, top, Double(n) * cell, Double(n) * cell, .muted)
         c.text("predicted", left + Double(n) * cell / 2, top - 24, size: Style.labelSize, bold: true, align: .center)
         c.text("true class", left - 52, top + Double(n) * cell / 2, size: Style.labelSize, bold: true, align: .center, vertical: true)
-        c.colorBar(x: left + Double(n) * cell + 24, y: top, height: Double(n) * cell * 0.7, map: .viridis,
-                   low: 0, high: Float(maxCount), label: "images (log)") { v in
-            // The bar is drawn on the same log scale as the cells.
-            v == 0 ? "0" : formatTick(v)
+        // The bar uses the cells' log scale, so its ticks sit at 1, 10, 100, … not evenly.
+        var ticks: [(Double, String)] = []
+        var v = 1
+        while v < maxCount {
+            if scale(v) < 0.9 { ticks.append((Double(scale(v)), grouped(v))) } // leave room for the maximum
+            v *= 10
         }
+        ticks.append((1, grouped(maxCount)))
+        c.colorBar(x: left + Double(n) * cell + 24, y: top, height: Double(n) * cell * 0.7, map: .viridis,
+                   low: 0, high: Float(maxCount), label: "images (log scale)", ticks: ticks)
         return c
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let s = String(n)
+        return s.count <= 3 ? s : String(s.dropLast(3)) + "," + String(s.suffix(3))
     }
 }

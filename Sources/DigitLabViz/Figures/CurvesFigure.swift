@@ -24,9 +24,9 @@ public enum CurvesFigure {
             return out
         }
         let losses = log.steps.map { Double($0.loss) }
-        let lossTop = max(0.1, ([losses.max() ?? 1] + log.epochs.compactMap { $0.validationLoss.map(Double.init) }).max()! * 1.05)
+        let lossTop = niceCeiling(min(3, max(0.1, ([losses.max() ?? 1] + log.epochs.compactMap { $0.validationLoss.map(Double.init) }).max()!)))
         let panels: [(String, String, ClosedRange<Double>, [Double], (MetricsLog.Epoch) -> Double, (MetricsLog.Epoch) -> Double?)] = [
-            ("Loss", "cross-entropy", 0...min(lossTop, 3), losses, { Double($0.trainLoss) }, { $0.validationLoss.map(Double.init) }),
+            ("Loss", "loss", 0...lossTop, losses, { Double($0.trainLoss) }, { $0.validationLoss.map(Double.init) }),
             ("Accuracy", "accuracy", accuracyRange(log), log.steps.map(\.accuracy), { $0.trainAccuracy }, { $0.validationAccuracy }),
         ]
         for (i, panel) in panels.enumerated() {
@@ -50,8 +50,9 @@ public enum CurvesFigure {
 
     static func accuracyRange(_ log: MetricsLog) -> ClosedRange<Double> {
         let values = log.steps.map(\.accuracy) + log.epochs.compactMap(\.validationAccuracy)
+        // Start at a round value under the lowest 2% of points: early noise may clip.
         let low = values.sorted().dropFirst(values.count / 50).first ?? 0
-        return max(0, min(0.9, (low * 10).rounded(.down) / 10))...1
+        return (low < 0.5 ? 0 : max(0, min(0.9, (low * 5).rounded(.down) / 5)))...1
     }
 
     static func pct(_ v: Double) -> String { String(format: "%.2f%%", v * 100) }

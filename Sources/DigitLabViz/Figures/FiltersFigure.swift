@@ -15,6 +15,12 @@ public enum FiltersFigure {
         let height = Int(Style.header + Style.margin + 20 + Double(rowsCount) * (tile + gap + (channels == 1 ? 14 : 0)))
         let c = Canvas(width: max(width, 460), height: max(height, 260))
         c.title(title, subtitle: "\(filters) filters of \(kernel)x\(kernel) over \(channels) input channel\(channels == 1 ? "" : "s"); red adds, blue subtracts")
+        if channels > 1 {
+            for ch in 0..<channels {
+                c.text("in \(ch)", Style.margin + labelWidth + Double(ch) * (tile + gap) + tile / 2, Style.header + 2,
+                       size: Style.captionSize - 1, align: .center, color: .muted)
+            }
+        }
         for f in 0..<filters {
             for ch in 0..<channels {
                 let slot = channels == 1 ? f : ch

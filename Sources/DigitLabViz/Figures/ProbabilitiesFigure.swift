@@ -17,7 +17,12 @@ public enum ProbabilitiesFigure {
             let x0 = plot.x(Double(k) - 0.35), x1 = plot.x(Double(k) + 0.35)
             let color: RGB = k == answer ? (k == truth ? .good : .bad) : ColorMap.viridis.color(0.35)
             c.rect(x0, plot.y(Double(p)), x1 - x0, plot.y(0) - plot.y(Double(p)), color)
-            if k == truth { c.text("true", (x0 + x1) / 2, plot.y(Double(p)) - 5, size: Style.captionSize - 1, align: .center, color: .good) }
+            var label = p >= 0.005 ? String(format: "%.0f%%", p * 100) : ""
+            if k == truth { label = label.isEmpty ? "true" : "true · " + label }
+            if !label.isEmpty {
+                c.text(label, (x0 + x1) / 2, plot.y(Double(p)) - 5, size: Style.captionSize - 1, align: .center,
+                       color: k == truth ? .good : .text)
+            }
         }
         c.legend([("answer, right", .good), ("answer, wrong", .bad), ("other classes", ColorMap.viridis.color(0.35))],
                  x: 240, y: Double(c.height) - 14)

@@ -2,7 +2,7 @@
 /// gradient of the score with respect to the input.
 public enum SaliencyFigure {
     public static func draw(input: ArraySlice<UInt8>, gradient: [Float], className: String, caption: String) -> Canvas {
-        let c = Canvas(width: 720, height: 330)
+        let c = Canvas(width: 720, height: 280)
         c.title("Saliency: what makes it a \(className)", subtitle: "\(caption); gradient of the class score with respect to each pixel")
         let cell = 5.0, tile = 140.0, top = Style.header + 26
         let limit = max(1e-12, gradient.map(abs).max() ?? 1)
