@@ -8,9 +8,10 @@
 /// onto the pixels it came from.
 ///
 /// Speed: groups are sized so `cols` stays in the core's L2 cache (measured: one CNN
-/// image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at ~77), and backward
-/// recomputes the columns from the kept input rather than keeping a whole batch of them
-/// (42 MB for the CNN preset) in memory. Parallel parts take slices of the batch; each
+/// image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at ~77). Backward
+/// reuses the forward pass's columns when a whole batch of them is small (LeNet's), and
+/// recomputes them from the kept input when it is not (42 MB for the CNN preset's
+/// second convolution). Parallel parts take slices of the batch; each
 /// sums its own ∂W, and the partial sums are added in part order, so results repeat
 /// exactly.
 public final class Conv2D: Layer {
@@ -22,9 +23,14 @@ public final class Conv2D: Layer {
     let geometry: ConvGeometry
     /// Floats of columns per group: 512 KB, half a typical L2.
     static let columnBudget = 128 * 1024
+    /// Keep a training batch's columns for backward when they fit in this many floats (8 MB).
+    static let keepBudget = 2 << 20
 
     private var input: Tensor?
     private var scratch: [PartScratch] = []
+    /// The columns of the last training batch, when small enough to keep (else empty).
+    private let keptColumns = Workspace()
+    private var columnsKept = false
 
     /// What one parallel part writes: its columns, its product, its partial gradients.
     private final class PartScratch {
@@ -70,6 +76,8 @@ public final class Conv2D: Layer {
         let imageSize = inputShape.reduce(1, *)
         let group = groupSize
         prepareScratch()
+        let keep = mode.keepsForBackward && n * patch * pixels <= Self.keepBudget
+        let kept = keep ? keptColumns.reserve(n * patch * pixels) : nil
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
         x.data.pointer { xp in
             weight.value.pointer { wp in
@@ -77,10 +85,12 @@ public final class Conv2D: Layer {
                     y.mutablePointer { yp in
                         Parallel.forEachPart { part in
                             let s = scratch[part]
-                            let cols = s.cols.reserve(patch * group * pixels)
+                            let own = s.cols.reserve(patch * group * pixels)
                             let product = s.product.reserve(f * group * pixels)
                             for g in groups(part, batch: n) {
                                 let columns = g.count * pixels
+                                // Kept columns live group by group in one buffer for backward.
+                                let cols = kept.map { $0 + g.lowerBound * patch * pixels } ?? own
                                 geometry.im2col(xp + g.lowerBound * imageSize, batch: g.count, into: cols)
                                 BLAS.gemm(m: f, n: columns, k: patch, a: wp, lda: patch,
                                           b: cols, ldb: columns, c: product, ldc: columns)
@@ -100,6 +110,7 @@ public final class Conv2D: Layer {
             }
         }
         input = mode.keepsForBackward ? x : nil
+        columnsKept = keep
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
@@ -110,6 +121,8 @@ public final class Conv2D: Layer {
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
         let imageSize = inputShape.reduce(1, *)
         let group = groupSize
+        let kept = columnsKept ? keptColumns.pointer : nil
+        columnsKept = false
         var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0) // col2im adds
         dy.data.pointer { g in
             x.data.pointer { xp in
@@ -117,7 +130,7 @@ public final class Conv2D: Layer {
                     dx.withUnsafeMutableBufferPointer { dxBuffer in
                         Parallel.forEachPart { part in
                             let s = scratch[part]
-                            let cols = s.cols.reserve(patch * group * pixels)
+                            let scratchCols = s.cols.reserve(patch * group * pixels)
                             let gradY = s.product.reserve(f * group * pixels)
                             let dW = s.weightGrad.reserve(f * patch)
                             let db = s.biasGrad.reserve(f)
@@ -136,17 +149,23 @@ public final class Conv2D: Layer {
                                     }
                                 }
                                 // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-                                geometry.im2col(xp + grp.lowerBound * imageSize, batch: grp.count, into: cols)
+                                let cols: UnsafeMutablePointer<Float>
+                                if let kept {
+                                    cols = kept + grp.lowerBound * patch * pixels
+                                } else {
+                                    cols = scratchCols
+                                    geometry.im2col(xp + grp.lowerBound * imageSize, batch: grp.count, into: cols)
+                                }
                                 BLAS.gemm(transB: true, m: f, n: patch, k: columns,
                                           a: gradY, lda: columns, b: cols, ldb: columns,
                                           beta: 1, c: dW, ldc: patch)
-                                // ∂cols = Wᵀ · ∂Y (over cols, now free), then back onto pixels.
+                                // ∂cols = Wᵀ · ∂Y into scratch, then back onto the pixels.
                                 // Test the flag, not the pointer: an empty array may still
                                 // have a base address (the shared empty storage).
                                 if needInputGradient, let dxp = dxBuffer.baseAddress {
                                     BLAS.gemm(transA: true, m: patch, n: columns, k: f,
-                                              a: wp, lda: patch, b: gradY, ldb: columns, c: cols, ldc: columns)
-                                    geometry.col2im(cols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
+                                              a: wp, lda: patch, b: gradY, ldb: columns, c: scratchCols, ldc: columns)
+                                    geometry.col2im(scratchCols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
                                 }
                             }
                         }
