@@ -66,16 +66,29 @@ public enum PNG {
         return (w, h, rgb)
     }
 
-    /// Encodes 8-bit RGB (3 bytes per pixel) or grey (1 byte) pixels as PNG bytes.
+    /// Encodes 8-bit pixels as PNG bytes: 1 channel grey, 2 grey + alpha, 3 RGB, 4 RGBA.
     /// The output holds no time stamp: the same pixels give the same bytes.
     public static func encode(width: Int, height: Int, pixels: [UInt8], channels: Int) throws(IOError) -> [UInt8] {
-        precondition(channels == 1 || channels == 3, "grey or RGB")
-        precondition(pixels.count == width * height * channels)
+        precondition((1...4).contains(channels) && pixels.count == width * height * channels)
+        // libpng's format flags: 1 = alpha, 2 = colour.
+        let format: [UInt32] = [0, UInt32(DIGITLAB_PNG_FORMAT_GRAY), UInt32(DIGITLAB_PNG_FORMAT_GA),
+                                UInt32(DIGITLAB_PNG_FORMAT_RGB), UInt32(DIGITLAB_PNG_FORMAT_RGB) | UInt32(DIGITLAB_PNG_FORMAT_GA)]
+        return try encode(width: width, height: height, format: format[channels], bytes: pixels)
+    }
+
+    /// Encodes 16-bit grey (values 0–65535, stored linear as libpng's simplified API does).
+    public static func encodeGrey16(width: Int, height: Int, values: [UInt16]) throws(IOError) -> [UInt8] {
+        precondition(values.count == width * height)
+        return try encode(width: width, height: height, format: UInt32(DIGITLAB_PNG_FORMAT_LINEAR_Y),
+                          bytes: values.withUnsafeBytes { Array($0) })
+    }
+
+    private static func encode(width: Int, height: Int, format: UInt32, bytes pixels: [UInt8]) throws(IOError) -> [UInt8] {
         var image = png_image()
         image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
         image.width = UInt32(width)
         image.height = UInt32(height)
-        image.format = UInt32(channels == 3 ? DIGITLAB_PNG_FORMAT_RGB : DIGITLAB_PNG_FORMAT_GRAY)
+        image.format = format
         var size: png_alloc_size_t = 0
         // First pass measures, second pass writes.
         let measured = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }

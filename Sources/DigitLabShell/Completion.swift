@@ -16,7 +16,8 @@ enum Completion {
             let before = String(line.utf8.prefix(Int(start))) ?? ""
             let words = before.split(separator: " ").map(String.init)
             let prefix = text.map { String(cString: $0) } ?? ""
-            if words.first == "load", words.last == "idx" {
+            if (words.first == "load" && ["idx", "model"].contains(words.last)) || (words.first == "save" && words.last == "model")
+                || (words.first == "render" && words.last == "to") {
                 return nil // readline's own file-name completion
             }
             rl_attempted_completion_over = 1 // no file names elsewhere

@@ -7,6 +7,9 @@ import DigitLabIO
 public final class Session: @unchecked Sendable {
     public var dataset: Dataset?
     public var normalization: Normalization = .scaleOnly
+    /// True while the network came from a model file: its normalisation is the one it
+    /// was trained with, and loading data must not replace it.
+    public var normalizationFromModel = false
     /// Every step and epoch trained on the current network (for `render curves`).
     public var metrics = MetricsLog()
     /// Where `render` writes when no `to FILE` is given.

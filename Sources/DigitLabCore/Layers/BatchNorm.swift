@@ -36,6 +36,9 @@ public final class BatchNorm: StatefulLayer {
         [("running_mean", runningMean), ("running_var", runningVar)]
     }
 
+    /// Restores the count of training batches seen (saved with a model, as PyTorch does).
+    public func setBatchesTracked(_ n: Int) { batchesTracked = max(0, n) }
+
     public func setBuffer(_ name: String, to values: [Float]) -> Bool {
         guard values.count == channels else { return false }
         switch name {

@@ -5,9 +5,9 @@ import DigitLabIO
 extension CommandTable {
     static let dataCommands: [Command] = [
         Command("load", step: .dataset,
-                usage: "load mnist|fashion|idx DIR [--train N] [--test N] [--random]",
-                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, or any folder of IDX files. --train/--test keep the first N images (--random: N chosen with the seed).",
-                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "--train", "--test", "--random"],
+                usage: "load mnist|fashion|idx DIR [--train N] [--test N] [--random] | load model FILE",
+                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, or any folder of IDX files. --train/--test keep the first N images (--random: N chosen with the seed). `load model FILE` loads a saved network instead (with its normalisation).",
+                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "model", "--train", "--test", "--random"],
                 action: { s, a in try s.load(a) }),
         Command("data", step: .dataset, usage: "data",
                 summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
@@ -31,6 +31,11 @@ extension Session {
         let testLimit = try a.option("--test").map { (w: String) throws(CommandError) -> Int in try Self.positive(w, "--test") }
         let random = a.flag("--random")
         let kind = try a.next("what to load (mnist, fashion or idx DIR)")
+        if kind == "model" {
+            let path = try a.next("a model file")
+            try a.done()
+            return try loadModel(path)
+        }
         var loaded: Dataset
         do {
             switch kind {
@@ -50,10 +55,13 @@ extension Session {
         if let n = trainLimit { loaded.train = (random ? SubsetRule.random(n, seed: seed) : .first(n)).apply(to: loaded.train) }
         if let n = testLimit { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
         dataset = loaded
-        normalization = Normalization.measured(from: loaded.train)
         trainer?.restartEpoch()
-        return "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
-            + "standardising with the training mean \(Format.fixed(normalization.mean, 4)) and std \(Format.fixed(normalization.std, 4))"
+        let summary = "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
+        if normalizationFromModel {
+            return summary + "keeping the loaded model's standardisation: mean \(Format.fixed(normalization.mean, 4)), std \(Format.fixed(normalization.std, 4))"
+        }
+        normalization = Normalization.measured(from: loaded.train)
+        return summary + "standardising with the training mean \(Format.fixed(normalization.mean, 4)) and std \(Format.fixed(normalization.std, 4))"
     }
 
     static func positive(_ w: String, _ what: String) throws(CommandError) -> Int {

@@ -20,6 +20,7 @@ extension Session {
             try a.done()
             network = Network(initializer: network?.initializer ?? .pytorch)
             trainer = nil
+            restoreDataNormalization()
             return "new empty network, input 1x28x28"
         case "add":
             let specs = try LayerSpec.parse(&a)
@@ -50,6 +51,7 @@ extension Session {
                 throw CommandError("net preset: unknown preset '\(name)' — one of \(Preset.all.map(\.name).joined(separator: ", "))")
             }
             network = preset.makeNetwork(using: &rng)
+            restoreDataNormalization()
             settings.batchSize = preset.batchSize
             settings.learningRate = preset.learningRate
             settings.optimizer = preset.optimizer
@@ -72,5 +74,14 @@ extension Session {
         }
         lines.append("     total                               \(Format.padLeft(Format.count(net.parameterCount), 10)) \(Format.padLeft(Format.count(net.flopsPerImage), 14))")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Session {
+    /// A fresh network learns with the loaded data's statistics, not a model file's.
+    func restoreDataNormalization() {
+        guard normalizationFromModel else { return }
+        normalizationFromModel = false
+        if let d = dataset { normalization = Normalization.measured(from: d.train) }
     }
 }
