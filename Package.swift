@@ -42,7 +42,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"]),
+        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
     ]

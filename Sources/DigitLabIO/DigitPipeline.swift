@@ -31,9 +31,9 @@ public enum DigitPipeline {
         let dark = paper < 128
         // Ink strength: how far each pixel is from the paper, in the ink's direction.
         var ink = input.pixels.map { dark ? max(0, Int($0) - paper) : max(0, paper - Int($0)) }
-        // Noise floor: what the paper itself varies by (the border's 95th percentile).
+        // Noise floor: what the paper itself varies by (the border's 99th percentile).
         let borderInk = border.map { dark ? max(0, Int($0) - paper) : max(0, paper - Int($0)) }.sorted()
-        let noise = borderInk[min(borderInk.count - 1, borderInk.count * 95 / 100)] + 8
+        let noise = borderInk[min(borderInk.count - 1, borderInk.count * 99 / 100)] + 8
         let peak = ink.max() ?? 0
         guard peak > noise + 16 else { throw .blank }
         ink = ink.map { max(0, min(255, ($0 - noise) * 255 / max(1, peak - noise))) }
@@ -41,9 +41,12 @@ public enum DigitPipeline {
                                                                    pixels: ink.map { UInt8(255 - $0) })))
         let inverted = PNG.Grey(width: w, height: h, pixels: ink.map(UInt8.init))
         stages.append(Stage(name: "white ink on black", image: inverted))
-        // Crop to the ink (strong pixels only, so stray specks don't widen the box).
+        // Crop to the ink. The box comes from a 3x3-smoothed copy, where a stroke stays
+        // strong but a lone noise pixel drops to a ninth (seen: noisy dark paper made
+        // the box the whole picture).
+        let smooth = Self.boxBlur(ink, width: w, height: h)
         var (x0, y0, x1, y1) = (w, h, -1, -1)
-        for y in 0..<h { for x in 0..<w where ink[y * w + x] >= 64 {
+        for y in 0..<h { for x in 0..<w where smooth[y * w + x] >= 64 {
             x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
         } }
         guard x1 >= x0 else { throw .blank }
@@ -71,6 +74,19 @@ public enum DigitPipeline {
         } }
         stages.append(Stage(name: "28x28, centred", image: PNG.Grey(width: 28, height: 28, pixels: out)))
         return Result(pixels: out, stages: stages, lightInkOnDark: dark)
+    }
+}
+
+extension DigitPipeline {
+    /// The mean of each pixel's 3x3 neighbourhood (edges use the pixels there are).
+    static func boxBlur(_ v: [Int], width w: Int, height h: Int) -> [Int] {
+        var out = [Int](repeating: 0, count: v.count)
+        for y in 0..<h { for x in 0..<w {
+            var (sum, n) = (0, 0)
+            for yy in max(0, y - 1)...min(h - 1, y + 1) { for xx in max(0, x - 1)...min(w - 1, x + 1) { sum += v[yy * w + xx]; n += 1 } }
+            out[y * w + x] = sum / n
+        } }
+        return out
     }
 }
 

@@ -11,7 +11,7 @@ struct DigitLab: ParsableCommand {
         commandName: "digitlab",
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
-        subcommands: [Shell.self, Run.self, Bench.self, Docs.self],
+        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -47,6 +47,50 @@ struct Run: ParsableCommand {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let status = ScriptRunner.run(lines: lines, source: file, session: session)
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Classify digit pictures (PNG): one line, or one JSON object, per image.",
+        discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG works: photos, scans, drawings; light or dark paper; any size and position.")
+    @Option(help: "A model saved with `save model`.") var model: String?
+    @Option(help: "How many of the most likely classes to show.") var top: Int = 3
+    @Flag(help: "One JSON object per line: file, prediction, top.") var json = false
+    @Argument(help: "PNG files.") var images: [String]
+    @OptionGroup var options: DataOption
+
+    func validate() throws {
+        guard !images.isEmpty else { throw ValidationError("give at least one PNG file") }
+        guard (1...10).contains(top) else { throw ValidationError("--top must be between 1 and 10") }
+    }
+
+    func run() throws {
+        let path: String
+        if let model { path = model } else {
+            do { path = try DataLocator(explicit: options.data).home() + "/models/default.safetensors" } catch {
+                printError("predict: \(error) — or pass --model FILE")
+                throw ExitCode(1)
+            }
+        }
+        let loaded: (network: Network, info: ModelFile.Info)
+        do { loaded = try ModelFile.load(path) } catch {
+            printError("predict: \(error)")
+            throw ExitCode(1)
+        }
+        var failed = false
+        for image in images {
+            do {
+                let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
+                                                     classNames: loaded.info.classNames, top: top)
+                print(json ? r.json : r.line)
+            } catch {
+                // One bad picture does not stop the others; the exit status tells.
+                printError("\(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }
 

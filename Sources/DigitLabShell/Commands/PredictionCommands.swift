@@ -1,6 +1,7 @@
 import DigitLabCore
 import DigitLabIO
 import DigitLabViz
+import Foundation
 
 extension CommandTable {
     static let predictionCommands: [Command] = [
@@ -8,9 +9,9 @@ extension CommandTable {
                 summary: "Digits in the terminal (half-block greyscale) with their labels; a range shows up to 24 side by side.",
                 example: "show train 0..5", words: ["train", "validation", "test"],
                 action: { s, a in try s.show(a) }),
-        Command("predict", step: .prediction, usage: "predict test|validation INDEX",
-                summary: "The digit, the network's answer, the true label and the top-3 probabilities as bars.",
-                example: "predict test 8", words: ["test", "validation"],
+        Command("predict", step: .prediction, usage: "predict test|validation INDEX | predict file PATH.png [--stages]",
+                summary: "The digit, the network's answer, the true label and the top-3 probabilities as bars. `predict file` reads your own picture (any PNG: photo, scan, drawing), turns it into an MNIST-style 28x28 digit and classifies it; --stages also writes the steps as a PNG strip.",
+                example: "predict file my-seven.png --stages", words: ["test", "validation", "file", "--stages"],
                 action: { s, a in try s.predict(a) }),
     ]
 }
@@ -47,9 +48,10 @@ extension Session {
 
     func predict(_ args: Arguments) throws(CommandError) -> String {
         var a = args
-        let split = try a.next("test or validation")
+        let split = try a.next("test, validation or file")
+        if split == "file" { return try predictFile(&a) }
         guard split == "test" || split == "validation" else {
-            throw CommandError("predict: '\(split)' — use predict test INDEX or predict validation INDEX")
+            throw CommandError("predict: '\(split)' — use predict test INDEX, predict validation INDEX or predict file PATH")
         }
         let which = try a.next("an image index")
         try a.done()
@@ -65,6 +67,37 @@ extension Session {
         lines.append("\(split) #\(index): the network says \(data.classNames[answer]) (\(Format.percent(Double(p[answer]), 1))); the label is \(data.classNames[labels[0]]) — \(verdict)")
         for c in ranked.prefix(3) {
             lines.append("  \(Format.pad(data.classNames[c], 10)) \(Format.padLeft(Format.percent(Double(p[c]), 1), 6)) \(probabilityBar(Double(p[c]), width: 30))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Session {
+    func predictFile(_ a: inout Arguments) throws(CommandError) -> String {
+        let stages = a.flag("--stages")
+        let path = try a.next("a PNG file")
+        try a.done()
+        let net = try requireNetwork()
+        let names = dataset?.classNames ?? (0..<(net.outputShape.first ?? 10)).map(String.init)
+        guard net.inputShape == [1, 28, 28], net.outputShape == [names.count] else {
+            throw CommandError("predict file: the network must take 1x28x28 and end with \(names.count) outputs")
+        }
+        let result: ImagePrediction
+        do {
+            result = try ImagePrediction.classify(path, network: net, normalization: normalization, classNames: names)
+        } catch {
+            throw CommandError(error.description)
+        }
+        var lines = preview.lines(result.pipeline.pixels[...], rows: 28, columns: 28)
+        lines.append("\(path): the network says \(result.prediction)")
+        for (label, p) in result.ranked {
+            lines.append("  \(Format.pad(label, 10)) \(Format.padLeft(Format.percent(Double(p), 1), 6)) \(probabilityBar(Double(p), width: 30))")
+        }
+        if stages {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let out = "\(outputFolder)/stages-\(name).png"
+            do { try AtomicFile.write(try result.stagesFigure().png(), to: out) } catch { throw CommandError("\(error)") }
+            lines.append("wrote \(out) (the pipeline, stage by stage)")
         }
         return lines.joined(separator: "\n")
     }
