@@ -39,7 +39,7 @@ docs: build
 install: build
 	install -d $(PREFIX)/bin $(PREFIX)/share/digitlab
 	install -m 755 $(BIN) $(PREFIX)/bin/digitlab
-	cp -r data $(PREFIX)/share/digitlab/
+	cp -r data models $(PREFIX)/share/digitlab/
 	[ ! -d lessons ] || cp -r lessons $(PREFIX)/share/digitlab/
 
 clean:

@@ -46,6 +46,6 @@ public struct ImagePrediction: Sendable {
 }
 
 func jsonQuote(_ s: String) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: [s])) ?? Data("[\"\"]".utf8)
+    let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
     return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DigitLabShell
+import DigitLabIO
 
 /// The package folder, so the bundled data/mnist is found.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -171,5 +172,64 @@ func errorOf(_ s: Session, _ line: String) -> String {
         let file = try String(contentsOfFile: packageRoot + "/Docs/commands.md", encoding: .utf8)
         #expect(file == CommandTable.markdown, "Docs/commands.md is stale: run `make docs`")
         for c in CommandTable.all { #expect(file.contains("### `\(c.name)`")) }
+    }
+}
+
+@Suite struct ModelCommandTests {
+    @Test func saveLoadAndPredictFiles() throws {
+        let folder = NSTemporaryDirectory() + "digitlab-models-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        s.outputFolder = folder
+        try run(s, "load mnist --train 640 --test 50", "net preset mlp", "train epoch")
+        let before = try run(s, "eval")
+        #expect(try run(s, "save model \(folder)/m.safetensors") == "saved 4 layers, 101,770 parameters to \(folder)/m.safetensors")
+        let fresh = session()
+        fresh.outputFolder = folder
+        try run(fresh, "load mnist --train 640 --test 50")
+        let loaded = try run(fresh, "load model \(folder)/m.safetensors")
+        #expect(loaded.hasPrefix("loaded \(folder)/m.safetensors: flatten → dense 128 → relu → dense 10"))
+        #expect(try run(fresh, "eval") == before, "the loaded model evaluates exactly as the saved one")
+        #expect(errorOf(fresh, "load model \(folder)/none.safetensors") == "\(folder)/none.safetensors: cannot open the file (missing or unreadable)")
+
+        // A picture of a test digit, drawn as dark ink on light paper, 3x larger.
+        let set = s.dataset!.test
+        var big = [UInt8]()
+        for y in 0..<84 { for x in 0..<84 { big.append(255 - set.pixels[(y / 3) * 28 + x / 3]) } }
+        try AtomicFile.write(try PNG.encode(width: 84, height: 84, pixels: big, channels: 1), to: folder + "/seven.png")
+        let out = try run(fresh, "predict file \(folder)/seven.png --stages")
+        #expect(out.contains("\(folder)/seven.png: the network says 7"), "\(out)")
+        #expect(out.contains("wrote \(folder)/stages-seven.png"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/stages-seven.png"))
+        #expect(errorOf(fresh, "predict file \(folder)/missing.png") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
+    }
+
+    /// `digitlab predict` as a user runs it: the built executable, the default model.
+    @Test func commandLinePredictWithTheDefaultModel() throws {
+        let exe = packageRoot + "/.build/debug/digitlab"
+        guard FileManager.default.isExecutableFile(atPath: exe) else { return } // built by `make test`
+        let folder = NSTemporaryDirectory() + "digitlab-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 3")
+        for i in 0..<3 {
+            let img = s.dataset!.test.image(i).map { 255 - $0 }
+            try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: Array(img), channels: 1), to: "\(folder)/\(i).png")
+        }
+        try AtomicFile.write(Array("not a png".utf8), to: folder + "/bad.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["predict", "--json", "--data", packageRoot, "\(folder)/0.png", "\(folder)/bad.png", "\(folder)/1.png", "\(folder)/2.png"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run(); p.waitUntilExit()
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1, "a bad image makes the exit status non-zero")
+        #expect(lines.count == 3, "the other images are still classified")
+        #expect(lines.map { $0.contains("\"prediction\": \"7\"") || $0.contains("\"prediction\": \"2\"") || $0.contains("\"prediction\": \"1\"") } == [true, true, true])
+        #expect(lines[0].hasPrefix("{\"file\": \"\(folder)/0.png\", \"prediction\": \"7\", \"top\": [{\"label\": \"7\", \"probability\": "))
+        #expect(errors.contains("\(folder)/bad.png: not a readable PNG"))
     }
 }
