@@ -33,6 +33,10 @@ public final class Session: @unchecked Sendable {
     public var live: (any LiveOutput)?
     /// Grey escape codes in digit previews (the REPL on a terminal without NO_COLOR).
     public var useColor = false
+    /// Lessons replayed quickly (the test suite; `DIGITLAB_QUICK=1`): every `load` keeps
+    /// at most these many images, and `expect` uses its `quick` thresholds.
+    public var quickLimit: (train: Int, test: Int)? = ProcessInfo.processInfo.environment["DIGITLAB_QUICK"] == "1" ? (5000, 500) : nil
+    public var quickLessons: Bool { quickLimit != nil }
     /// Set by `quit`; the front end ends its loop.
     public var quitRequested = false
 

@@ -34,7 +34,9 @@ struct Shell: ParsableCommand {
 }
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a script of DigitLab lines; the first failing line stops it with FILE:LINE: message.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run a script of DigitLab lines, or a lesson (FILE.lesson), without pauses; the first failing line or `expect` stops it with FILE:LINE: message.",
+        discussion: "DIGITLAB_QUICK=1 replays on a small subset of the data (5,000 training and 500 test images) with each expect's `quick` threshold.")
     @Argument(help: "The script file.") var file: String
     @OptionGroup var options: DataOption
 
@@ -44,8 +46,18 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         let session = Session(locator: DataLocator(explicit: options.data))
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let status = ScriptRunner.run(lines: lines, source: file, session: session)
+        let status: Int32
+        if file.hasSuffix(".lesson") {
+            do {
+                status = LessonRunner.run(try Lesson.parse(text, name: file, file: file), file: file, session: session)
+            } catch {
+                printError(error.message)
+                throw ExitCode(1)
+            }
+        } else {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            status = ScriptRunner.run(lines: lines, source: file, session: session)
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }

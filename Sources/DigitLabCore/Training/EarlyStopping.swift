@@ -21,7 +21,7 @@ public final class EarlyStopping {
 
     public enum Comparison: String, CaseIterable, Sendable {
         case atLeast = ">=", above = ">", atMost = "<=", below = "<"
-        func holds(_ a: Double, _ b: Double) -> Bool {
+        public func holds(_ a: Double, _ b: Double) -> Bool {
             switch self {
             case .atLeast: return a >= b
             case .above: return a > b

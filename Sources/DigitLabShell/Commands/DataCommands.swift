@@ -52,8 +52,11 @@ extension Session {
             throw CommandError("load: \(error)")
         }
         try a.done()
-        if let n = trainLimit { loaded.train = (random ? SubsetRule.random(n, seed: seed) : .first(n)).apply(to: loaded.train) }
-        if let n = testLimit { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
+        // Quick replays (the test suite) cap every load; see `quickLimit`.
+        let trainCap = [trainLimit, quickLimit?.train].compactMap { $0 }.min()
+        let testCap = [testLimit, quickLimit?.test].compactMap { $0 }.min()
+        if let n = trainCap { loaded.train = (random ? SubsetRule.random(n, seed: seed) : .first(n)).apply(to: loaded.train) }
+        if let n = testCap { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
         dataset = loaded
         trainer?.restartEpoch()
         let summary = "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
