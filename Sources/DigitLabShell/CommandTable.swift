@@ -3,7 +3,7 @@
 public enum CommandTable {
     public static let all: [Command] =
         dataCommands + networkCommands + settingCommands + trainingCommands + evaluationCommands
-        + predictionCommands + renderCommands + modelCommands + sessionCommands
+        + predictionCommands + renderCommands + modelCommands + lessonCommands + sessionCommands
 
     public static func command(named name: String) -> Command? {
         all.first { $0.name == name } ?? aliases[name].flatMap { a in all.first { $0.name == a } }

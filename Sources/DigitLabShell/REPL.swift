@@ -26,6 +26,7 @@ public enum REPL {
         // append_history only appends to a file that exists: create it on first use.
         if read_history(history) != 0 { write_history(history) }
         session.interruptRequested = { Terminal.interrupted }
+        session.lessonProgressFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.digitlab_lessons"
         session.useColor = Terminal.allowsEscapes
         let terminal = TerminalOutput()
         session.live = terminal
@@ -36,7 +37,12 @@ public enum REPL {
             guard let raw = readline(prompt(session)) else { print(""); return 0 } // Ctrl-D
             let line = String(cString: raw)
             free(raw)
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                // Enter during a lesson runs the command it shows.
+                guard session.guide != nil else { continue }
+                do { print(try session.runPendingLessonCommand()) } catch { print("error: \(error.message)") }
+                continue
+            }
             add_history(line)
             append_history(1, history)
             do {

@@ -25,6 +25,17 @@ public final class Session: @unchecked Sendable {
     /// Epochs `train epoch` runs when no count is given.
     public var epochs = 1
     public private(set) var history: [String] = []
+    /// Every command that ran, with its output, for `export notebook`.
+    public private(set) var transcript: [(line: String, output: String, failed: Bool)] = []
+    /// Files this session wrote (pictures, models, scripts), for `run --write-manifest`.
+    public private(set) var artifacts: [String] = []
+    /// The lesson being followed at the prompt (`lesson start`).
+    var guide: Guide?
+    /// Where lesson progress is remembered across restarts (the REPL sets
+    /// ~/.digitlab_lessons; nil keeps no record).
+    public var lessonProgressFile: String?
+    /// `record start FILE`: where typed commands are being written, and what was typed.
+    var recording: (path: String, lines: [String])?
     public let locator: DataLocator
     /// Polled at every batch boundary: set from a Ctrl-C handler to stop training.
     public var interruptRequested: @Sendable () -> Bool = { false }
@@ -54,11 +65,18 @@ public final class Session: @unchecked Sendable {
             let hint = CommandTable.closest(to: name).map { " — did you mean \($0)?" } ?? " — type `help` for the list"
             throw CommandError("unknown command '\(name)'\(hint)")
         }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
         do {
-            return try command.action(self, Arguments(command: name, words: Array(words.dropFirst())))
+            var output = try command.action(self, Arguments(command: name, words: Array(words.dropFirst())))
+            transcript.append((trimmed, output, false))
+            try record(trimmed, command: command.name)
+            if let lesson = guideAfter(trimmed) { output += (output.isEmpty ? "" : "\n") + lesson }
+            return output
         } catch let e as CommandError {
+            transcript.append((trimmed, e.message, true))
             throw e
         } catch {
+            transcript.append((trimmed, "\(name): \(error)", true))
             throw CommandError("\(name): \(error)")
         }
     }
@@ -77,6 +95,11 @@ public final class Session: @unchecked Sendable {
         }
         if hasWord { words.append(current) }
         return words
+    }
+
+    /// Notes a file the session wrote (for manifests and the notebook).
+    func wrote(_ path: String) {
+        if !artifacts.contains(path) { artifacts.append(path) }
     }
 
     /// The training data, or the one-line reason there is none.

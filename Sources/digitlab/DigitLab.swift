@@ -38,6 +38,8 @@ struct Run: ParsableCommand {
         abstract: "Run a script of DigitLab lines, or a lesson (FILE.lesson), without pauses; the first failing line or `expect` stops it with FILE:LINE: message.",
         discussion: "DIGITLAB_QUICK=1 replays on a small subset of the data (5,000 training and 500 test images) with each expect's `quick` threshold.")
     @Argument(help: "The script file.") var file: String
+    @Option(help: "Write the SHA-256 of every file the run wrote to this manifest.") var writeManifest: String?
+    @Option(help: "Replay, then check the files against this manifest; exit 1 on any difference.") var verify: String?
     @OptionGroup var options: DataOption
 
     func run() throws {
@@ -59,6 +61,24 @@ struct Run: ParsableCommand {
             status = ScriptRunner.run(lines: lines, source: file, session: session)
         }
         if status != 0 { throw ExitCode(status) }
+        do {
+            if let m = writeManifest {
+                try AtomicFile.write(Array(try Manifest.make(session.artifacts).utf8), to: m)
+                print("wrote \(m): \(session.artifacts.count) files")
+            }
+            if let m = verify {
+                guard let text = try? String(contentsOfFile: m, encoding: .utf8) else {
+                    printError("\(m): cannot read the manifest"); throw ExitCode(1)
+                }
+                let (checked, problems) = Manifest.verify(text)
+                for p in problems { printError(p) }
+                guard problems.isEmpty else { throw ExitCode(1) }
+                print("verified \(checked) files against \(m): all identical")
+            }
+        } catch let e as IOError {
+            printError(e.description)
+            throw ExitCode(1)
+        }
     }
 }
 

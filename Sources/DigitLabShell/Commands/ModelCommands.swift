@@ -23,6 +23,7 @@ extension Session {
         } catch {
             throw CommandError(error.description)
         }
+        wrote(path)
         return "saved \(net.layers.count) layers, \(Format.count(net.parameterCount)) parameters to \(path)"
     }
 

@@ -97,6 +97,7 @@ extension Session {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let out = "\(outputFolder)/stages-\(name).png"
             do { try AtomicFile.write(try result.stagesFigure().png(), to: out) } catch { throw CommandError("\(error)") }
+            wrote(out)
             lines.append("wrote \(out) (the pipeline, stage by stage)")
         }
         return lines.joined(separator: "\n")

@@ -33,6 +33,7 @@ extension Session {
         } catch {
             throw CommandError(error.description)
         }
+        wrote(path)
         return "wrote \(path) (\(canvas.width)x\(canvas.height))"
     }
 
