@@ -38,9 +38,18 @@ public enum REPL {
             let line = String(cString: raw)
             free(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty {
-                // Enter during a lesson runs the command it shows.
-                guard session.guide != nil else { continue }
-                do { print(try session.runPendingLessonCommand()) } catch { print("error: \(error.message)") }
+                // Enter during a lesson runs the command it shows (echoed first, so live
+                // progress appears under it).
+                guard let pending = session.pendingLessonCommand else { continue }
+                print("> \(pending)")
+                do {
+                    let output = try session.run(pending)
+                    terminal.clear()
+                    print(output)
+                } catch {
+                    terminal.clear()
+                    print("error: \(error.message)")
+                }
                 continue
             }
             add_history(line)

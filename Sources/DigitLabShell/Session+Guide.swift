@@ -86,6 +86,9 @@ extension Session {
         return out.joined(separator: "\n")
     }
 
+    /// The command a lesson shows and waits for, if any.
+    public var pendingLessonCommand: String? { guide?.pending }
+
     /// Enter at the prompt during a lesson: run the pending command, then move on.
     public func runPendingLessonCommand() throws(CommandError) -> String {
         guard let pending = guide?.pending else { return "" }
