@@ -12,6 +12,7 @@ public enum AtomicFile {
                 throw IOError(path, "cannot create the folder \(folder) — check the path and permissions")
             }
         }
+        removeStaleTemporaries(of: path)
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw IOError(path, "cannot write here (\(String(cString: strerror(errno)))) — check the folder is writable") }
@@ -34,6 +35,21 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw IOError(path, "cannot replace the file (\(reason))")
+        }
+    }
+}
+
+extension AtomicFile {
+    /// A process killed between writing and renaming leaves `PATH.tmp-PID` behind; the
+    /// next write of PATH removes those whose process is gone.
+    static func removeStaleTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
         }
     }
 }

@@ -14,6 +14,10 @@ public struct Benchmark {
     /// Time only this many steps and extrapolate to the epoch (0 = the whole epoch), like
     /// the reference script's --max-steps.
     public var maxSteps = 0
+    /// More than one epoch: a soak run that reports time and memory after each (the
+    /// timed result is still the first epoch's).
+    public var epochs = 1
+    public var onEpoch: (Int, Double, Double) -> Void = { _, _, _ in }
 
     public init(preset: Preset) { self.preset = preset }
 
@@ -61,6 +65,12 @@ public struct Benchmark {
         }
         let stepsPerEpoch = trainer.stepsPerEpoch(data.train.count)
         let epochSeconds = seconds(clock.now - t0) * Double(stepsPerEpoch) / Double(min(steps, stepsPerEpoch))
+        onEpoch(1, epochSeconds, Self.currentRSS())
+        for epoch in 2..<max(2, epochs + 1) {
+            let start = clock.now
+            _ = trainer.train(data.train, normalization: .mnist, amount: .epochs(1))
+            onEpoch(epoch, seconds(clock.now - start), Self.currentRSS())
+        }
         t0 = clock.now
         let eval = net.evaluate(data.test, normalization: .mnist, batchSize: 1000)
         let inferSeconds = seconds(clock.now - t0)
@@ -73,10 +83,15 @@ public struct Benchmark {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
+    /// Resident memory now (VmRSS), in MB.
+    static func currentRSS() -> Double { statusField("VmRSS:") }
+
     /// The high-water mark of resident memory (VmHWM), in MB.
-    static func peakRSS() -> Double {
+    static func peakRSS() -> Double { statusField("VmHWM:") }
+
+    private static func statusField(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let kb = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? .nan
             return kb / 1024
         }

@@ -139,6 +139,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Threads for OpenBLAS.") var threads: Int = 2
     @Option(help: "The seed for initialisation and shuffling.") var seed: UInt64 = 0
     @Option(help: "Time only this many training steps and extrapolate to the epoch (0: the whole epoch).") var maxSteps: Int = 0
+    @Option(help: "Train this many epochs, printing time and resident memory after each (a soak run).") var epochs: Int = 1
     @Flag(help: "Print one JSON line with the reference script's keys.") var json = false
     @OptionGroup var options: DataOption
 
@@ -151,6 +152,12 @@ struct Bench: ParsableCommand {
         bench.threads = threads
         bench.seed = seed
         bench.maxSteps = maxSteps
+        bench.epochs = epochs
+        if epochs > 1 {
+            bench.onEpoch = { epoch, seconds, rss in
+                print("epoch \(epoch): \(String(format: "%.2f", seconds)) s, resident memory \(String(format: "%.1f", rss)) MB")
+            }
+        }
         bench.locator = DataLocator(explicit: options.data)
         do {
             let result = try bench.run()
