@@ -57,25 +57,26 @@ public struct Normalization: Equatable, Codable, Sendable {
         return Normalization(mean: Float(mean), std: Float(max(1e-6, (sq / n - mean * mean).squareRoot())))
     }
 
-    /// The float for each of the 256 byte values, computed the reference's way.
+    /// The float a byte becomes (`table[0]` is blank paper), as `batch` computes it.
     public var table: [Float] {
-        (0..<256).map { (Float($0) / 255 - mean) / std }
+        let scale = 1 / (255 * std), offset = -mean / std
+        return (0..<256).map { Float($0) * scale + offset }
     }
 
     /// A `[n, 1, rows, columns]` batch of the images at `indices`.
     public func batch(_ images: LabeledImages, indices: some Collection<Int>) -> (x: Tensor, labels: [Int]) {
         let size = images.imageSize
-        let lut = table
+        // byte · scale + offset = (byte/255 − mean)/std, written so it vectorises (a
+        // lookup table is a gather, and cost half of mlp's inference time).
+        let scale = 1 / (255 * std), offset = -mean / std
         var x = [Float](uninitializedCount: indices.count * size) // every pixel is written
         let rows = Array(indices)
         images.pixels.withUnsafeBufferPointer { src in
-            lut.withUnsafeBufferPointer { t in
-                x.withUnsafeMutableBufferPointer { dst in
-                    Parallel.forEachSlice(count: rows.count, minimumPerPart: 16) { slice in
-                        for row in slice {
-                            let s = src.baseAddress! + rows[row] * size, d = dst.baseAddress! + row * size
-                            for j in 0..<size { d[j] = t[Int(s[j])] }
-                        }
+            x.withUnsafeMutableBufferPointer { dst in
+                Parallel.forEachSlice(count: rows.count, minimumPerPart: 16) { slice in
+                    for row in slice {
+                        let s = src.baseAddress! + rows[row] * size, d = dst.baseAddress! + row * size
+                        for j in 0..<size { d[j] = Float(s[j]) * scale + offset }
                     }
                 }
             }
