@@ -233,3 +233,27 @@ func errorOf(_ s: Session, _ line: String) -> String {
         #expect(errors.contains("\(folder)/bad.png: not a readable PNG"))
     }
 }
+
+@Suite struct LoadFolderTests {
+    @Test func yourOwnPicturesBecomeATestSet() throws {
+        let folder = NSTemporaryDirectory() + "digitlab-folder-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 20")
+        let test = s.dataset!.test
+        // Test digits as dark ink on light paper, 2x larger, in folders named by label.
+        for i in 0..<20 {
+            var big = [UInt8]()
+            for y in 0..<56 { for x in 0..<56 { big.append(255 - test.pixels[i * 784 + (y / 2) * 28 + x / 2]) } }
+            try AtomicFile.write(try PNG.encode(width: 56, height: 56, pixels: big, channels: 1),
+                                 to: "\(folder)/\(test.labels[i])/digit\(i).png")
+        }
+        try run(s, "load model \(packageRoot)/models/default.safetensors")
+        #expect(try run(s, "load folder \(folder)").hasPrefix("loaded \(URL(fileURLWithPath: folder).lastPathComponent): 20 of your pictures as the test set"))
+        #expect(s.dataset!.test.classCounts == test.classCounts)
+        #expect(try run(s, "eval").hasPrefix("test: accuracy 100.00% (20 of 20)"))
+        try AtomicFile.write(Array("junk".utf8), to: "\(folder)/3/broken.png")
+        #expect(errorOf(s, "load folder \(folder)").hasPrefix("\(folder)/3/broken.png: not a readable PNG"))
+        #expect(errorOf(s, "load folder \(folder)/nope") == "\(folder)/nope: no such folder")
+    }
+}

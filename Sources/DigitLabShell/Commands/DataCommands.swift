@@ -5,9 +5,9 @@ import DigitLabIO
 extension CommandTable {
     static let dataCommands: [Command] = [
         Command("load", step: .dataset,
-                usage: "load mnist|fashion|idx DIR [--train N] [--test N] [--random] | load model FILE",
-                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, or any folder of IDX files. --train/--test keep the first N images (--random: N chosen with the seed). `load model FILE` loads a saved network instead (with its normalisation).",
-                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "model", "--train", "--test", "--random"],
+                usage: "load mnist|fashion|idx DIR|folder DIR [--train N] [--test N] [--random] | load model FILE",
+                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, any folder of IDX files, or your own PNG pictures (`folder DIR`: sub-folders 0–9, or train/ and test/ each holding them; every picture goes through the digit pipeline). --train/--test keep the first N images (--random: N chosen with the seed). `load model FILE` loads a saved network instead (with its normalisation).",
+                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "folder", "model", "--train", "--test", "--random"],
                 action: { s, a in try s.load(a) }),
         Command("data", step: .dataset, usage: "data",
                 summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
@@ -42,7 +42,8 @@ extension Session {
             case "mnist": loaded = try DatasetLoader.mnist(locator: locator)
             case "fashion": loaded = try DatasetLoader.fashion()
             case "idx": loaded = try DatasetLoader.idx(folder: try a.next("a folder of IDX files"))
-            default: throw CommandError("load: unknown source '\(kind)' — use mnist, fashion or idx DIR")
+            case "folder": loaded = try DatasetLoader.folder(try a.next("a folder with sub-folders 0–9 of PNG files"))
+            default: throw CommandError("load: unknown source '\(kind)' — use mnist, fashion, idx DIR, folder DIR or model FILE")
             }
         } catch let e as IOError {
             throw CommandError(e.description)
@@ -59,6 +60,10 @@ extension Session {
         if let n = testCap { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
         dataset = loaded
         trainer?.restartEpoch()
+        if loaded.train.isEmpty {
+            // Only test pictures (your own digits): keep the standardisation in force.
+            return "loaded \(loaded.name): \(Format.count(loaded.test.count)) of your pictures as the test set (no training images) — `eval` or `predict test N` with a trained or loaded model"
+        }
         let summary = "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
         if normalizationFromModel {
             return summary + "keeping the loaded model's standardisation: mean \(Format.fixed(normalization.mean, 4)), std \(Format.fixed(normalization.std, 4))"
