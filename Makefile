@@ -6,7 +6,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX ?= /usr/local
 BIN := .build/release/digitlab
 
-.PHONY: run test build deps bench install docs clean
+.PHONY: run test build deps bench install docs clean fuzz
+FUZZ_TARGETS := FuzzIDX FuzzPNG FuzzSafetensors FuzzLesson FuzzCommand
+SECONDS ?= 60
 
 # Install only the Debian packages that are missing (apt-get via sudo when not root).
 deps:
@@ -41,6 +43,18 @@ install: build
 	install -m 755 $(BIN) $(PREFIX)/bin/digitlab
 	cp -r data models $(PREFIX)/share/digitlab/
 	[ ! -d lessons ] || cp -r lessons $(PREFIX)/share/digitlab/
+
+# libFuzzer on every reader and parser, SECONDS each (seeds in Fuzz/Corpus); fails on a
+# crash and keeps the input in Fuzz/crashes/ (then add it as a regression test).
+fuzz: deps
+	cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@mkdir -p Fuzz/crashes
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build/fuzz-corpus/$$t; \
+	  echo "== $$t for $(SECONDS) s"; \
+	  Fuzz/.build/release/$$t -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	    -artifact_prefix=Fuzz/crashes/$$t- .build/fuzz-corpus/$$t Fuzz/Corpus/$$t 2>&1 | tail -n 2 || exit 1; \
+	done
 
 clean:
 	rm -rf .build

@@ -11,6 +11,8 @@ let package = Package(
     name: "DigitLab",
     products: [
         .executable(name: "digitlab", targets: ["digitlab"]),
+        // The libraries, for the fuzzing package in Fuzz/ (and anyone embedding DigitLab).
+        .library(name: "DigitLabKit", targets: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "DigitLabShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -41,10 +41,17 @@ public enum LayerSpec: Equatable, Codable, Sendable {
         }
     }
 
+    /// The most weights one layer may have (10⁸, 400 MB): far beyond any MNIST network,
+    /// and a typo such as `dense 999999999` is refused instead of exhausting memory.
+    public static let maxParameters = 100_000_000
+    /// The most values one layer may output per image.
+    public static let maxOutputs = 10_000_000
+
     /// Makes the layer for a per-sample input shape, or says why it cannot follow it.
     public func makeLayer(input: [Int], initializer: Initializer,
                           using rng: inout SeededRNG) throws(ShapeError) -> any Layer {
         let shown = describeShape(input)
+        try checkSize(input: input)
         switch self {
         case .dense(let units):
             guard units > 0 else { throw ShapeError("dense needs at least 1 unit, got \(units)") }
@@ -99,6 +106,27 @@ public enum LayerSpec: Equatable, Codable, Sendable {
                 throw ShapeError("softmax needs a flat input, this one is \(shown)")
             }
             return ActivationLayer(a, shape: input)
+        }
+    }
+}
+
+extension LayerSpec {
+    /// Refuses layers whose weights or outputs would not fit in memory, before allocating.
+    func checkSize(input: [Int]) throws(ShapeError) {
+        let inputs = input.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        func product(_ values: Int...) -> Int {
+            values.reduce(1) { a, b in let (p, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max : p }
+        }
+        var weights = 0, outputs = 0
+        switch self {
+        case .dense(let units): weights = product(units, inputs); outputs = units
+        case let .conv(filters, kernel, _, _):
+            weights = product(filters, input.first ?? 1, kernel, kernel)
+            outputs = product(filters, input.count == 3 ? input[1] : 1, input.count == 3 ? input[2] : 1)
+        default: return
+        }
+        guard weights <= Self.maxParameters, outputs <= Self.maxOutputs else {
+            throw ShapeError("\(description) would need \(weights == Int.max ? "too many" : String(weights)) weights and \(outputs == Int.max ? "too many" : String(outputs)) outputs per image — far more than fits in memory; DigitLab allows \(Self.maxParameters) weights per layer")
         }
     }
 }

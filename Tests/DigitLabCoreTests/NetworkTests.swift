@@ -75,3 +75,15 @@ import Testing
         #expect(abs(abs(points[0].0) - 24.5 * Float(5).squareRoot()) < 1e-2)
     }
 }
+
+@Suite struct LayerSizeTests {
+    @Test func absurdLayersAreRefusedBeforeAllocating() throws {
+        var rng = SeededRNG(seed: 0)
+        let net = Network()
+        #expect(throws: ShapeError("dense 999999999 would need 783999999216 weights and 999999999 outputs per image — far more than fits in memory; DigitLab allows 100000000 weights per layer")) {
+            try net.append(.dense(units: 999_999_999), using: &rng)
+        }
+        #expect(throws: ShapeError.self) { try net.append(.conv(filters: Int.max / 2, kernel: 3, stride: 1, padding: .same), using: &rng) }
+        #expect(net.layers.isEmpty)
+    }
+}

@@ -1,0 +1,36 @@
+import DigitLabShell
+
+/// Command lines: every word, number and option combination. Commands that read or
+/// write files, or train, are skipped (they are fuzzed through their readers); the rest
+/// run against a session with a small network and no data.
+let session: Session = {
+    let s = Session()
+    _ = try? s.run("net new")
+    _ = try? s.run("net add dense 8 relu")
+    return s
+}()
+let skipped: Set<String> = ["load", "save", "render", "export", "record", "train", "lesson", "predict", "eval", "quit", "exit"]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    for line in text.split(separator: "\n").prefix(8) {
+        guard let first = line.split(separator: " ").first, !skipped.contains(String(first)) else { continue }
+        _ = try? session.run(String(line))
+    }
+    if (session.network?.layers.count ?? 0) > 12 { _ = try? session.run("net new") } // keep it small
+    return 0
+}
+
+// SwiftPM links an executable through `FuzzCommand_main`; hand control to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("FuzzCommand_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments, fuzz)
+}

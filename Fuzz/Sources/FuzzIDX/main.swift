@@ -1,0 +1,27 @@
+import DigitLabIO
+import Foundation
+
+/// IDX images and labels (raw or gzipped): any bytes must give a result or an IOError.
+let path = "/dev/shm/digitlab-fuzz-idx-\(getpid())"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
+    _ = try? IDX.readImages(path)
+    _ = try? IDX.readImages(path, requiredSize: nil)
+    _ = try? IDX.readLabels(path)
+    return 0
+}
+
+// SwiftPM links an executable through `FuzzIDX_main`; hand control to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("FuzzIDX_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments, fuzz)
+}
