@@ -44,7 +44,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures"]),
+        .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures", "FuzzRegressions"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
     ]

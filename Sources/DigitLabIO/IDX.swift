@@ -21,8 +21,10 @@ public enum IDX {
         if let size = requiredSize, rows != size.rows || columns != size.columns {
             throw IOError(path, "images are \(rows)x\(columns), DigitLab needs \(size.rows)x\(size.columns) — resize them or use `load folder` for your own images")
         }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: rows * columns)
-        guard !overflow else { throw IOError(path, "header claims an impossible size (\(count) images of \(rows)x\(columns))") }
+        // Each factor is below 2^32, but two products can still overflow Int: check both.
+        let (size, overflow1) = rows.multipliedReportingOverflow(by: columns)
+        let (bytes, overflow2) = count.multipliedReportingOverflow(by: size)
+        guard !overflow1, !overflow2 else { throw IOError(path, "header claims an impossible size (\(count) images of \(rows)x\(columns))") }
         let pixels = try reader.read(upTo: bytes)
         guard pixels.count == bytes else {
             throw IOError(path, "truncated: the header promises \(count) images (\(bytes) bytes after the 16-byte header) but the file holds \(pixels.count) — copy the file again")
