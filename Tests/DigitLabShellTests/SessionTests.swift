@@ -255,5 +255,11 @@ func errorOf(_ s: Session, _ line: String) -> String {
         try AtomicFile.write(Array("junk".utf8), to: "\(folder)/3/broken.png")
         #expect(errorOf(s, "load folder \(folder)").hasPrefix("\(folder)/3/broken.png: not a readable PNG"))
         #expect(errorOf(s, "load folder \(folder)/nope") == "\(folder)/nope: no such folder")
+        // Only test pictures: training and the train-split pictures say why they cannot run.
+        try FileManager.default.removeItem(atPath: "\(folder)/3/broken.png")
+        try run(s, "load folder \(folder)")
+        #expect(errorOf(s, "train epoch") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
+        #expect(errorOf(s, "train step") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
+        #expect(errorOf(s, "render embedding train") == "render embedding: needs at least 2 train images, there are 0")
     }
 }

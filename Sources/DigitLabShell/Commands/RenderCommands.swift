@@ -115,6 +115,7 @@ extension Session {
             guard let last = net.lastDenseLayer, last > 0 else {
                 throw CommandError("render embedding: needs a network with a layer before its last dense layer")
             }
+            guard set.count >= 2 else { throw CommandError("render embedding: needs at least 2 \(split) images, there are \(set.count)") }
             let count = min(set.count, 5000) // enough points to see the clusters
             let d = net.layers[last].inputShape.reduce(1, *)
             var rows = [Float](); rows.reserveCapacity(count * d)

@@ -16,6 +16,9 @@ extension Session {
     /// The trainer for the current network and settings (made on first use).
     func requireTrainer() throws(CommandError) -> (Trainer, Dataset) {
         let data = try requireData()
+        guard !data.train.isEmpty || network != nil else {
+            throw CommandError("there are no training images — `load mnist`, or `load folder DIR` with a train/ folder")
+        }
         let net = try requireNetwork()
         guard net.inputShape == [1, data.train.rows, data.train.columns] else {
             throw CommandError("the network takes \(describeShape(net.inputShape)) images but the data is \(data.train.rows)x\(data.train.columns)")
@@ -47,6 +50,7 @@ extension Session {
             let n = a.isEmpty ? 1 : try a.nextInt("the number of steps")
             try a.done()
             let (t, data) = try requireTrainer()
+            try requireTrainingImages(data)
             t.collectLayerStats = true
             defer { t.collectLayerStats = false }
             var lines = [String]()
@@ -92,6 +96,7 @@ extension Session {
 
     private func runEpochs(_ amount: TrainingAmount, stopping: EarlyStopping?) throws(CommandError) -> String {
         let (t, data) = try requireTrainer()
+        try requireTrainingImages(data)
         var lines = [String]()
         var bar = ProgressBar()
         let total: Int? = if case .epochs(let n) = amount { n } else { nil }
@@ -117,6 +122,12 @@ extension Session {
             lines.append("restored the best weights: epoch \(epoch), \(s.metric.rawValue) \(Format.fixed(best.value, 4))")
         }
         return lines.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    func requireTrainingImages(_ data: Dataset) throws(CommandError) {
+        guard !data.train.isEmpty else {
+            throw CommandError("there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
+        }
     }
 
     func describe(_ r: BatchReport) -> String {
