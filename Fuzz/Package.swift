@@ -9,5 +9,7 @@ let package = Package(
     name: "DigitLabFuzz",
     products: targets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(name: "DigitLab", path: "..")],
-    targets: targets.map { .executableTarget(name: $0, dependencies: [.product(name: "DigitLabKit", package: "DigitLab")]) }
+    targets: [.target(name: "FuzzDriver")] + targets.map {
+        .executableTarget(name: $0, dependencies: ["FuzzDriver", .product(name: "DigitLabKit", package: "DigitLab")])
+    }
 )
