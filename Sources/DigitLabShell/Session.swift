@@ -97,6 +97,14 @@ public final class Session: @unchecked Sendable {
         return words
     }
 
+    /// A file to read: as given when it exists from the current directory, else inside
+    /// the DigitLab home (lessons name bundled files such as `models/default.safetensors`).
+    func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: path),
+              let home = try? locator.home(), FileManager.default.fileExists(atPath: home + "/" + path) else { return path }
+        return home + "/" + path
+    }
+
     /// Notes a file the session wrote (for manifests and the notebook).
     func wrote(_ path: String) {
         if !artifacts.contains(path) { artifacts.append(path) }

@@ -34,15 +34,15 @@ extension Session {
         if kind == "model" {
             let path = try a.next("a model file")
             try a.done()
-            return try loadModel(path)
+            return try loadModel(resolve(path))
         }
         var loaded: Dataset
         do {
             switch kind {
             case "mnist": loaded = try DatasetLoader.mnist(locator: locator)
             case "fashion": loaded = try DatasetLoader.fashion()
-            case "idx": loaded = try DatasetLoader.idx(folder: try a.next("a folder of IDX files"))
-            case "folder": loaded = try DatasetLoader.folder(try a.next("a folder with sub-folders 0–9 of PNG files"))
+            case "idx": loaded = try DatasetLoader.idx(folder: resolve(try a.next("a folder of IDX files")))
+            case "folder": loaded = try DatasetLoader.folder(resolve(try a.next("a folder with sub-folders 0–9 of PNG files")))
             default: throw CommandError("load: unknown source '\(kind)' — use mnist, fashion, idx DIR, folder DIR or model FILE")
             }
         } catch let e as IOError {

@@ -75,7 +75,7 @@ extension Session {
 extension Session {
     func predictFile(_ a: inout Arguments) throws(CommandError) -> String {
         let stages = a.flag("--stages")
-        let path = try a.next("a PNG file")
+        let path = resolve(try a.next("a PNG file"))
         try a.done()
         let net = try requireNetwork()
         let names = dataset?.classNames ?? (0..<(net.outputShape.first ?? 10)).map(String.init)
