@@ -27,8 +27,10 @@ public struct StandardInputLines: Sequence, IteratorProtocol {
 
 import Glibc
 
-/// Writes one line to standard error (unbuffered, so it interleaves correctly).
+/// Writes one line to standard error, after flushing what standard output holds, so
+/// a log of both (`digitlab run x > log 2>&1`) keeps the order things happened in.
 public func printError(_ message: String) {
+    fflush(nil) // nil: every output stream (naming `stdout` is not concurrency-safe in Swift 6)
     let bytes = Array((message + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

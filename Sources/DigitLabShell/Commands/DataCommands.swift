@@ -12,7 +12,7 @@ extension CommandTable {
         Command("data", step: .dataset, usage: "data",
                 summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
                 example: "data", action: { s, a in try a.done(); return try s.describeData() }),
-        Command("split", step: .preprocessing, usage: "split validation N|FRACTION",
+        Command("split", step: .validation, usage: "split validation N|FRACTION",
                 summary: "Hold out N training images (or a fraction such as 0.1) as a validation set, the same share of every class, chosen with the seed.",
                 example: "split validation 5000", words: ["validation"],
                 action: { s, a in try s.splitValidation(a) }),
