@@ -43,42 +43,9 @@ struct Run: ParsableCommand {
     @OptionGroup var options: DataOption
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            printError("\(file): cannot read the file")
-            throw ExitCode(1)
-        }
-        let session = Session(locator: DataLocator(explicit: options.data))
-        let status: Int32
-        if file.hasSuffix(".lesson") {
-            do {
-                status = LessonRunner.run(try Lesson.parse(text, name: file, file: file), file: file, session: session)
-            } catch {
-                printError(error.message)
-                throw ExitCode(1)
-            }
-        } else {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            status = ScriptRunner.run(lines: lines, source: file, session: session)
-        }
+        let status = CommandLineTools.run(file: file, locator: DataLocator(explicit: options.data),
+                                          writeManifest: writeManifest, verify: verify)
         if status != 0 { throw ExitCode(status) }
-        do {
-            if let m = writeManifest {
-                try AtomicFile.write(Array(try Manifest.make(session.artifacts).utf8), to: m)
-                print("wrote \(m): \(session.artifacts.count) files")
-            }
-            if let m = verify {
-                guard let text = try? String(contentsOfFile: m, encoding: .utf8) else {
-                    printError("\(m): cannot read the manifest"); throw ExitCode(1)
-                }
-                let (checked, problems) = Manifest.verify(text)
-                for p in problems { printError(p) }
-                guard problems.isEmpty else { throw ExitCode(1) }
-                print("verified \(checked) files against \(m): all identical")
-            }
-        } catch let e as IOError {
-            printError(e.description)
-            throw ExitCode(1)
-        }
     }
 }
 
@@ -98,31 +65,9 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        if let model { path = model } else {
-            do { path = try DataLocator(explicit: options.data).home() + "/models/default.safetensors" } catch {
-                printError("predict: \(error) — or pass --model FILE")
-                throw ExitCode(1)
-            }
-        }
-        let loaded: (network: Network, info: ModelFile.Info)
-        do { loaded = try ModelFile.load(path) } catch {
-            printError("predict: \(error)")
-            throw ExitCode(1)
-        }
-        var failed = false
-        for image in images {
-            do {
-                let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
-                                                     classNames: loaded.info.classNames, top: top)
-                print(json ? r.json : r.line)
-            } catch {
-                // One bad picture does not stop the others; the exit status tells.
-                printError("\(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        let status = CommandLineTools.predict(images: images, model: model, locator: DataLocator(explicit: options.data),
+                                              json: json, top: top)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 
