@@ -28,6 +28,7 @@ run: build
 
 test: deps
 	swift build --build-tests
+	swift build --product digitlab
 	swift test --skip-build --parallel
 
 # One training epoch per preset against the PyTorch reference numbers (SPEC §9).

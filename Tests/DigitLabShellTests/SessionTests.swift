@@ -207,7 +207,8 @@ func errorOf(_ s: Session, _ line: String) -> String {
     /// `digitlab predict` as a user runs it: the built executable, the default model.
     @Test func commandLinePredictWithTheDefaultModel() throws {
         let exe = packageRoot + "/.build/debug/digitlab"
-        guard FileManager.default.isExecutableFile(atPath: exe) else { return } // built by `make test`
+        // `make test` builds it; run alone, `swift build --product digitlab` first.
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
         let folder = NSTemporaryDirectory() + "digitlab-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
