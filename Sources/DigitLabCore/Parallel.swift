@@ -39,7 +39,7 @@ public enum Parallel {
         forEachPart { p in if p < parts { body(range(p, of: parts, count: count)) } }
     }
 
-    nonisolated(unsafe) static let pool = WorkerPool()
+    static let pool = WorkerPool()
 }
 
 /// A tiny fork-join pool: one job at a time, spin-then-sleep helpers.

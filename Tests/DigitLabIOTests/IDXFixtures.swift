@@ -33,7 +33,7 @@ struct IDXFixtures {
             _ = bytes.withUnsafeBytes { gzwrite(f, $0.baseAddress, UInt32($0.count)) }
             gzclose(f)
         } else {
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            precondition(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot write the fixture \(path)")
         }
         return path
     }

@@ -26,14 +26,14 @@ import Testing
 
     @Test(arguments: lessonFiles)
     func lessonReplaysAndItsChecksPass(name: String) throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot) // lessons use paths from the DigitLab folder
+        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot)) // lessons use paths from the DigitLab folder
         let r = try replay(name)
         #expect(r.status == 0, "\(name): \(r.errors)")
         #expect(r.transcript.contains { $0.hasPrefix("✓ ") }, "\(name) checks something")
     }
 
     @Test func replayingTwiceGivesTheSameTranscriptAndPictures() throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
         let first = try replay("05-testing-and-errors.lesson")
         let pictures = ["outputs/confusion-test.png", "outputs/misclassified-test.png"]
         let bytes = try pictures.map { try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + $0)) }

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func lessonsAndScriptsThroughRun() throws {
-        FileManager.default.changeCurrentDirectoryPath(packageRoot)
+        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
         for (name, expected) in Self.cases("MalformedLessons") {
             let path = Self.root + "/MalformedLessons/" + name
             var errors = [String]()

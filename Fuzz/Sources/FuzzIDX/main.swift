@@ -7,7 +7,7 @@ let path = "/dev/shm/digitlab-fuzz-idx-\(getpid())"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size))
     _ = try? IDX.readImages(path)
     _ = try? IDX.readImages(path, requiredSize: nil)
     _ = try? IDX.readLabels(path)
