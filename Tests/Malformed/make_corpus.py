@@ -22,6 +22,15 @@ def write(path, data):
         f.write(data)
 
 
+def write_cases(folder, cases):
+    """One file per case (bytes or text) and expected.txt: NAME<TAB>error."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, (data, _) in cases.items():
+        write(os.path.join(folder, name), data if isinstance(data, bytes) else data.encode())
+    with open(os.path.join(folder, "expected.txt"), "w") as f:
+        f.write("".join(f"{name}\t{error}\n" for name, (_, error) in cases.items()))
+
+
 # ---- IDX folders: three good files and one bad one, loaded with `load idx DIR` ----
 idx = os.path.join(HERE, "MalformedIDX")
 shutil.rmtree(idx, ignore_errors=True)
@@ -58,7 +67,7 @@ for case, (name, data, error) in idx_cases.items():
         if not (name.startswith(n) or (data == "DELETE" and n == name)):
             write(os.path.join(folder, n), d)
     if data == "DELETE":
-        continue_ = True
+        pass  # the case is the missing file itself
     elif data is None:  # gzip stream damaged in the middle
         z = bytearray(gzip.compress(idx_images(20), mtime=0))
         for i in range(40, 80):
@@ -71,8 +80,6 @@ with open(os.path.join(idx, "expected.txt"), "w") as f:
     f.write("\n".join(expected) + "\n")
 
 # ---- PNG files, read by `predict file PATH` ----
-png = os.path.join(HERE, "MalformedPNG")
-shutil.rmtree(png, ignore_errors=True)
 
 
 def png_bytes(w, h, pixels, color_type=0, depth=8):
@@ -99,16 +106,9 @@ png_cases = {
     "garbage-idat.png": (ok[:33] + struct.pack(">I", 10) + b"IDAT" + b"0123456789" + struct.pack(">I", zlib.crc32(b"IDAT0123456789")) + ok[-12:],
                          "{F}: damaged PNG data"),
 }
-expected = []
-for name, (data, error) in png_cases.items():
-    write(os.path.join(png, name), data)
-    expected.append(f"{name}\t{error}")
-with open(os.path.join(png, "expected.txt"), "w") as f:
-    f.write("\n".join(expected) + "\n")
+write_cases(os.path.join(HERE, "MalformedPNG"), png_cases)
 
 # ---- safetensors files, read by `load model FILE` ----
-st = os.path.join(HERE, "MalformedSafetensors")
-shutil.rmtree(st, ignore_errors=True)
 
 
 def st_file(header, data=b"", raw_header=None):
@@ -160,16 +160,9 @@ st_cases = {
     "no-normalisation.safetensors": (with_(meta_changes={"normalization_std": "0"}),
                                      "{F}: __metadata__ lacks normalization_mean/normalization_std — needed to prepare images as in training"),
 }
-expected = []
-for name, (data, error) in st_cases.items():
-    write(os.path.join(st, name), data)
-    expected.append(f"{name}\t{error}")
-with open(os.path.join(st, "expected.txt"), "w") as f:
-    f.write("\n".join(expected) + "\n")
+write_cases(os.path.join(HERE, "MalformedSafetensors"), st_cases)
 
 # ---- lessons and scripts, run with `digitlab run FILE` ----
-ls = os.path.join(HERE, "MalformedLessons")
-shutil.rmtree(ls, ignore_errors=True)
 lesson_cases = {
     "no-title.lesson": ("Some prose.\n> data\n", "{F}:1: a lesson needs a `# title: …` line"),
     "unknown-header.lesson": ("# title: T\n# author: me\n", "{F}:2: unknown header 'author' — title, summary or minutes"),
@@ -182,10 +175,5 @@ lesson_cases = {
     "bad-script.txt": ("load mnist --train 10 --test 5\nnet preset mlp\nset lr banana\n", "{F}:3: set: the learning rate must be a number, got 'banana'"),
     "script-before-data.txt": ("net preset mlp\ntrain epoch\n", "{F}:2: no data loaded — start with `load mnist`"),
 }
-expected = []
-for name, (text, error) in lesson_cases.items():
-    write(os.path.join(ls, name), text.encode())
-    expected.append(f"{name}\t{error}")
-with open(os.path.join(ls, "expected.txt"), "w") as f:
-    f.write("\n".join(expected) + "\n")
+write_cases(os.path.join(HERE, "MalformedLessons"), lesson_cases)
 print("cases:", len(idx_cases) + len(png_cases) + len(st_cases) + len(lesson_cases))
