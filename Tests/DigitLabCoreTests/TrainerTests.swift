@@ -101,3 +101,28 @@ func syntheticImages(count: Int = 64, seed: UInt64 = 5) -> LabeledImages {
         #expect(t.network.evaluate(data, normalization: .mnist).accuracy > 0.9)
     }
 }
+
+@Suite struct FallbackTests {
+    /// Weights are only kept as the fallback after a batch showed they give a finite loss.
+    @Test func divergenceRestoresWeightsThatGaveAFiniteLoss() {
+        let data = syntheticImages()
+        var rng = SeededRNG(seed: 1)
+        var s = TrainingSettings()
+        s.batchSize = 16
+        let t = Trainer(network: Preset.mlp.makeNetwork(using: &rng), settings: s, rng: SeededRNG(seed: 2))
+        t.checkpointInterval = 2
+        _ = t.train(data, normalization: .mnist, amount: .steps(3)) // fallback taken at step 2
+        t.settings.learningRate = 1e30                                // the next update explodes
+        let outcome = t.train(data, normalization: .mnist, amount: .steps(5))
+        guard case .diverged(_, let restored) = outcome.ending else { Issue.record("\(outcome.ending)"); return }
+        #expect(restored == 2)
+        // The restored weights give a finite loss on a batch.
+        let (x, labels) = Normalization.mnist.batch(data, indices: 0..<16)
+        #expect(Loss.crossEntropy.evaluate(t.network.probabilities(x), labels: labels).loss.isFinite)
+        #expect(t.network.parameters.allSatisfy { $0.value.allSatisfy { $0.isFinite } })
+        // With a sane learning rate, training simply goes on from there.
+        t.settings.learningRate = 0.05
+        #expect(t.train(data, normalization: .mnist, amount: .steps(4)).ending == .finished)
+        #expect(t.network.parameters.allSatisfy { $0.value.allSatisfy { $0.isFinite } })
+    }
+}

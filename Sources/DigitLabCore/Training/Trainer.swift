@@ -36,6 +36,8 @@ public final class Trainer {
     private var epochLoss = 0.0, epochCorrect = 0, epochImages = 0, epochSeconds = 0.0
     /// How often (in steps) the loop copies the weights, to fall back on after a NaN.
     public var checkpointInterval = 100
+    /// The last weights known to give a finite loss, and the step they are from.
+    private var fallback: (snapshot: NetworkSnapshot, step: Int)?
 
     public init(network: Network, settings: TrainingSettings, rng: SeededRNG) {
         self.network = network
@@ -61,7 +63,9 @@ public final class Trainer {
         if order.count != data.count { restartEpoch() }
         let upTo = settings.loss == .crossEntropy ? network.logitLayerCount : network.layers.count
         let clock = ContinuousClock()
-        var good = (snapshot: network.snapshot(), step: stepsTaken)
+        // The first fallback is the weights as we got them (fresh ones are finite);
+        // afterwards only weights that gave a finite loss replace it, across calls.
+        if fallback == nil { fallback = (network.snapshot(), stepsTaken) }
         var steps = 0, epochs = 0
         func finish(_ ending: TrainingOutcome.Ending) -> TrainingOutcome {
             TrainingOutcome(ending: ending, steps: steps, epochsCompleted: epochs)
@@ -77,16 +81,23 @@ public final class Trainer {
                 epochLoss = 0; epochCorrect = 0; epochImages = 0; epochSeconds = 0
             }
             let started = clock.now
+            // Candidate fallback weights: they become "good" once this batch's loss,
+            // computed with them, turns out finite.
+            let candidate = stepsTaken % checkpointInterval == 0 && stepsTaken > (fallback?.step ?? 0) ? network.snapshot() : nil
             let indices = order[cursor..<min(cursor + settings.batchSize, data.count)]
             var (x, labels) = normalization.batch(data, indices: indices)
             augment?(&x, &rng)
             let out = network.forward(x, mode: .training, upTo: upTo, rng: &rng)
             let (loss, gradient, correct) = settings.loss.evaluate(out, labels: labels)
             guard loss.isFinite else {
+                let good = fallback! // set on entry
                 network.restore(good.snapshot)
+                // Momentum and Adam's moments hold the update that exploded: start them afresh.
+                optimizer = Optimizer(settings.optimizer)
                 _ = network.forward(x, mode: .inference, upTo: upTo, rng: &rng) // drop kept activations
                 return finish(.diverged(step: stepsTaken + 1, restoredStep: good.step))
             }
+            if let candidate { fallback = (candidate, stepsTaken) }
             network.backward(gradient, from: upTo)
             let before = collectLayerStats ? network.layers.map { $0.parameters.map(\.value) } : []
             let progress = Double(epochsCompleted) + Double(cursor) / Double(data.count)
@@ -100,7 +111,6 @@ public final class Trainer {
             epochCorrect += correct
             epochImages += indices.count
             epochSeconds += seconds
-            if stepsTaken % checkpointInterval == 0 { good = (network.snapshot(), stepsTaken) }
             let report = BatchReport(
                 epoch: epochsCompleted + 1, step: stepsTaken,
                 stepInEpoch: (cursor + settings.batchSize - 1) / settings.batchSize,
