@@ -21,7 +21,7 @@ public struct ImagePrediction: Sendable {
         }
         let images = LabeledImages(pixels: result.pixels, labels: [0], rows: 28, columns: 28)
         let p = network.probabilities(normalization.batch(images, indices: [0]).x).data
-        let order = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+        let order = classesByProbability(p)
         return ImagePrediction(file: path, ranked: order.prefix(max(1, top)).map { (classNames[$0], p[$0]) },
                                pipeline: result)
     }

@@ -25,8 +25,8 @@ extension Session {
         case "test.accuracy", "test.loss", "validation.accuracy", "validation.loss":
             let split = String(name.prefix { $0 != "." })
             let set = try images(split)
-            let (t, _) = try requireTrainer()
-            let e = t.network.evaluate(set, normalization: normalization, loss: settings.loss)
+            let (net, _) = try requireCompatibleNetwork()
+            let e = net.evaluate(set, normalization: normalization, loss: settings.loss)
             return name.hasSuffix("accuracy") ? e.accuracy : Double(e.loss)
         case "train.accuracy", "train.loss":
             guard let last = metrics.epochs.last else { throw CommandError("\(name): no epoch trained yet") }

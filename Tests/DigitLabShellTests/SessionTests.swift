@@ -264,3 +264,16 @@ func errorOf(_ s: Session, _ line: String) -> String {
         #expect(errorOf(s, "render embedding train") == "render embedding: needs at least 2 train images, there are 0")
     }
 }
+
+@Suite struct InspectionHasNoSideEffectsTests {
+    /// Looking at a network (eval, predict, render) must not change what training does next.
+    @Test func evaluatingBeforeTrainingLeavesTrainingUnchanged() throws {
+        let plain = session(), looked = session()
+        for s in [plain, looked] { try run(s, "load mnist --train 256 --test 20", "net preset mlp") }
+        try run(looked, "eval", "predict test 1", "render confusion to \(NSTemporaryDirectory())c.png")
+        // A new network after looking: its initial weights must not depend on the look.
+        for s in [plain, looked] { try run(s, "net preset mlp", "train step 3") }
+        let same = looked.network!.snapshot() == plain.network!.snapshot()
+        #expect(same, "eval, predict or render before training changed the weights training produced")
+    }
+}

@@ -58,3 +58,9 @@ extension Network {
                           predictions: predictions, probabilities: probabilities)
     }
 }
+
+/// Class indices from most to least probable; ties go to the lower class, so answers
+/// never depend on sort stability.
+public func classesByProbability(_ p: [Float]) -> [Int] {
+    p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+}

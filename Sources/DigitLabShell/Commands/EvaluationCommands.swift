@@ -28,8 +28,8 @@ extension Session {
         let split = a.isEmpty ? "test" : try a.next("a split")
         try a.done()
         let set = try images(split)
-        let (t, data) = try requireTrainer()
-        let e = t.network.evaluate(set, normalization: normalization, loss: settings.loss)
+        let (net, data) = try requireCompatibleNetwork()
+        let e = net.evaluate(set, normalization: normalization, loss: settings.loss)
         var lines = ["\(split): accuracy \(Format.percent(e.accuracy)) (\(Format.count(e.confusion.correct)) of \(Format.count(e.count))), loss \(Format.fixed(e.loss, 4))",
                      "  class        precision  recall     F1    images"]
         for c in 0..<e.classes {

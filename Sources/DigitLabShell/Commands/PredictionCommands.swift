@@ -57,10 +57,10 @@ extension Session {
         try a.done()
         let set = try images(split)
         let index = try indexRange(which, count: set.count).lowerBound
-        let (t, data) = try requireTrainer()
+        let (net, data) = try requireCompatibleNetwork()
         let (x, labels) = normalization.batch(set, indices: [index])
-        let p = t.network.probabilities(x).data
-        let ranked = p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+        let p = net.probabilities(x).data
+        let ranked = classesByProbability(p)
         let answer = ranked[0]
         var lines = preview.lines(set.image(index), rows: set.rows, columns: set.columns)
         let verdict = answer == labels[0] ? "right" : "wrong"

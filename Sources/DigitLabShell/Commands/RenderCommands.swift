@@ -93,7 +93,7 @@ extension Session {
         case "probabilities":
             let image = try imageIndex(&a)
             let set = try images("test"), net = try requireNetwork(), names = try requireData().classNames
-            _ = try requireTrainer()
+            _ = try requireCompatibleNetwork()
             let (x, labels) = normalization.batch(set, indices: [image])
             return (ProbabilitiesFigure.draw(pixels: set.image(image), probabilities: net.probabilities(x).data,
                                              truth: labels[0], classNames: names, caption: "test image #\(image)"),
@@ -101,17 +101,17 @@ extension Session {
         case "saliency":
             let image = try imageIndex(&a)
             let set = try images("test"), net = try requireNetwork(), names = try requireData().classNames
-            _ = try requireTrainer()
+            _ = try requireCompatibleNetwork()
             let (x, _) = normalization.batch(set, indices: [image])
             let p = net.probabilities(x).data
-            let answer = p.indices.max { p[$0] < p[$1] } ?? 0
+            let answer = classesByProbability(p).first ?? 0
             return (SaliencyFigure.draw(input: set.image(image), gradient: net.inputGradient(x, class: answer),
                                         className: names[answer], caption: "test image #\(image), label \(names[Int(set.labels[image])])"),
                     "saliency-test\(image)")
         case "embedding":
             let split = try optionalSplit(&a, default: "test")
             let set = try images(split), net = try requireNetwork(), names = try requireData().classNames
-            _ = try requireTrainer()
+            _ = try requireCompatibleNetwork()
             guard let last = net.lastDenseLayer, last > 0 else {
                 throw CommandError("render embedding: needs a network with a layer before its last dense layer")
             }
@@ -156,7 +156,7 @@ extension Session {
 
     private func evaluation(_ split: String) throws(CommandError) -> Evaluation {
         let set = try images(split)
-        let (t, _) = try requireTrainer()
-        return t.network.evaluate(set, normalization: normalization, loss: settings.loss)
+        let (net, _) = try requireCompatibleNetwork()
+        return net.evaluate(set, normalization: normalization, loss: settings.loss)
     }
 }

@@ -13,19 +13,24 @@ extension CommandTable {
 }
 
 extension Session {
-    /// The trainer for the current network and settings (made on first use).
-    func requireTrainer() throws(CommandError) -> (Trainer, Dataset) {
+    /// The network and data, checked to fit each other. No side effects: evaluating,
+    /// predicting and rendering use this, so looking never changes what training does.
+    func requireCompatibleNetwork() throws(CommandError) -> (Network, Dataset) {
         let data = try requireData()
-        guard !data.train.isEmpty || network != nil else {
-            throw CommandError("there are no training images — `load mnist`, or `load folder DIR` with a train/ folder")
-        }
         let net = try requireNetwork()
-        guard net.inputShape == [1, data.train.rows, data.train.columns] else {
-            throw CommandError("the network takes \(describeShape(net.inputShape)) images but the data is \(data.train.rows)x\(data.train.columns)")
+        guard net.inputShape == [1, data.test.rows, data.test.columns] else {
+            throw CommandError("the network takes \(describeShape(net.inputShape)) images but the data is \(data.test.rows)x\(data.test.columns)")
         }
         guard net.outputShape == [data.classNames.count] else {
             throw CommandError("the network ends with \(describeShape(net.outputShape)) outputs but there are \(data.classNames.count) classes — end with `net add dense \(data.classNames.count)`")
         }
+        return (net, data)
+    }
+
+    /// The trainer for the current network and settings, made (drawing its seed from the
+    /// session RNG) the first time training needs it. Only training calls this.
+    func requireTrainer() throws(CommandError) -> (Trainer, Dataset) {
+        let (net, data) = try requireCompatibleNetwork()
         let t: Trainer
         if let existing = trainer, existing.network === net {
             t = existing

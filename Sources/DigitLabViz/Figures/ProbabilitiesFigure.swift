@@ -1,3 +1,4 @@
+import DigitLabCore
 import Foundation
 
 /// `render probabilities INDEX`: the digit and the network's ten probabilities.
@@ -5,7 +6,7 @@ public enum ProbabilitiesFigure {
     public static func draw(pixels: ArraySlice<UInt8>, probabilities: [Float], truth: Int, classNames: [String],
                             caption: String) -> Canvas {
         let c = Canvas(width: 640, height: 340)
-        let answer = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+        let answer = classesByProbability(probabilities).first ?? 0
         c.title("The network says \(classNames[answer]) (\(String(format: "%.1f", probabilities[answer] * 100))%)",
                 subtitle: "\(caption); true label \(classNames[truth])")
         c.digit(pixels, x: Style.margin, y: Style.header + 20, cell: 5)
