@@ -82,3 +82,15 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Equatable {
 
 @inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+
+extension SeededRNG {
+    /// The generator's whole state, to save in a checkpoint and put back exactly.
+    public var stateWords: [UInt64] { [s0, s1, s2, s3] }
+
+    /// A generator in exactly the saved state (nil when the words cannot be a state:
+    /// xoshiro's state is four words, never all zero).
+    public init?(stateWords w: [UInt64]) {
+        guard w.count == 4, w.contains(where: { $0 != 0 }) else { return nil }
+        s0 = w[0]; s1 = w[1]; s2 = w[2]; s3 = w[3]
+    }
+}

@@ -63,10 +63,15 @@ public enum ModelFile {
     }
 
     public static func load(_ path: String) throws(IOError) -> (network: Network, info: Info) {
+        try decode(try readBytes(path), name: path)
+    }
+
+    /// A model or checkpoint file's bytes.
+    public static func readBytes(_ path: String) throws(IOError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IOError(path, "cannot open the file (missing or unreadable)")
         }
-        return try decode([UInt8](data), name: path)
+        return [UInt8](data)
     }
 
     public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> (network: Network, info: Info) {

@@ -5,44 +5,52 @@ import Foundation
 /// What the `digitlab run` and `digitlab predict` sub-commands do, so the executable only
 /// parses arguments. Each returns the process exit status; messages go to stdout/stderr.
 public enum CommandLineTools {
-    /// `digitlab run FILE [--write-manifest M] [--verify M]`: a lesson (`.lesson`) or a
-    /// script, then optionally the manifest of what it wrote.
-    public static func run(file: String, locator: DataLocator, writeManifest: String?, verify: String?) -> Int32 {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            printError("\(file): cannot read the file")
+    /// `digitlab run FILE [--write-manifest M] [--verify M] [--allow-writes]`: a lesson
+    /// (`.lesson`) or a script, then optionally the manifest of what it wrote. A lesson's
+    /// lines write only under outputs/ unless `allowWrites`.
+    public static func run(file: String, locator: DataLocator, writeManifest: String?, verify: String?,
+                           allowWrites: Bool = false) -> Int32 {
+        let text: String
+        do { text = try TextFile.read(file, what: file.hasSuffix(".lesson") ? "lesson" : "script") } catch {
+            printError(error.message)
             return 1
         }
         let session = Session(locator: locator)
+        session.allowLessonWrites = allowWrites
         let status: Int32
         if file.hasSuffix(".lesson") {
             do {
-                status = LessonRunner.run(try Lesson.parse(text, name: file, file: file), file: file, session: session)
+                let renderer = TextRenderer(useColor: false, width: 100, includeLive: true, includeHints: false)
+                let lesson = try Lesson.parse(text, name: file, file: file)
+                status = LessonRunner.run(lesson, file: file, session: session,
+                                          write: { out in let t = renderer.render(out); if !t.isEmpty { print(t) } },
+                                          writeError: { printError($0) })
             } catch {
                 printError(error.message)
                 return 1
             }
         } else {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            status = ScriptRunner.run(lines: lines, source: file, session: session)
+            status = ScriptRunner.run(lines: Tokenizer.lines(text), source: file, session: session)
         }
         guard status == 0 else { return status }
+        let artifacts = session.state.outputs.artifacts
         do {
             if let m = writeManifest {
-                try AtomicFile.write(Array(try Manifest.make(session.artifacts).utf8), to: m)
-                print("wrote \(m): \(session.artifacts.count) files")
+                try AtomicFile.write(Array(try Manifest.make(artifacts).utf8), to: m)
+                print("wrote \(m): \(Format.plural(artifacts.count, "file"))")
             }
             if let m = verify {
-                guard let manifest = try? String(contentsOfFile: m, encoding: .utf8) else {
-                    printError("\(m): cannot read the manifest")
-                    return 1
-                }
+                let manifest = try TextFile.read(m, what: "manifest")
                 let (checked, problems) = Manifest.verify(manifest)
                 for p in problems { printError(p) }
                 guard problems.isEmpty else { return 1 }
-                print("verified \(checked) files against \(m): all identical")
+                print("verified \(Format.plural(checked, "file")) against \(m): all identical")
             }
+        } catch let e as CommandError {
+            printError(e.message)
+            return 1
         } catch {
-            printError(error.description)
+            printError("\(error)")
             return 1
         }
         return 0

@@ -2,25 +2,38 @@ import Foundation
 
 /// Number formatting shared by every command, so outputs look alike (and replay
 /// identically: fixed decimals, no locale).
-enum Format {
-    static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
-    static func fixed(_ v: Float, _ digits: Int) -> String { fixed(Double(v), digits) }
-    static func percent(_ v: Double, _ digits: Int = 2) -> String { fixed(v * 100, digits) + "%" }
+public enum Format {
+    public static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+    public static func fixed(_ v: Float, _ digits: Int) -> String { fixed(Double(v), digits) }
+    public static func percent(_ v: Double, _ digits: Int = 2) -> String { fixed(v * 100, digits) + "%" }
     /// 12,345 style thousands.
-    static func count(_ n: Int) -> String {
-        let s = String(n)
+    public static func count(_ n: Int) -> String {
+        let s = String(n.magnitude)
         var out = ""
         for (i, ch) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+            if i > 0 && i % 3 == 0 { out.append(",") }
             out.append(ch)
         }
-        return String(out.reversed())
+        return (n < 0 ? "-" : "") + String(out.reversed())
     }
-    static func scientific(_ v: Float) -> String { String(format: "%.2e", Double(v)) }
-    static func pad(_ s: String, _ width: Int) -> String {
+    public static func scientific(_ v: Float) -> String { String(format: "%.2e", Double(v)) }
+    /// A setting's value as it is typed: `0.05`, `100`, `1e-06`.
+    public static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+        return "\(v)"
+    }
+    public static func number(_ v: Float) -> String {
+        if v == v.rounded(), abs(v) < 1e7 { return String(Int(v)) }
+        return "\(v)"
+    }
+    /// "1 picture", "3 pictures".
+    public static func plural(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count(n)) \(n == 1 ? singular : (plural ?? singular + "s"))"
+    }
+    public static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
     }
-    static func padLeft(_ s: String, _ width: Int) -> String {
+    public static func padLeft(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }
 }

@@ -37,14 +37,15 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a script of DigitLab lines, or a lesson (FILE.lesson), without pauses; the first failing line or `expect` stops it with FILE:LINE: message.",
         discussion: "DIGITLAB_QUICK=1 replays on a small subset of the data (5,000 training and 500 test images) with each expect's `quick` threshold.")
-    @Argument(help: "The script file.") var file: String
+    @ArgumentParser.Argument(help: "The script file.") var file: String
     @Option(help: "Write the SHA-256 of every file the run wrote to this manifest.") var writeManifest: String?
     @Option(help: "Replay, then check the files against this manifest; exit 1 on any difference.") var verify: String?
+    @Flag(help: "Let a lesson write outside outputs/ (lessons are shared files: by default they write only there).") var allowWrites = false
     @OptionGroup var options: DataOption
 
     func run() throws {
         let status = CommandLineTools.run(file: file, locator: DataLocator(explicit: options.data),
-                                          writeManifest: writeManifest, verify: verify)
+                                          writeManifest: writeManifest, verify: verify, allowWrites: allowWrites)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -56,7 +57,7 @@ struct Predict: ParsableCommand {
     @Option(help: "A model saved with `save model`.") var model: String?
     @Option(help: "How many of the most likely classes to show.") var top: Int = 3
     @Flag(help: "One JSON object per line: file, prediction, top.") var json = false
-    @Argument(help: "PNG files.") var images: [String]
+    @ArgumentParser.Argument(help: "PNG files.") var images: [String]
     @OptionGroup var options: DataOption
 
     func validate() throws {

@@ -31,7 +31,7 @@ import Testing
         for (name, expected) in Self.cases("MalformedIDX") {
             let dir = Self.root + "/MalformedIDX/" + name
             expectOneLine(errorOf(s, "load idx \(dir)"), expected.replacingOccurrences(of: "{D}", with: dir), name)
-            #expect(s.dataset == nil, "\(name): a failed load changes nothing")
+            #expect(s.state.data.dataset == nil, "\(name): a failed load changes nothing")
         }
         try run(s, "load mnist --train 10 --test 10") // the session goes on
     }
@@ -43,18 +43,18 @@ import Testing
             let path = Self.root + "/MalformedPNG/" + name
             expectOneLine(errorOf(s, "predict file \(path)"), expected.replacingOccurrences(of: "{F}", with: path), name)
         }
-        #expect(s.network != nil)
+        #expect(s.state.model.network != nil)
     }
 
     @Test func modelsThroughLoadModel() throws {
         let s = session()
         try run(s, "net preset mlp")
-        let before = s.network!.snapshot()
+        let before = s.state.model.network!.snapshot()
         for (name, expected) in Self.cases("MalformedSafetensors") {
             let path = Self.root + "/MalformedSafetensors/" + name
             expectOneLine(errorOf(s, "load model \(path)"), expected.replacingOccurrences(of: "{F}", with: path), name)
         }
-        #expect(s.network!.snapshot() == before, "a refused model leaves the network as it was")
+        #expect(s.state.model.network!.snapshot() == before, "a refused model leaves the network as it was")
     }
 
     @Test func lessonsAndScriptsThroughRun() throws {
@@ -68,7 +68,7 @@ import Testing
                     _ = LessonRunner.run(lesson, file: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
                 } catch { errors.append(error.message) }
             } else {
-                let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let lines = Tokenizer.lines(try String(contentsOfFile: path, encoding: .utf8))
                 _ = ScriptRunner.run(lines: lines, source: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
             }
             #expect(errors.count == 1, "\(name): \(errors)")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DigitLabShell
 
@@ -12,6 +13,13 @@ import Testing
         #expect(out.count == 2, "the line after the failure never ran")
     }
 
+    @Test func crlfScriptsRun() {
+        var err = [String]()
+        let status = ScriptRunner.run(lines: Tokenizer.lines("\u{FEFF}load mnist --train 100 --test 10\r\nnet preset mlp\r\ndata\r\n"),
+                                      source: "s", session: session(), write: { _ in }, writeError: { err.append($0) })
+        #expect(status == 0, "\(err)")
+    }
+
     @Test func replayingAScriptGivesTheSameTranscript() {
         let script = ["load mnist --train 320 --test 50", "split validation 32", "net preset lenet5",
                       "train step 3", "train epoch", "eval"]
@@ -23,6 +31,12 @@ import Testing
             return out.map { $0.replacing(/\| [0-9.]+ s, [0-9,]+ images\/s/, with: "| T") }
         }
         #expect(transcript() == transcript())
+    }
+
+    @Test func epochLinesPrintAsTheyHappen() {
+        var out = [String]()
+        _ = ScriptRunner.run(lines: ["load mnist --train 200 --test 10", "net preset mlp", "train epoch 2"], source: "s", session: session(), write: { out.append($0) })
+        #expect(out.filter { $0.hasPrefix("epoch ") }.count == 2, "each epoch once, as its own line: \(out)")
     }
 
     @Test func quitEndsTheRun() {

@@ -165,14 +165,14 @@ write_cases(os.path.join(HERE, "MalformedSafetensors"), st_cases)
 # ---- lessons and scripts, run with `digitlab run FILE` ----
 lesson_cases = {
     "no-title.lesson": ("Some prose.\n> data\n", "{F}:1: a lesson needs a `# title: …` line"),
-    "unknown-header.lesson": ("# title: T\n# author: me\n", "{F}:2: unknown header 'author' — title, summary or minutes"),
+    "unknown-header.lesson": ("# title: T\n# author: me\n", "{F}:2: unknown header 'author' — title, summary, minutes or requires"),
     "bad-minutes.lesson": ("# title: T\n# minutes: two\n", "{F}:2: minutes must be a whole number, got 'two'"),
-    "unknown-command.lesson": ("# title: T\n\n> trian epoch\n", "{F}:3: unknown command in 'trian epoch'"),
-    "bad-expect-value.lesson": ("# title: T\nexpect test.acc >= 0.9\n", "{F}:2: expect: unknown value 'test.acc' — one of test.accuracy, validation.accuracy, train.accuracy, test.loss, validation.loss, train.loss, train.count, test.count, validation.count, network.layers, network.parameters, epochs, steps, or file PATH"),
-    "bad-expect-operator.lesson": ("# title: T\nexpect test.accuracy ~ 0.9\n", "{F}:2: expect: write `expect test.accuracy OP VALUE [quick VALUE]` with OP one of >=, >, <=, <"),
-    "failing-command.lesson": ("# title: T\n> net add conv 6 99x99\n", "{F}:2: net add conv 6 99x99: conv 99x99 needs an input of at least 99x99, this one is 28x28x1"),
-    "failing-expect.lesson": ("# title: T\n> load mnist --train 10 --test 10\nexpect train.count >= 100\n", "{F}:3: expectation failed: train.count is 10.0000, expected >= 100.0"),
-    "bad-script.txt": ("load mnist --train 10 --test 5\nnet preset mlp\nset lr banana\n", "{F}:3: set: the learning rate must be a number, got 'banana'"),
+    "unknown-command.lesson": ("# title: T\n\n> trian epoch\n", "{F}:3: unknown command 'trian' — did you mean train?"),
+    "bad-expect-value.lesson": ("# title: T\nexpect test.acc >= 0.9\n", "{F}:2: expect: unknown value 'test.acc' — one of test.accuracy, validation.accuracy, train.accuracy, test.loss, validation.loss, train.loss, train.count, test.count, validation.count, network.layers, network.parameters, epochs, steps, run.NAME.(validation.accuracy|train.loss|train.accuracy|epochs), or file PATH"),
+    "bad-expect-operator.lesson": ("# title: T\nexpect test.accuracy ~ 0.9\n", "{F}:2: expect: write `expect VALUE OP VALUE [quick NUMBER] [try WHAT TO DO]` with OP one of >=, >, <=, <"),
+    "failing-command.lesson": ("# title: T\n> net add conv 6 29x29\n", "{F}:2: net add conv 6 29x29: conv 29x29 needs an input of at least 29x29, this one is 28x28x1"),
+    "failing-expect.lesson": ("# title: T\n> load mnist --train 10 --test 10\nexpect train.count >= 100\n", "{F}:3: expected train.count >= 100, but it is 10"),
+    "bad-script.txt": ("load mnist --train 10 --test 5\nnet preset mlp\nset lr banana\n", "{F}:3: set lr: RATE (the learning rate) must be a number from 1e-09 to 1000, got 'banana'"),
     "script-before-data.txt": ("net preset mlp\ntrain epoch\n", "{F}:2: no data loaded — start with `load mnist`"),
 }
 write_cases(os.path.join(HERE, "MalformedLessons"), lesson_cases)

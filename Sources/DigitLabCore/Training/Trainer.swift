@@ -5,6 +5,9 @@ public struct TrainingSettings: Equatable, Sendable {
     public var schedule: Schedule = .constant
     public var loss: Loss = .crossEntropy
     public var optimizer = OptimizerSettings()
+    /// Where the schedule starts, in epochs of training (the position when it was set):
+    /// a schedule set after six epochs runs from there, not from the first epoch ever.
+    public var scheduleStart: Double = 0
     public init() {}
 }
 
@@ -51,6 +54,17 @@ public final class Trainer {
 
     /// Where the current epoch stands, e.g. to print "epoch 2, step 10 of 938".
     public var positionInEpoch: Int { cursor }
+
+    /// Epochs trained so far, with the fraction of the current one (2.5 = halfway
+    /// through the third), for a data set of `count` images.
+    public func progress(over count: Int) -> Double {
+        Double(epochsCompleted) + (count > 0 ? Double(cursor) / Double(count) : 0)
+    }
+
+    /// The learning rate the next step will use.
+    public func currentLearningRate(over count: Int) -> Float {
+        settings.schedule.rate(base: settings.learningRate, progress: max(0, progress(over: count) - settings.scheduleStart))
+    }
 
     /// Starts the next batch at the beginning of a fresh epoch (after the data changed).
     public func restartEpoch() { cursor = 0; order = [] }
@@ -101,7 +115,7 @@ public final class Trainer {
             network.backward(gradient, from: upTo)
             let before = collectLayerStats ? network.layers.map { $0.parameters.map(\.value) } : []
             let progress = Double(epochsCompleted) + Double(cursor) / Double(data.count)
-            let lr = settings.schedule.rate(base: settings.learningRate, progress: progress)
+            let lr = settings.schedule.rate(base: settings.learningRate, progress: max(0, progress - settings.scheduleStart))
             optimizer.step(network.parameters, lr: lr)
             cursor += indices.count
             stepsTaken += 1

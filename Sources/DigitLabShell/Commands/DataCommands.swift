@@ -1,155 +1,137 @@
 import DigitLabCore
 import DigitLabIO
-import DigitLabIO
 
-extension CommandTable {
-    static let dataCommands: [Command] = [
-        Command("load", step: .dataset,
-                usage: "load mnist|fashion|idx DIR|folder DIR [--train N] [--test N] [--random] | load model FILE",
-                summary: "Load a dataset: the bundled MNIST, Fashion-MNIST, any folder of IDX files, or your own PNG pictures (`folder DIR`: sub-folders 0–9, or train/ and test/ each holding them; every picture goes through the digit pipeline). --train/--test keep the first N images (--random: N chosen with the seed). `load model FILE` loads a saved network instead (with its normalisation).",
-                example: "load mnist --train 10000", words: ["mnist", "fashion", "idx", "folder", "model", "--train", "--test", "--random"],
-                action: { s, a in try s.load(a) }),
-        Command("data", step: .dataset, usage: "data",
-                summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
-                example: "data", action: { s, a in try a.done(); return try s.describeData() }),
-        Command("split", step: .validation, usage: "split validation N|FRACTION",
-                summary: "Hold out N training images (or a fraction such as 0.1) as a validation set, the same share of every class, chosen with the seed.",
-                example: "split validation 5000", words: ["validation"],
-                action: { s, a in try s.splitValidation(a) }),
-        Command("augment", step: .preprocessing,
-                usage: "augment [shift PIXELS] [rotate DEGREES] [scale FRACTION] [elastic PIXELS] | augment off",
-                summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions. Evaluation always uses the real images. With no argument, shows what is in force.",
-                example: "augment shift 2 rotate 10 scale 0.1", words: ["shift", "rotate", "scale", "elastic", "off"],
-                action: { s, a in try s.augment(a) }),
-    ]
+/// `data`: counts, class balance, pixel statistics, the preprocessing in force.
+struct DataCommand: ShellCommand, Equatable {
+    static let declaration = CommandDeclaration("data", step: .dataset,
+        summary: "Counts, class balance, pixel statistics and the preprocessing in force.",
+        forms: [form([], summary: "Counts, class balance, pixel statistics and the preprocessing in force.", example: "data") { _ in DataCommand() }])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        let d = try context.requireData()
+        let state = context.state.data
+        var out = Output.text("\(d.name) from \(d.source)")
+        let splits: [(String, LabeledImages?)] = [("train", d.train), ("validation", d.validation), ("test", d.test)]
+        out.append(.table(Table([.init("split"), .init("images", .right), .init("size")], rows: splits.map { name, set in
+            guard let set else { return [name, "none", "(`split validation 5000` holds some training images out)"] }
+            return [name, Format.count(set.count), set.isEmpty ? "" : "\(set.rows)x\(set.columns)"]
+        })))
+        let balanceSet = d.train.isEmpty ? d.test : d.train
+        let which = d.train.isEmpty ? "test" : "train"
+        let counts = balanceSet.classCounts
+        let widest = max(1, counts.max() ?? 1)
+        out.text("class balance (\(which)):")
+        out.append(.table(Table([.init("class"), .init("images", .right), .init("share", .right), .init("")], rows: counts.enumerated().map { c, n in
+            [d.classNames[c], String(n), Format.percent(Double(n) / Double(max(1, balanceSet.count)), 1),
+             String(repeating: "█", count: Int((Double(n) / Double(widest) * 30).rounded()))]
+        })))
+        if balanceSet.isEmpty {
+            out.text("no images: nothing to measure")
+        } else {
+            let stats = Normalization.measured(from: balanceSet)
+            let zeros = balanceSet.pixels.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            out.text("pixels (\(which), scaled to [0,1]): mean \(Format.fixed(stats.mean, 4)), std \(Format.fixed(stats.std, 4)), \(Format.percent(Double(zeros) / Double(max(1, balanceSet.pixels.count)), 1)) are blank paper")
+        }
+        let source = state.normalizationSource == .model ? "the loaded model's" : (d.train.isEmpty ? "none measured: no training images" : "measured on the training images")
+        out.text("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(state.normalization.mean, 4))) / \(Format.fixed(state.normalization.std, 4)) (\(source)); augmentation \(state.augmentation.description)")
+        return out
+    }
 }
 
-extension Session {
-    func load(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        let trainLimit = try a.option("--train").map { (w: String) throws(CommandError) -> Int in try Self.positive(w, "--train") }
-        let testLimit = try a.option("--test").map { (w: String) throws(CommandError) -> Int in try Self.positive(w, "--test") }
-        let random = a.flag("--random")
-        let kind = try a.next("what to load (mnist, fashion or idx DIR)")
-        if kind == "model" {
-            let path = try a.next("a model file")
-            try a.done()
-            return try loadModel(resolve(path))
-        }
-        var loaded: Dataset
-        do {
-            switch kind {
-            case "mnist": loaded = try DatasetLoader.mnist(locator: locator)
-            case "fashion": loaded = try DatasetLoader.fashion()
-            case "idx": loaded = try DatasetLoader.idx(folder: resolve(try a.next("a folder of IDX files")))
-            case "folder": loaded = try DatasetLoader.folder(resolve(try a.next("a folder with sub-folders 0–9 of PNG files")))
-            default: throw CommandError("load: unknown source '\(kind)' — use mnist, fashion, idx DIR, folder DIR or model FILE")
-            }
-        } catch let e as IOError {
-            throw CommandError(e.description)
-        } catch let e as CommandError {
-            throw e
-        } catch {
-            throw CommandError("load: \(error)")
-        }
-        try a.done()
-        // Quick replays (the test suite) cap every load; see `quickLimit`.
-        let trainCap = [trainLimit, quickLimit?.train].compactMap { $0 }.min()
-        let testCap = [testLimit, quickLimit?.test].compactMap { $0 }.min()
-        if let n = trainCap { loaded.train = (random ? SubsetRule.random(n, seed: seed) : .first(n)).apply(to: loaded.train) }
-        if let n = testCap { loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test) }
-        dataset = loaded
-        trainer?.restartEpoch()
-        if loaded.train.isEmpty {
-            // Only test pictures (your own digits): keep the standardisation in force.
-            return "loaded \(loaded.name): \(Format.count(loaded.test.count)) of your pictures as the test set (no training images) — `eval` or `predict test N` with a trained or loaded model"
-        }
-        let summary = "loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)\n"
-        if normalizationFromModel {
-            return summary + "keeping the loaded model's standardisation: mean \(Format.fixed(normalization.mean, 4)), std \(Format.fixed(normalization.std, 4))"
-        }
-        normalization = Normalization.measured(from: loaded.train)
-        return summary + "standardising with the training mean \(Format.fixed(normalization.mean, 4)) and std \(Format.fixed(normalization.std, 4))"
-    }
+/// `split validation N|FRACTION`.
+struct SplitCommand: ShellCommand, Equatable {
+    let amount: Double
 
-    static func positive(_ w: String, _ what: String) throws(CommandError) -> Int {
-        guard let n = Int(w), n > 0 else { throw CommandError("load: \(what) needs a whole number > 0, got '\(w)'") }
-        return n
-    }
+    static let declaration = CommandDeclaration("split", step: .validation,
+        summary: "Hold out part of the training images as a validation set.",
+        forms: [form(["validation"], [Argument("N|FRACTION", .number(0...10_000_000), help: "a count, or a fraction such as 0.1")],
+                     summary: "Hold out N training images (or a fraction such as 0.1) as a validation set, the same share of every class, chosen with the seed. Splitting again first puts the old validation images back.",
+                     example: "split validation 5000") { a in SplitCommand(amount: try a.number("N|FRACTION")) }])
 
-    func describeData() throws(CommandError) -> String {
-        let d = try requireData()
-        var lines = ["\(d.name) from \(d.source)"]
-        let splits: [(String, LabeledImages?)] = [("train", d.train), ("validation", d.validation), ("test", d.test)]
-        for (name, set) in splits {
-            guard let set else { lines.append("  \(Format.pad(name, 11)) none (`split validation 5000` holds some training images out)"); continue }
-            lines.append("  \(Format.pad(name, 11)) \(Format.padLeft(Format.count(set.count), 7)) images \(set.rows)x\(set.columns)")
-        }
-        lines.append("class balance (train):")
-        let counts = d.train.classCounts
-        let widest = max(1, counts.max() ?? 1)
-        for (c, n) in counts.enumerated() {
-            let bar = String(repeating: "█", count: Int((Double(n) / Double(widest) * 30).rounded()))
-            lines.append("  \(Format.pad(d.classNames[c], 11)) \(Format.padLeft(String(n), 6))  \(Format.padLeft(Format.percent(Double(n) / Double(max(1, d.train.count)), 1), 5)) \(bar)")
-        }
-        let stats = Normalization.measured(from: d.train)
-        let zeros = d.train.pixels.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        lines.append("pixels (train, scaled to [0,1]): mean \(Format.fixed(stats.mean, 4)), std \(Format.fixed(stats.std, 4)), \(Format.percent(Double(zeros) / Double(max(1, d.train.pixels.count)), 1)) are blank paper")
-        lines.append("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(normalization.mean, 4))) / \(Format.fixed(normalization.std, 4)); augmentation \(augmentation.description)")
-        return lines.joined(separator: "\n")
-    }
-
-    func splitValidation(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        let what = try a.next("validation")
-        guard what == "validation" else { throw CommandError("split: only `split validation N|FRACTION` exists, got '\(what)'") }
-        let amount = try a.next("a count or a fraction")
-        try a.done()
-        let d = try requireData()
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        let d = try context.requireData()
         let total = d.train.count + (d.validation?.count ?? 0)
         let count: Int
-        if let n = Int(amount) {
-            count = n
-        } else if let f = Double(amount), f > 0, f < 1 {
-            count = Int((f * Double(total)).rounded())
+        if amount >= 1, amount == amount.rounded() {
+            count = Int(amount)
+        } else if amount > 0, amount < 1 {
+            count = Int((amount * Double(total)).rounded())
         } else {
-            throw CommandError("split: '\(amount)' is neither a count nor a fraction between 0 and 1")
+            throw CommandError("split validation: '\(Format.number(amount))' is neither a count nor a fraction between 0 and 1")
         }
-        do {
-            dataset = try d.splittingValidation(count: count, seed: seed)
-        } catch {
-            throw CommandError(error.description)
-        }
-        trainer?.restartEpoch()
-        return "validation: \(Format.count(dataset!.validation!.count)) images held out (same share of each class, seed \(seed)); training: \(Format.count(dataset!.train.count))"
+        let seed = context.state.settings.seed
+        let split: Dataset
+        do { split = try d.splittingValidation(count: count, seed: seed) } catch { throw CommandError(error.description) }
+        context.state.data.resplit(split, line: "set seed \(seed)\nsplit validation \(count)")
+        context.state.model.trainer?.restartEpoch()
+        return .text("validation: \(Format.count(split.validation?.count ?? 0)) images held out (same share of each class, seed \(seed)); training: \(Format.count(split.train.count))")
     }
 }
 
-extension Session {
-    func augment(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        if a.isEmpty { return "augmentation: \(augmentation.description)" }
-        var next = Augmentation()
-        while let word = a.first {
-            _ = try a.next(word)
-            switch word {
-            case "off": try a.done(); augmentation = Augmentation(); return "augmentation off"
-            case "shift": next.shift = try nonNegative(&a, "shift", "the largest shift in pixels", max: 14)
-            case "rotate": next.rotate = try nonNegative(&a, "rotate", "the largest rotation in degrees", max: 180)
-            case "scale": next.scale = try nonNegative(&a, "scale", "the largest size change (0.1 = ±10%)", max: 0.9)
-            case "elastic":
-                // The strength is optional: Simard's distortions look right at about 2 px on MNIST.
-                if let w = a.first, Float(w) != nil { next.elastic = try nonNegative(&a, "elastic", "the distortion in pixels", max: 10) } else { next.elastic = 2 }
-            default: throw CommandError("augment: unknown '\(word)' — shift, rotate, scale, elastic or off")
-            }
-        }
-        augmentation = next
-        return "augmentation: \(augmentation.description) (training batches only; seed \(seed))"
-    }
+/// `augment …`: random changes to training batches.
+struct AugmentCommand: ShellCommand, Equatable {
+    enum Change: Equatable { case show, off, set(Augmentation) }
+    let change: Change
 
-    private func nonNegative(_ a: inout Arguments, _ name: String, _ what: String, max limit: Float) throws(CommandError) -> Float {
-        let v = try a.nextFloat(what)
-        guard v >= 0, v <= limit else { throw CommandError("augment \(name): must be between 0 and \(limit), got \(v)") }
-        return v
+    static let declaration = CommandDeclaration("augment", step: .preprocessing,
+        summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions. Evaluation always uses the real images.",
+        forms: [
+            form([], [
+                Argument("PIXELS", .number(0...14), keyword: "shift", optional: true, help: "the largest shift in pixels"),
+                Argument("DEGREES", .number(0...180), keyword: "rotate", optional: true, help: "the largest rotation in degrees"),
+                Argument("FRACTION", .number(0...0.9), keyword: "scale", optional: true, help: "the largest size change (0.1 = ±10%)"),
+                Argument("PIXELS", .number(0...10), keyword: "elastic", optional: true, help: "elastic distortion in pixels", implied: 2),
+            ], summary: "Set what changes (any of shift, rotate, scale, elastic); with nothing after it, shows what is in force.",
+                 example: "augment shift 2 rotate 10 scale 0.1") { a in
+                let parts = [a.optionalNumber("shift"), a.optionalNumber("rotate"), a.optionalNumber("scale"), a.optionalNumber("elastic")]
+                guard parts.contains(where: { $0 != nil }) else { return AugmentCommand(change: .show) }
+                return AugmentCommand(change: .set(Augmentation(shift: Float(parts[0] ?? 0), rotate: Float(parts[1] ?? 0),
+                                                               scale: Float(parts[2] ?? 0), elastic: Float(parts[3] ?? 0))))
+            },
+            form(["off"], summary: "Train on the images as they are.", example: "augment off") { _ in AugmentCommand(change: .off) },
+        ])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        switch change {
+        case .show: return .text("augmentation: \(context.state.data.augmentation.description)")
+        case .off:
+            context.state.data.augmentation = Augmentation()
+            return .text("augmentation off")
+        case .set(let a):
+            context.state.data.augmentation = a
+            return .text("augmentation: \(a.description) (training batches only; seed \(context.state.settings.seed)) — `render samples --augmented` shows a batch as the network sees it")
+        }
+    }
+}
+
+/// `show SPLIT INDEX|A..B`: digits in the terminal.
+struct ShowCommand: ShellCommand, Equatable {
+    let split: String
+    let range: ClosedRange<Int>
+
+    static let splits = ["train", "validation", "test"]
+
+    static let declaration = CommandDeclaration("show", step: .dataset,
+        summary: "Digits in the terminal (half-block greyscale) with their labels.",
+        forms: [form([], [Argument("SPLIT", .choice(splits), help: "train, validation or test"),
+                          Argument("INDEX|A..B", .indexRange, help: "an image number or a range such as 0..5")],
+                     summary: "Digits in the terminal (half-block greyscale) with their labels; a range shows up to 24, as many side by side as the terminal fits.",
+                     example: "show train 0..5") { a in ShowCommand(split: try a.word("SPLIT"), range: try a.range("INDEX|A..B")) }])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        let set = try context.images(split)
+        try checkIndex(range.upperBound, in: set, split: split)
+        guard range.count <= 24 else { throw CommandError("show: at most 24 images at a time, asked for \(range.count)") }
+        let names = try context.requireData().classNames
+        return Output([.digits(range.map { Digit(pixels: Array(set.image($0)), rows: set.rows, columns: set.columns,
+                                                 caption: "#\($0): \(names[Int(set.labels[$0])])") })])
+    }
+}
+
+/// An image number that is within a split, or the line saying which numbers exist.
+func checkIndex(_ index: Int, in set: LabeledImages, split: String) throws(CommandError) {
+    guard !set.isEmpty else { throw CommandError("the \(split) split has no images") }
+    guard index < set.count else {
+        throw CommandError("image \(index) is out of range: the \(split) split has images 0..\(set.count - 1)")
     }
 }

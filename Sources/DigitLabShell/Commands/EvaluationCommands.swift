@@ -1,45 +1,54 @@
 import DigitLabCore
 import DigitLabIO
 
-extension CommandTable {
-    static let evaluationCommands: [Command] = [
-        Command("eval", step: .testing, usage: "eval [test|validation|train]",
-                summary: "Accuracy, loss, per-class precision/recall/F1 and the five most confused pairs on a split (test by default).",
-                example: "eval validation", words: ["test", "validation", "train"],
-                action: { s, a in try s.evaluate(a) }),
-    ]
+/// `eval [SPLIT]`: accuracy, loss, per-class precision/recall/F1, confused pairs.
+struct EvalCommand: ShellCommand, Equatable {
+    let split: String
+
+    static let declaration = CommandDeclaration("eval", step: .testing,
+        summary: "How well the network does on a split: accuracy, loss, per-class precision, recall and F1, and the most confused pairs.",
+        forms: [form([], [Argument("SPLIT", .choice(ShowCommand.splits), optional: true, help: "test (default), validation or train")],
+                     summary: "Accuracy, loss, per-class precision/recall/F1 and the five most confused pairs on a split (test by default).",
+                     example: "eval validation") { a in EvalCommand(split: a.optionalWord("SPLIT") ?? "test") }])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        let set = try context.images(split)
+        let (net, data) = try context.requireCompatibleNetwork()
+        guard !set.isEmpty else { throw CommandError("eval: the \(split) split has no images — nothing to evaluate") }
+        let e = net.evaluate(set, normalization: context.state.data.normalization, loss: context.state.settings.training.loss)
+        var out = Output.text("\(split): accuracy \(Format.percent(e.accuracy)) (\(Format.count(e.confusion.correct)) of \(Format.count(e.count))), loss \(Format.fixed(e.loss, 4))")
+        let names = context.state.model.classNames ?? data.classNames
+        out.append(.table(Table([.init("class"), .init("precision", .right), .init("recall", .right), .init("F1", .right), .init("images", .right)],
+                                rows: (0..<e.classes).map { c in
+            let n = (0..<e.classes).reduce(0) { $0 + e.confusion[c, $1] }
+            return [names[c], Format.percent(e.confusion.precision(c), 1), Format.percent(e.confusion.recall(c), 1),
+                    Format.percent(e.confusion.f1(c), 1), Format.count(n)]
+        })))
+        let pairs = e.confusion.mostConfused(5)
+        if !pairs.isEmpty {
+            out.text("most confused (true → predicted): " + pairs.map { "\(names[$0.truth]) → \(names[$0.predicted]) ×\($0.count)" }.joined(separator: ", "))
+        }
+        if let warning = ModelCommands.classMismatch(context.state) { out.append(.warning(warning)) }
+        return out
+    }
 }
 
-extension Session {
-    func images(_ split: String) throws(CommandError) -> LabeledImages {
-        let d = try requireData()
-        switch split {
-        case "test": return d.test
-        case "train": return d.train
-        case "validation":
-            guard let v = d.validation else { throw CommandError("there is no validation set — `split validation 5000` first") }
-            return v
-        default: throw CommandError("unknown split '\(split)' — test, validation or train")
+extension CommandContext {
+    /// A test image by number, or the drawing kept by `draw`, ready for the network.
+    func testImage(_ ref: ImageRef) throws(CommandError) -> (images: LabeledImages, caption: String, label: Int?) {
+        switch ref {
+        case .index(let i):
+            let set = try images("test")
+            try checkIndex(i, in: set, split: "test")
+            return (set.subset([i]), "test image #\(i)", Int(set.labels[i]))
+        case .drawing:
+            guard let pixels = state.drawing else { throw CommandError("there is no drawing yet — `draw` one first") }
+            return (LabeledImages(pixels: pixels, labels: [0], rows: 28, columns: 28), "your drawing", nil)
         }
     }
 
-    func evaluate(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        let split = a.isEmpty ? "test" : try a.next("a split")
-        try a.done()
-        let set = try images(split)
-        let (net, data) = try requireCompatibleNetwork()
-        let e = net.evaluate(set, normalization: normalization, loss: settings.loss)
-        var lines = ["\(split): accuracy \(Format.percent(e.accuracy)) (\(Format.count(e.confusion.correct)) of \(Format.count(e.count))), loss \(Format.fixed(e.loss, 4))",
-                     "  class        precision  recall     F1    images"]
-        for c in 0..<e.classes {
-            let n = (0..<e.classes).reduce(0) { $0 + e.confusion[c, $1] }
-            lines.append("  \(Format.pad(data.classNames[c], 11)) \(Format.padLeft(Format.percent(e.confusion.precision(c), 1), 9)) \(Format.padLeft(Format.percent(e.confusion.recall(c), 1), 7)) \(Format.padLeft(Format.percent(e.confusion.f1(c), 1), 7)) \(Format.padLeft(String(n), 8))")
-        }
-        let pairs = e.confusion.mostConfused(5)
-        if !pairs.isEmpty {
-            lines.append("most confused (true → predicted): " + pairs.map { "\(data.classNames[$0.truth]) → \(data.classNames[$0.predicted]) ×\($0.count)" }.joined(separator: ", "))
-        }
-        return lines.joined(separator: "\n")
+    /// The class names answers are given in: a loaded model's own, else the data's.
+    func classNames(for net: Network) -> [String] {
+        state.model.classNames ?? state.data.dataset?.classNames ?? (0..<(net.outputShape.first ?? 10)).map(String.init)
     }
 }

@@ -2,52 +2,96 @@ import DigitLabCore
 import DigitLabIO
 import Foundation
 
-extension CommandTable {
-    static let modelCommands: [Command] = [
-        Command("save", step: .deployment, usage: "save model FILE.safetensors",
-                summary: "Save the network as safetensors in PyTorch's nn.Sequential layout, with its architecture, normalisation, seed and training summary. The write is atomic: a crash never leaves half a file.",
-                example: "save model outputs/lenet5.safetensors", words: ["model"],
-                action: { s, a in try s.saveModel(a) }),
-    ]
+/// `save model|checkpoint FILE`, and what `load model` does.
+enum SaveCommand: ShellCommand, Equatable {
+    case model(String)
+    case checkpoint(String)
+
+    static let declaration = CommandDeclaration("save", step: .deployment,
+        summary: "Save the network (for predicting and for PyTorch) or a checkpoint (to go on training exactly).",
+        forms: [
+            form(["model"], [Argument("FILE", .path(.writeFile), help: "a file name ending in .safetensors")],
+                 summary: "Save the network as safetensors in PyTorch's nn.Sequential layout, with its architecture, standardisation, seed and training summary. The write is atomic: a crash never leaves half a file.",
+                 example: "save model outputs/lenet5.safetensors") { a in .model(try a.word("FILE")) },
+            form(["checkpoint"], [Argument("FILE", .path(.writeFile), help: "a file name ending in .safetensors")],
+                 summary: "Save the network with its whole training state (optimiser moments, position in the epoch, random generators, curves and runs); `load checkpoint FILE` goes on exactly from there.",
+                 example: "save checkpoint outputs/lenet.ckpt.safetensors") { a in .checkpoint(try a.word("FILE")) },
+        ])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        switch self {
+        case .model(let path):
+            let net = try context.requireNetwork()
+            let bytes = ModelFile.encode(net, info: ModelCommands.info(context.state))
+            try context.write(bytes, to: path)
+            context.state.model.unsavedSteps = 0
+            var out = Output.text("saved \(Format.plural(net.layers.count, "layer")), \(Format.plural(net.parameterCount, "parameter")) to \(path)")
+            if !path.hasSuffix(".safetensors") {
+                out.append(.warning("\(path) holds safetensors, whatever its name: PyTorch reads it with safetensors.torch.load_file, not torch.load — name it .safetensors"))
+            }
+            return out
+        case .checkpoint(let path):
+            return try Checkpoint.save(to: path, &context)
+        }
+    }
 }
 
-extension Session {
-    func saveModel(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        guard try a.next("model") == "model" else { throw CommandError("save: only `save model FILE` exists") }
-        let path = try a.next("a file name ending in .safetensors")
-        try a.done()
-        let net = try requireNetwork()
-        do {
-            try ModelFile.save(net, info: modelInfo(), to: path)
-        } catch {
-            throw CommandError(error.description)
-        }
-        wrote(path)
-        return "saved \(net.layers.count) layers, \(Format.count(net.parameterCount)) parameters to \(path)"
+enum ModelCommands {
+    /// The training summary stored in a model file's metadata.
+    struct TrainingSummary: Codable {
+        var epochs: Int
+        var steps: Int
+        var dataset: String?
+        var train_accuracy: Double?
+        var validation_accuracy: Double?
     }
 
-    func modelInfo() -> ModelFile.Info {
-        var summary = ["\"epochs\": \(trainer?.epochsCompleted ?? 0)", "\"steps\": \(trainer?.stepsTaken ?? 0)"]
-        if let d = dataset { summary.append("\"dataset\": \"\(d.name)\"") }
-        if let e = metrics.epochs.last {
-            summary.append("\"train_accuracy\": \(Format.fixed(e.trainAccuracy, 4))")
-            if let v = e.validationAccuracy { summary.append("\"validation_accuracy\": \(Format.fixed(v, 4))") }
-        }
-        return ModelFile.Info(normalization: normalization, seed: seed,
-                              classNames: dataset?.classNames ?? (0...9).map(String.init),
-                              training: "{" + summary.joined(separator: ", ") + "}")
+    static func info(_ state: SessionState) -> ModelFile.Info {
+        let last = state.model.metrics.epochs.last
+        let summary = TrainingSummary(epochs: state.model.trainer?.epochsCompleted ?? 0, steps: state.model.trainer?.stepsTaken ?? 0,
+                                      dataset: state.data.dataset?.name, train_accuracy: last?.trainAccuracy,
+                                      validation_accuracy: last?.validationAccuracy)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return ModelFile.Info(normalization: state.data.normalization, seed: state.settings.seed,
+                              classNames: state.model.classNames ?? state.data.dataset?.classNames ?? (0...9).map(String.init),
+                              training: json)
     }
 
-    func loadModel(_ path: String) throws(CommandError) -> String {
+    static func loadModel(_ path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch { throw CommandError(error.description) }
-        network = loaded.network
-        normalization = loaded.info.normalization
-        normalizationFromModel = true
-        trainer = nil
-        metrics = MetricsLog()
-        return "loaded \(path): \(loaded.network.specs.map(\.description).joined(separator: " → "))\n"
-            + "\(Format.count(loaded.network.parameterCount)) parameters; normalisation mean \(Format.fixed(loaded.info.normalization.mean, 4)) std \(Format.fixed(loaded.info.normalization.std, 4)); training \(loaded.info.training); DigitLab \(loaded.info.version)"
+        context.state.replaceNetwork(loaded.network, origin: ModelState.fromModelFile)
+        context.state.data.useModelNormalization(loaded.info.normalization)
+        context.state.model.classNames = loaded.info.classNames
+        let net = loaded.network
+        var out = Output.text("loaded \(path): \(net.specs.map(\.description).joined(separator: " → "))",
+            "\(Format.plural(net.parameterCount, "parameter")); standardisation mean \(Format.fixed(loaded.info.normalization.mean, 4)), std \(Format.fixed(loaded.info.normalization.std, 4)); classes \(loaded.info.classNames.joined(separator: " ")); DigitLab \(loaded.info.version)")
+        if let training = describeTraining(loaded.info.training) {
+            out.text("training: \(training)")
+        } else if !loaded.info.training.isEmpty, loaded.info.training != "{}" {
+            out.text("training: \(loaded.info.training.prefix(200))") // not JSON: shown as it is (escaped)
+        }
+        if let warning = classMismatch(context.state) { out.append(.warning(warning)) }
+        return out
+    }
+
+    /// The stored training summary as `epochs 8, steps 7,504, …` (whatever keys it has).
+    static func describeTraining(_ json: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], !object.isEmpty else { return nil }
+        return object.keys.sorted().map { key -> String in
+            let value = object[key].map { v -> String in
+                if let d = v as? Double, d != d.rounded() { return Format.fixed(d, 4) }
+                return "\(v)"
+            } ?? ""
+            return "\(key.replacingOccurrences(of: "_", with: " ")) \(value.prefix(60))"
+        }.joined(separator: ", ")
+    }
+
+    /// A model that names other classes than the data (a digit model on Fashion-MNIST).
+    static func classMismatch(_ state: SessionState) -> String? {
+        guard let modelClasses = state.model.classNames, let data = state.data.dataset, modelClasses != data.classNames else { return nil }
+        return "the model was trained on classes \(modelClasses.prefix(10).joined(separator: " ")), but \(data.name) has \(data.classNames.prefix(10).joined(separator: ", ")): its answers name the model's classes, not the data's"
     }
 }

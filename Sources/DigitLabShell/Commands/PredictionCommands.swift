@@ -3,103 +3,84 @@ import DigitLabIO
 import DigitLabViz
 import Foundation
 
-extension CommandTable {
-    static let predictionCommands: [Command] = [
-        Command("show", step: .dataset, usage: "show train|validation|test INDEX|A..B",
-                summary: "Digits in the terminal (half-block greyscale) with their labels; a range shows up to 24 side by side.",
-                example: "show train 0..5", words: ["train", "validation", "test"],
-                action: { s, a in try s.show(a) }),
-        Command("predict", step: .prediction, usage: "predict test|validation INDEX | predict file PATH.png [--stages]",
-                summary: "The digit, the network's answer, the true label and the top-3 probabilities as bars. `predict file` reads your own picture (any PNG: photo, scan, drawing), turns it into an MNIST-style 28x28 digit and classifies it; --stages also writes the steps as a PNG strip.",
-                example: "predict file my-seven.png --stages", words: ["test", "validation", "file", "--stages"],
-                action: { s, a in try s.predict(a) }),
-    ]
-}
+/// `predict`: one image through the network, its answer and the top three.
+enum PredictCommand: ShellCommand, Equatable {
+    case split(String, Int)
+    case drawing
+    case file(String, stages: Bool, number: Bool)
 
-extension Session {
-    var preview: HalfBlockPreview { HalfBlockPreview(useColor: useColor) }
+    static let declaration = CommandDeclaration("predict", step: .prediction,
+        summary: "One image through the network: the digit, its answer and the top-3 probabilities as bars.",
+        forms: [
+            form(["test"], [Argument("INDEX", .int(0...Int.max), help: "a test image number")],
+                 summary: "A test image, the network's answer, the true label and the top-3 probabilities.",
+                 example: "predict test 8") { a in .split("test", try a.int("INDEX")) },
+            form(["validation"], [Argument("INDEX", .int(0...Int.max), help: "a validation image number")],
+                 summary: "A validation image, the network's answer, the true label and the top-3 probabilities.",
+                 example: "predict validation 3") { a in .split("validation", try a.int("INDEX")) },
+            form(["drawing"], summary: "The digit you drew with `draw`.", example: "predict drawing") { _ in .drawing },
+            form(["file"], [Argument("PATH", .path(.readFile), help: "a PNG or JPEG picture"),
+                            .flag("--stages", help: "also draw the pipeline's steps"),
+                            .flag("--number", help: "read a whole number (several digits)")],
+                 summary: "Your own picture (PNG or JPEG: a photo, a scan, a drawing) made into an MNIST-style 28x28 digit and classified; --stages also draws each step of the pipeline; --number reads a line of several digits.",
+                 example: "predict file my-seven.png --stages") { a in
+                .file(try a.word("PATH"), stages: a.flag("--stages"), number: a.flag("--number"))
+            },
+        ])
 
-    /// Parses `7` or `3..9` (inclusive) within `count` images.
-    func indexRange(_ word: String, count: Int) throws(CommandError) -> ClosedRange<Int> {
-        let parts = word.split(separator: ".", omittingEmptySubsequences: true)
-        let bounds = parts.compactMap { Int($0) }
-        guard bounds.count == parts.count, (bounds.count == 1 && !word.contains("..")) || (bounds.count == 2 && word.contains("..")),
-              let lo = bounds.first, let hi = bounds.last, lo <= hi else {
-            throw CommandError("'\(word)' is not an index or a range such as 0..5")
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        switch self {
+        case let .split(split, index):
+            let set = try context.images(split)
+            try checkIndex(index, in: set, split: split)
+            return try classify(set.subset([index]), caption: "\(split) #\(index)", label: Int(set.labels[index]), &context)
+        case .drawing:
+            let (images, caption, _) = try context.testImage(.drawing)
+            return try classify(images, caption: caption, label: nil, &context)
+        case let .file(path, stages, number):
+            return try predictFile(context.resolve(path), stages: stages, number: number, &context)
         }
-        guard lo >= 0, hi < count else {
-            throw CommandError("index \(lo < 0 ? lo : hi) is out of range: this split has images 0..\(count - 1)")
-        }
-        return lo...hi
     }
 
-    func show(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        let split = try a.next("a split (train, validation or test)")
-        let which = try a.next("an index or a range such as 0..5")
-        try a.done()
-        let set = try images(split)
-        let range = try indexRange(which, count: set.count)
-        guard range.count <= 24 else { throw CommandError("show: at most 24 images at a time, asked for \(range.count)") }
-        let names = try requireData().classNames
-        return preview.gallery(range.map { (set.image($0), "#\($0): \(names[Int(set.labels[$0])])") },
-                               rows: set.rows, columns: set.columns)
-    }
-
-    func predict(_ args: Arguments) throws(CommandError) -> String {
-        var a = args
-        let split = try a.next("test, validation or file")
-        if split == "file" { return try predictFile(&a) }
-        guard split == "test" || split == "validation" else {
-            throw CommandError("predict: '\(split)' — use predict test INDEX, predict validation INDEX or predict file PATH")
-        }
-        let which = try a.next("an image index")
-        try a.done()
-        let set = try images(split)
-        let index = try indexRange(which, count: set.count).lowerBound
-        let (net, data) = try requireCompatibleNetwork()
-        let (x, labels) = normalization.batch(set, indices: [index])
-        let p = net.probabilities(x).data
+    private func classify(_ images: LabeledImages, caption: String, label: Int?, _ context: inout CommandContext) throws(CommandError) -> Output {
+        let net = try context.requireNetwork()
+        if context.state.data.dataset != nil { _ = try context.requireCompatibleNetwork() }
+        let names = context.classNames(for: net)
+        let p = net.probabilities(context.state.data.normalization.batch(images, indices: [0]).x).data
         let ranked = classesByProbability(p)
         let answer = ranked[0]
-        var lines = preview.lines(set.image(index), rows: set.rows, columns: set.columns)
-        let verdict = answer == labels[0] ? "right" : "wrong"
-        lines.append("\(split) #\(index): the network says \(data.classNames[answer]) (\(Format.percent(Double(p[answer]), 1))); the label is \(data.classNames[labels[0]]) — \(verdict)")
-        for c in ranked.prefix(3) {
-            lines.append("  \(Format.pad(data.classNames[c], 10)) \(Format.padLeft(Format.percent(Double(p[c]), 1), 6)) \(probabilityBar(Double(p[c]), width: 30))")
+        var verdict = "the network says \(names[answer]) (\(Format.percent(Double(p[answer]), 1)))"
+        if let label { verdict += "; the label is \(names[label]) — \(answer == label ? "right" : "wrong")" }
+        var out = Output([.digits([Digit(pixels: images.pixels, rows: images.rows, columns: images.columns, caption: caption)]),
+                          .text("\(caption): \(verdict)"),
+                          .bars(ranked.prefix(3).map { Bar(names[$0], Double(p[$0])) })])
+        if let label, answer != label, p[answer] >= 0.99 {
+            out.append(.warning("a confident mistake: \(Format.percent(Double(p[answer]), 1)) sure, and wrong — a softmax score is not a calibrated probability (`help calibration`)"))
         }
-        return lines.joined(separator: "\n")
+        return out
     }
-}
 
-extension Session {
-    func predictFile(_ a: inout Arguments) throws(CommandError) -> String {
-        let stages = a.flag("--stages")
-        let path = resolve(try a.next("a PNG file"))
-        try a.done()
-        let net = try requireNetwork()
-        let names = dataset?.classNames ?? (0..<(net.outputShape.first ?? 10)).map(String.init)
+    private func predictFile(_ path: String, stages: Bool, number: Bool, _ context: inout CommandContext) throws(CommandError) -> Output {
+        let net = try context.requireNetwork()
+        let names = context.classNames(for: net)
         guard net.inputShape == [1, 28, 28], net.outputShape == [names.count] else {
-            throw CommandError("predict file: the network must take 1x28x28 and end with \(names.count) outputs")
+            throw CommandError("predict file: the network must take 1x28x28 images and end with \(names.count) outputs")
         }
         let result: ImagePrediction
         do {
-            result = try ImagePrediction.classify(path, network: net, normalization: normalization, classNames: names)
-        } catch {
-            throw CommandError(error.description)
-        }
-        var lines = preview.lines(result.pipeline.pixels[...], rows: 28, columns: 28)
-        lines.append("\(path): the network says \(result.prediction)")
-        for (label, p) in result.ranked {
-            lines.append("  \(Format.pad(label, 10)) \(Format.padLeft(Format.percent(Double(p), 1), 6)) \(probabilityBar(Double(p), width: 30))")
-        }
+            result = try ImagePrediction.classify(path, network: net, normalization: context.state.data.normalization, classNames: names)
+        } catch { throw CommandError(error.description) }
+        var out = Output([.digits([Digit(pixels: result.pipeline.pixels, caption: "as the network sees it")]),
+                          .text("\(path): the network says \(result.prediction)"),
+                          .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
         if stages {
-            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            let out = "\(outputFolder)/stages-\(name).png"
-            do { try AtomicFile.write(try result.stagesFigure().png(), to: out) } catch { throw CommandError("\(error)") }
-            wrote(out)
-            lines.append("wrote \(out) (the pipeline, stage by stage)")
+            let figure = result.stagesFigure()
+            let name = "stages-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let png: [UInt8]
+            do { png = try figure.png() } catch { throw CommandError(error.description) }
+            out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil,
+                                           caption: "the pipeline, stage by stage"))
         }
-        return lines.joined(separator: "\n")
+        return out
     }
 }

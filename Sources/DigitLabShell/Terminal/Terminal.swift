@@ -26,3 +26,12 @@ public enum Terminal {
     public static func clearInterrupt() { interruptFlag.store(false, ordering: .relaxed) }
     public static var interrupted: Bool { interruptFlag.load(ordering: .relaxed) }
 }
+
+extension Terminal {
+    /// Columns of the terminal on stdout (80 when it cannot tell).
+    public static var columns: Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+}

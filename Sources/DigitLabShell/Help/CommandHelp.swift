@@ -1,0 +1,66 @@
+/// `help`: the commands by step, one command or sub-command in detail, or a concept.
+enum Help {
+    static func answer(_ words: [String]) throws(CommandError) -> Output {
+        guard let first = words.first else { return overview() }
+        if let d = CommandTable.declaration(named: first) {
+            let rest = Array(words.dropFirst())
+            guard !rest.isEmpty else { return Output([.text(detail(d, d.forms))]) }
+            let forms = d.forms.filter { Array($0.words.prefix(rest.count)) == rest }
+            guard !forms.isEmpty else {
+                let next = d.forms.compactMap(\.words.first).uniqued()
+                throw CommandError("help \(d.name): no sub-command '\(Sanitize.line(rest.joined(separator: " ")))'" + Suggest.hint(rest[0], among: next)
+                                   + (next.isEmpty ? "" : " — \(d.name) has \(next.joined(separator: ", "))"))
+            }
+            return Output([.text(detail(d, forms))])
+        }
+        let topic = words.joined(separator: " ")
+        let candidates = CommandTable.names
+        throw CommandError("help: no command '\(Sanitize.line(topic))'" + Suggest.hint(topic, among: candidates) + " — `help` lists them")
+    }
+
+    static func overview() -> Output {
+        var lines = ["Commands, in the order of the steps (`help COMMAND` for details, `help COMMAND SUB` for one form):"]
+        for step in Step.allCases {
+            let ds = CommandTable.all.filter { $0.step == step }
+            guard !ds.isEmpty else { continue }
+            lines.append("  \(step.rawValue):")
+            for d in ds {
+                let wrapped = TextRenderer.wrap(d.summary, width: 76).split(separator: "\n")
+                for (i, w) in wrapped.enumerated() { lines.append("    " + (i == 0 ? Format.pad(d.name, 9) : String(repeating: " ", count: 9)) + " " + w) }
+            }
+        }
+        return Output([.text(lines.joined(separator: "\n"))])
+    }
+
+    /// A command's forms with their arguments and examples.
+    static func detail(_ d: CommandDeclaration, _ forms: [Form]) -> String {
+        var lines = ["\(d.name) — \(d.summary)"]
+        for f in forms {
+            lines.append("")
+            lines.append("  " + f.usage(d.name))
+            lines.append(TextRenderer.wrap(f.summary, width: 84).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+            for a in f.arguments where !a.help.isEmpty {
+                lines.append("      \(a.keyword.map { a.kind.isFlag ? $0 : "\($0) \(a.placeholder)" } ?? a.placeholder): \(a.help)\(describe(a.kind))")
+            }
+            if f.arguments.contains(where: { if case .layers = $0.kind { return true } else { return false } }) {
+                lines.append("      layers:")
+                for u in LayerGrammar.usage { lines.append("        " + u) }
+            }
+            lines.append("      example: \(f.example)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describe(_ k: Argument.Kind) -> String {
+        switch k {
+        case .int(let r): return " (a whole number \(Parser.describe(r)))"
+        case .number(let r): return " (a number \(Parser.describe(r)))"
+        case .choice(let c) where c.count > 4: return " (\(c.joined(separator: ", ")))"
+        default: return ""
+        }
+    }
+}
+
+extension Argument.Kind {
+    var isFlag: Bool { if case .flag = self { return true } else { return false } }
+}

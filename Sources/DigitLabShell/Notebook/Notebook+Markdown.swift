@@ -1,0 +1,51 @@
+import Foundation
+
+extension Notebook {
+    /// Markdown: pictures linked where they were written — when the file there still
+    /// holds the bytes the command made; otherwise (overwritten since, or never written)
+    /// those bytes go to `NAME_files/` beside the notebook, so every link shows what the
+    /// cell showed. Returns the text and the extra files to write.
+    static func markdown(_ journal: NotebookJournal, path: String) -> (text: String, files: [(path: String, bytes: [UInt8])]) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var out = ["# DigitLab notebook", ""]
+        var files = [(path: String, bytes: [UInt8])]()
+        var number = 0
+        forEachCell(journal) { cell in
+            switch cell.kind {
+            case .markdown(let text): out += [text, ""]
+            case let .code(source, outputs, _):
+                number += 1
+                out += ["```", "> \(Sanitize.visible(source))"]
+                var pictures = [String]()
+                for o in outputs {
+                    switch o {
+                    case .text(let t): out.append(t)
+                    case .error(let e): out.append("error: " + Sanitize.visible(e))
+                    case .digits(let d): out.append(renderer.render(.digits(d)) ?? "")
+                    case .picture(let p):
+                        let link: String
+                        if let written = p.path, let data = FileManager.default.contents(atPath: written), [UInt8](data) == p.png {
+                            link = relative(written, from: folder)
+                        } else {
+                            let name = "\(stem)_files/\(number)-\(URL(fileURLWithPath: p.path ?? "picture.png").lastPathComponent)"
+                            files.append((folder.appendingPathComponent(name).path, p.png))
+                            link = name
+                        }
+                        pictures.append("![\(p.caption.isEmpty ? "picture" : p.caption)](\(link.replacingOccurrences(of: " ", with: "%20")))")
+                    }
+                }
+                out += ["```", ""]
+                for p in pictures { out += [p, ""] }
+            }
+        }
+        return (out.joined(separator: "\n"), files)
+    }
+
+    static func relative(_ path: String, from folder: URL) -> String {
+        let target = URL(fileURLWithPath: path).standardized.path
+        let base = folder.standardized.path
+        if target.hasPrefix(base + "/") { return String(target.dropFirst(base.count + 1)) }
+        return target
+    }
+}

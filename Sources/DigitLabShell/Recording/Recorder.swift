@@ -1,0 +1,66 @@
+import DigitLabCore
+import DigitLabIO
+import Foundation
+
+/// `record start FILE` … `record stop`: what the learner types, as a script that replays
+/// to the same numbers. The file begins with a preamble that recreates the state the
+/// recording starts from — every setting, the data (with the seed each step used), the
+/// augmentation and, when there is a network or the generator has moved on, a checkpoint
+/// saved beside the recording — then holds every command that succeeded, written after
+/// each one so a crash loses nothing.
+struct Recorder {
+    let path: String
+    var lines: [String]
+    let policy: WritePolicy
+    let preambleCount: Int
+
+    var commandCount: Int { lines.count - preambleCount }
+
+    var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// The checkpoint a recording of `path` starts from: `my-session.start.safetensors`.
+    static func checkpointPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let folder = (path as NSString).deletingLastPathComponent
+        return (folder.isEmpty ? "" : folder + "/") + stem + ".start.safetensors"
+    }
+
+    /// The lines that bring a fresh session to `state`; `checkpoint` is where the
+    /// network and training state were saved, if they had to be.
+    static func preamble(_ state: SessionState, checkpoint: String?) -> [String] {
+        var lines = ["# Recorded with DigitLab \(ModelFile.digitLabVersion). Replay: digitlab run FILE",
+                     "# What the session was when the recording started:"]
+        for step in state.data.recipe { lines += step.components(separatedBy: "\n") }
+        lines += state.settings.commands
+        if !state.data.augmentation.isIdentity { lines.append("augment \(state.data.augmentation.description)") }
+        if let checkpoint { lines.append("load checkpoint \(Tokenizer.quoted(checkpoint))") }
+        lines.append("# What was typed:")
+        return lines
+    }
+
+    /// Whether the state needs a checkpoint to be recreated: a network exists, or the
+    /// generator has drawn since the seed was set.
+    static func needsCheckpoint(_ state: SessionState) -> Bool {
+        state.model.network != nil || state.rng != SeededRNG(seed: state.settings.seed) || state.data.normalizationSource == .model
+            || !state.runs.runs.isEmpty || !state.outputs.counters.isEmpty
+    }
+}
+
+extension Session {
+    /// Appends a successful command to the recording; returns a warning if the file could
+    /// not be written (the recording then stops).
+    func record(_ line: String) -> String? {
+        guard var r = recorder else { return nil }
+        r.lines.append(line)
+        do {
+            try r.policy.check(r.path)
+            try AtomicFile.write(Array(r.text.utf8), to: r.path)
+        } catch {
+            recorder = nil
+            return "the recording stopped: \(error) — the commands up to the previous one are in \(r.path)"
+        }
+        recorder = r
+        return nil
+    }
+}

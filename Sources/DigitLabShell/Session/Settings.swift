@@ -1,0 +1,54 @@
+import DigitLabCore
+import Glibc
+
+/// Every setting that changes results or how they are shown: what `set` changes, what a
+/// recording's header writes, what a lesson starts from.
+public struct Settings: Equatable, Sendable {
+    public var training = TrainingSettings()
+    public var seed: UInt64 = 0
+    /// Parts the work is split into, at most the cores there are.
+    public var threads = min(2, Settings.cores)
+    /// Epochs `train epoch` runs when no count is given.
+    public var epochs = 1
+    /// How dense and conv layers added from now on start out.
+    public var initializer: Initializer = .pytorch
+    /// How pictures show in the terminal.
+    public var pictures: PictureMode = PictureMode.fromEnvironment
+    /// The most memory a network may need at the current batch size.
+    public var memoryLimit = Settings.defaultMemoryLimit
+
+    public init() {}
+
+    /// The cores this process may run on.
+    public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// A quarter of physical memory, at most 1 GiB: far more than any MNIST network needs
+    /// (the CNN preset: about 200 MB at batch 64), and a typo cannot exhaust the machine.
+    public static var defaultMemoryLimit: Int {
+        let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
+        return max(256 << 20, min(1 << 30, physical / 4))
+    }
+
+    /// The lines that put every setting in force, as `set` takes them (a recording's header).
+    public var commands: [String] {
+        let o = training.optimizer
+        return ["set seed \(seed)", "set lr \(Format.number(training.learningRate))", "set batch \(training.batchSize)",
+                "set optimizer \(o.kind.rawValue)", "set momentum \(Format.number(o.momentum))",
+                "set weight-decay \(Format.number(o.weightDecay))", "set schedule \(training.schedule.description)",
+                "set loss \(training.loss.rawValue)", "set init \(initializer.rawValue)", "set epochs \(epochs)",
+                "set threads \(threads)", "set memory-limit \(memoryLimitWords)"]
+    }
+
+    var memoryLimitWords: String { "\(max(1, memoryLimit >> 20))MB" }
+}
+
+/// How pictures show in the terminal: inline through a graphics protocol, or only as
+/// the path of the file (always written either way).
+public enum PictureMode: String, CaseIterable, Sendable {
+    case auto, kitty, iterm, sixel, files
+
+    /// `DIGITLAB_PICTURES`, else auto (an unknown value is reported by the REPL).
+    public static var fromEnvironment: PictureMode {
+        getenv("DIGITLAB_PICTURES").flatMap { PictureMode(rawValue: String(cString: $0)) } ?? .auto
+    }
+}

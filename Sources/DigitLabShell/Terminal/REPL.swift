@@ -1,0 +1,98 @@
+@preconcurrency import CReadline
+import Foundation
+import Glibc
+
+/// The interactive loop: readline for editing, history (kept in ~/.digitlab_history)
+/// and tab completion; a prompt that shows the state; Ctrl-C clears the line at the
+/// prompt or stops training after the current batch; Ctrl-D leaves. Outputs are drawn by
+/// `TerminalPresenter` (colour, half-block digits, inline pictures).
+public enum REPL {
+    static let historyLimit: Int32 = 1000
+
+    public static func run(session: Session) -> Int32 {
+        Terminal.installInterruptHandler()
+        rl_catch_signals = 0
+        rl_signal_event_hook = {
+            // Ctrl-C at the prompt: drop what was typed and show a fresh prompt.
+            if Terminal.takeInterrupt() {
+                rl_replace_line("", 0)
+                rl_crlf()
+                rl_on_new_line()
+                rl_redisplay()
+            }
+            return 0
+        }
+        ReadlineCompletion.install(session: session)
+        let history = historyPath
+        // append_history only appends to a file that exists: create it on first use.
+        if read_history(history) != 0 { write_history(history) }
+        session.interruptRequested = { Terminal.interrupted }
+        session.lessonProgressFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.digitlab_lessons"
+        let presenter = TerminalPresenter(session: session)
+        session.live = presenter.live
+        print("DigitLab — learn how a network reads handwritten digits. Type `help`, `lesson list`, or `load mnist` to begin.")
+        if let problem = PictureMode.environmentProblem { print("warning: \(problem)") }
+        defer { history_truncate_file(history, historyLimit) }
+        while true {
+            Terminal.clearInterrupt()
+            guard let raw = readline(prompt(session)) else { // Ctrl-D
+                print("")
+                if confirmQuit(session) { return 0 }
+                continue
+            }
+            let line = String(cString: raw)
+            free(raw)
+            do {
+                if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    // Enter during a lesson runs the command it shows (or checks again).
+                    if let out = try session.lessonEnter() { presenter.show(out) }
+                    continue
+                }
+                add_history(line)
+                append_history(1, history)
+                let out = try session.run(line)
+                presenter.show(out)
+                if session.quitRequested {
+                    if confirmQuit(session) { return 0 }
+                    session.quitRequested = false
+                }
+            } catch {
+                presenter.showError(error.message)
+            }
+        }
+    }
+
+    /// Quitting with a trained network never saved asks once; anything but y stays.
+    static func confirmQuit(_ session: Session) -> Bool {
+        guard session.hasUnsavedTraining else { return true }
+        print("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; quitting loses it. Quit anyway? [y/N] ", terminator: "")
+        fflush(nil)
+        guard let answer = readLine() else { return true }
+        if answer.lowercased().hasPrefix("y") { return true }
+        print("staying — `save model outputs/my-model.safetensors` keeps it")
+        return false
+    }
+
+    static var historyPath: String {
+        (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.digitlab_history"
+    }
+
+    static func prompt(_ s: Session) -> String {
+        var parts = [String]()
+        if let title = s.lessonTitle { parts.append("lesson: \(title.prefix(24))") }
+        if let d = s.state.data.dataset { parts.append(d.name) }
+        if let n = s.state.model.network, !n.isEmpty { parts.append(Format.plural(n.layers.count, "layer")) }
+        if let t = s.state.model.trainer, t.stepsTaken > 0 {
+            parts.append(t.positionInEpoch > 0 ? "epoch \(t.epochsCompleted + 1), step \(t.stepsTaken)" : "\(Format.plural(t.epochsCompleted, "epoch")) done")
+        }
+        return "digitlab" + (parts.isEmpty ? "" : " [" + Sanitize.line(parts.joined(separator: ", ")) + "]") + "> "
+    }
+}
+
+extension PictureMode {
+    /// A DIGITLAB_PICTURES value that is not a mode, said once at start.
+    static var environmentProblem: String? {
+        guard let raw = getenv("DIGITLAB_PICTURES").map({ String(cString: $0) }), PictureMode(rawValue: raw) == nil else { return nil }
+        return "DIGITLAB_PICTURES='\(Sanitize.line(raw))' is not one of \(PictureMode.allCases.map(\.rawValue).joined(separator: ", ")) — using auto"
+    }
+}

@@ -1,0 +1,103 @@
+import DigitLabIO
+import Foundation
+import Testing
+@testable import DigitLabShell
+
+@Suite struct ModelCommandTests {
+    @Test func saveLoadAndPredictFiles() throws {
+        let folder = temporaryFolder("models")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        s.state.outputs.folder = folder
+        try run(s, "load mnist --train 640 --test 50", "net preset mlp", "train epoch")
+        let before = try run(s, "eval")
+        #expect(s.hasUnsavedTraining)
+        #expect(try run(s, "save model \(folder)/m.safetensors") == "saved 4 layers, 101,770 parameters to \(folder)/m.safetensors")
+        #expect(!s.hasUnsavedTraining, "saving keeps the training: quit needs not ask")
+        let fresh = session()
+        fresh.state.outputs.folder = folder
+        try run(fresh, "load mnist --train 640 --test 50")
+        let loaded = try run(fresh, "load model \(folder)/m.safetensors")
+        #expect(loaded.hasPrefix("loaded \(folder)/m.safetensors: flatten → dense 128 → relu → dense 10"))
+        #expect(loaded.contains("training: dataset mnist, epochs 1, steps 10"), "\(loaded)")
+        #expect(try run(fresh, "eval") == before, "the loaded model evaluates exactly as the saved one")
+        #expect(errorOf(fresh, "load model \(folder)/none.safetensors") == "\(folder)/none.safetensors: cannot open the file (missing or unreadable)")
+        #expect(try run(s, "save model \(folder)/m.pt").contains("warning: \(folder)/m.pt holds safetensors, whatever its name"))
+
+        // A picture of a test digit, drawn as dark ink on light paper, 3x larger.
+        let set = s.state.data.dataset!.test
+        var big = [UInt8]()
+        for y in 0..<84 { for x in 0..<84 { big.append(255 - set.pixels[(y / 3) * 28 + x / 3]) } }
+        try AtomicFile.write(try PNG.encode(width: 84, height: 84, pixels: big, channels: 1), to: folder + "/seven.png")
+        let out = try run(fresh, "predict file \(folder)/seven.png --stages")
+        #expect(out.contains("\(folder)/seven.png: the network says 7"), "\(out)")
+        #expect(out.contains("wrote \(folder)/stages-seven.png"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/stages-seven.png"))
+        #expect(errorOf(fresh, "predict file \(folder)/missing.png") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
+    }
+
+    @Test func metadataCannotDrawOnTheTerminal() throws {
+        let folder = temporaryFolder("models")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "net preset mlp")
+        var info = ModelCommands.info(s.state)
+        info.training = "{\"epochs\": \"\u{1B}]0;pwned\u{07}\u{1B}[2J\"}"
+        try AtomicFile.write(ModelFile.encode(s.state.model.network!, info: info), to: folder + "/evil.safetensors")
+        let out = try run(s, "load model \(folder)/evil.safetensors")
+        #expect(!out.contains("\u{1B}") && out.contains("\\x1b]0;pwned\\x07"), "\(out)")
+    }
+
+    /// `digitlab predict` as a user runs it: the built executable, the default model.
+    @Test func commandLinePredictWithTheDefaultModel() throws {
+        let exe = packageRoot + "/.build/debug/digitlab"
+        // `make test` builds it; run alone, `swift build --product digitlab` first.
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
+        let folder = temporaryFolder("cli")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 3")
+        for i in 0..<3 {
+            let img = s.state.data.dataset!.test.image(i).map { 255 - $0 }
+            try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: Array(img), channels: 1), to: "\(folder)/\(i).png")
+        }
+        try AtomicFile.write(Array("not a png".utf8), to: folder + "/bad.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["predict", "--json", "--data", packageRoot, "\(folder)/0.png", "\(folder)/bad.png", "\(folder)/1.png", "\(folder)/2.png"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run(); p.waitUntilExit()
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(p.terminationStatus == 1, "a bad image makes the exit status non-zero")
+        #expect(lines.count >= 3, "the other images are still classified")
+        let good = lines.filter { !$0.contains("bad.png") }
+        #expect(good.map { $0.contains("\"prediction\":\"7\"") || $0.contains("\"prediction\": \"7\"") || $0.contains("\"2\"") || $0.contains("\"1\"") } == [true, true, true])
+    }
+}
+
+@Suite struct LoadFolderTests {
+    @Test func yourOwnPicturesBecomeATestSet() throws {
+        let folder = temporaryFolder("folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 20")
+        let test = s.state.data.dataset!.test
+        // Test digits as dark ink on light paper, 2x larger, in folders named by label.
+        for i in 0..<20 {
+            var big = [UInt8]()
+            for y in 0..<56 { for x in 0..<56 { big.append(255 - test.pixels[i * 784 + (y / 2) * 28 + x / 2]) } }
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(test.labels[i])", withIntermediateDirectories: true)
+            try AtomicFile.write(try PNG.encode(width: 56, height: 56, pixels: big, channels: 1), to: "\(folder)/\(test.labels[i])/digit\(i).png")
+        }
+        try run(s, "load model \(packageRoot)/models/default.safetensors")
+        #expect(try run(s, "load folder \(folder)").hasPrefix("loaded \(URL(fileURLWithPath: folder).lastPathComponent): 20 pictures of yours as the test set"))
+        #expect(s.state.data.dataset!.test.classCounts == test.classCounts)
+        #expect(try run(s, "eval").hasPrefix("test: accuracy 100.00% (20 of 20)"))
+        #expect(errorOf(s, "load folder \(folder)/nope") == "\(folder)/nope: no such folder")
+        #expect(errorOf(s, "train epoch") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
+        #expect(errorOf(s, "train step") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
+        #expect(errorOf(s, "render embedding train") == "render embedding: needs at least 2 train images, there are 0")
+        #expect(try run(s, "data").contains("class balance (test):"), "only a test split: its balance, not empty training numbers")
+    }
+}
