@@ -11,7 +11,7 @@ struct DigitLab: ParsableCommand {
         commandName: "digitlab",
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
-        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self],
+        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self, PictureDemo.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -76,6 +76,21 @@ struct Docs: ParsableCommand {
         abstract: "Print Docs/commands.md, generated from the command table (`make docs`).",
         shouldDisplay: false)
     func run() { print(CommandTable.markdown, terminator: "") }
+}
+
+/// Hidden, until the shell shows pictures itself: one PNG inline, as `render` will.
+struct PictureDemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "picture-demo", abstract: "Show a PNG inline in the terminal (kitty, iTerm2 or sixel).",
+        shouldDisplay: false)
+    @Argument(help: "A PNG file.") var file: String
+    @Option(name: .customLong("as"), help: "auto, kitty, iterm, sixel or files (default: DIGITLAB_PICTURES, else auto).")
+    var kind: String?
+
+    func run() throws {
+        let status = CommandLineTools.showPicture(file: file, as: kind)
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 struct Bench: ParsableCommand {

@@ -64,26 +64,26 @@ import Testing
 
     @Test func kittyShrinksByTheLimitingSide() throws {
         let png = try Self.png(width: 800, height: 200, noise: false)
-        // 41 columns of 10 px: 400 px wide at most, so the width limits (c=, rows follow).
+        // 41 columns of 10 px: 400 px wide at most, so 400x100: both sides in cells.
         let narrow = TerminalGeometry(columns: 41, rows: 50, cellWidth: 10, cellHeight: 20)
         let chunks = Self.kittyChunks(try InlinePicture.encode(png: png, as: .kitty, fit: narrow))
-        #expect(chunks[0].control == "a=T,f=100,q=2,c=40,m=0")
-        // 12 rows of 20 px less two: 200 px high at most, so the height limits.
+        #expect(chunks[0].control == "a=T,f=100,q=2,c=40,r=5,m=0")
+        // 7 rows of 20 px less two: 100 px high at most, so 25x100: 2.5 columns round to 3.
         let short = TerminalGeometry(columns: 200, rows: 7, cellWidth: 10, cellHeight: 20)
         let tall = try Self.png(width: 200, height: 800, noise: false)
         #expect(Self.kittyChunks(try InlinePicture.encode(png: tall, as: .kitty, fit: short))[0].control
-                == "a=T,f=100,q=2,r=5,m=0")
+                == "a=T,f=100,q=2,c=3,r=5,m=0")
     }
 
     @Test func placementNeverEnlargesAndKeepsProportions() {
         let big = InlinePicture.placement(width: 300, height: 100, fit: Self.wide)
-        #expect(big == .init(pixelWidth: 300, pixelHeight: 100, columns: 30, rows: 5, scaled: false, widthLimited: true))
+        #expect(big == .init(pixelWidth: 300, pixelHeight: 100, columns: 30, rows: 5, scaled: false))
         // At most 80 columns of 8 px (640) and 22 rows of 16 px (352): the height limits.
         let fit = TerminalGeometry(columns: 81, rows: 24, cellWidth: 8, cellHeight: 16)
         #expect(InlinePicture.placement(width: 1280, height: 960, fit: fit)
-                == .init(pixelWidth: 469, pixelHeight: 352, columns: 59, rows: 22, scaled: true, widthLimited: false))
+                == .init(pixelWidth: 469, pixelHeight: 352, columns: 59, rows: 22, scaled: true))
         #expect(InlinePicture.placement(width: 1280, height: 320, fit: fit)
-                == .init(pixelWidth: 640, pixelHeight: 160, columns: 80, rows: 10, scaled: true, widthLimited: true))
+                == .init(pixelWidth: 640, pixelHeight: 160, columns: 80, rows: 10, scaled: true))
     }
 
     @Test func itermPayloadDecodesToTheSamePNG() throws {
@@ -96,7 +96,7 @@ import Testing
         #expect(Data(base64Encoded: String(payload)).map { [UInt8]($0) } == png)
         let narrow = TerminalGeometry(columns: 5, rows: 50, cellWidth: 10, cellHeight: 20)
         #expect(try InlinePicture.encode(png: png, as: .iterm, fit: narrow)
-            .hasPrefix("\u{1B}]1337;File=inline=1;size=\(png.count);width=4;preserveAspectRatio=1:"))
+            .hasPrefix("\u{1B}]1337;File=inline=1;size=\(png.count);width=4;height=2;preserveAspectRatio=1:"))
     }
 
     @Test func tmuxPassthroughDoublesEveryEscape() throws {

@@ -19,12 +19,13 @@ extension InlinePicture {
         var keys = "a=T,f=100,q=2"
         if passthrough {
             // tmux does not know a picture was drawn: keep the cursor still (C=1), give the
-            // exact cell size, and step over the picture with newlines tmux does see.
+            // cell size, and step over the picture with newlines tmux does see.
             keys += ",C=1,c=\(placement.columns),r=\(placement.rows)"
         } else if placement.scaled {
-            // Only the limiting side: kitty derives the other from the picture's
-            // proportions, so rounding to whole cells never distorts it.
-            keys += placement.widthLimited ? ",c=\(placement.columns)" : ",r=\(placement.rows)"
+            // Both sides: kitty 0.26 keeps the natural height when given only c=, which
+            // squeezes the picture (seen under Xvfb). Whole cells distort by at most half
+            // a cell per side.
+            keys += ",c=\(placement.columns),r=\(placement.rows)"
         }
         let payload = Array(Data(png).base64EncodedString().utf8)
         var out = ""

@@ -42,7 +42,8 @@ public struct TerminalGeometry: Equatable, Sendable {
 /// the terminal's width less one column (so the line does not wrap) and its height less
 /// two rows (so the whole picture and the next prompt are visible at once).
 public enum InlinePicture {
-    /// Where a picture goes: its size in pixels once fitted, and the cells it covers.
+    /// Where a picture goes: its size in pixels once fitted, and the cells (to the
+    /// nearest whole cell) it covers.
     public struct Placement: Equatable, Sendable {
         public var pixelWidth: Int
         public var pixelHeight: Int
@@ -50,8 +51,6 @@ public enum InlinePicture {
         public var rows: Int
         /// True when the picture had to be shrunk to fit.
         public var scaled: Bool
-        /// True when the width (not the height) decided the shrinking.
-        public var widthLimited: Bool
     }
 
     /// The escape sequence for one picture, followed by a newline. `passthrough` wraps it
@@ -77,13 +76,13 @@ public enum InlinePicture {
     public static func placement(width: Int, height: Int, fit: TerminalGeometry) -> Placement {
         let maxWidth = max(1, fit.columns - 1) * fit.cellWidth
         let maxHeight = max(1, fit.rows - 2) * fit.cellHeight
-        let (byWidth, byHeight) = (Double(maxWidth) / Double(width), Double(maxHeight) / Double(height))
-        let scale = min(1, byWidth, byHeight)
+        let scale = min(1, Double(maxWidth) / Double(width), Double(maxHeight) / Double(height))
         let (w, h) = (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+        // Nearest whole cells: kitty and iTerm2 stretch a picture to the cells they are
+        // given, and rounding (not ceiling) keeps that within half a cell per side.
         return Placement(pixelWidth: w, pixelHeight: h,
-                         columns: (w + fit.cellWidth - 1) / fit.cellWidth,
-                         rows: (h + fit.cellHeight - 1) / fit.cellHeight, scaled: scale < 1,
-                         widthLimited: byWidth <= byHeight)
+                         columns: max(1, Int((Double(w) / Double(fit.cellWidth)).rounded())),
+                         rows: max(1, Int((Double(h) / Double(fit.cellHeight)).rounded())), scaled: scale < 1)
     }
 
     /// Width and height from the PNG signature and IHDR chunk, without decoding pixels
