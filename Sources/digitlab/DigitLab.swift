@@ -11,7 +11,7 @@ struct DigitLab: ParsableCommand {
         commandName: "digitlab",
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
-        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self, PictureDemo.self],
+        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self, PictureDemo.self, DrawDemo.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -89,6 +89,21 @@ struct PictureDemo: ParsableCommand {
 
     func run() throws {
         let status = CommandLineTools.showPicture(file: file, as: kind)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Hidden, until the shell's `draw` command opens the pad itself.
+struct DrawDemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "draw-demo", abstract: "Draw a digit in the terminal and watch the network's top 3.",
+        shouldDisplay: false)
+    @Option(help: "A model saved with `save model` (default: models/default.safetensors).") var model: String?
+    @Option(help: "Write the kept drawing to this PNG file.") var save: String?
+    @OptionGroup var options: DataOption
+
+    func run() throws {
+        let status = CommandLineTools.drawDemo(model: model, locator: DataLocator(explicit: options.data), save: save)
         if status != 0 { throw ExitCode(status) }
     }
 }
