@@ -129,3 +129,41 @@ final class FakeTerminal: TerminalQuery {
         #expect(!PictureSupport.tmuxAllowsPassthrough(environment: [:]))
     }
 }
+
+@Suite struct PictureDisplayTests {
+    /// A PNG header is all the kitty encoder reads before sending the bytes.
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        + Array("IHDR".utf8) + [0, 0, 0, 20, 0, 0, 0, 10, 8, 2, 0, 0, 0]
+
+    @Test func choiceComesFromTheEnvironmentAndDecidesOnce() throws {
+        let fake = FakeTerminal(["\u{1B}[c": "\u{1B}[?63;1;2;4c"])
+        let pictures = PictureDisplay(environment: ["TERM": "xterm"], stdoutIsTTY: true, terminal: fake, output: -1)
+        #expect(pictures.choice == .auto && pictures.warning == nil)
+        #expect(pictures.decision.kind == .sixel)
+        #expect(pictures.decision.kind == .sixel)
+        #expect(fake.asked == ["\u{1B}[c"], "the terminal is asked once, not per picture")
+        pictures.choice = .kitty
+        let seq = try #require(try pictures.sequence(png: Self.png))
+        #expect(seq.hasPrefix("\u{1B}_Ga=T,f=100,q=2,m=0;"))
+        pictures.choice = .files
+        #expect(try pictures.sequence(png: Self.png) == nil)
+    }
+
+    @Test func unknownEnvironmentValueIsFilesWithOneLine() throws {
+        let pictures = PictureDisplay(environment: ["DIGITLAB_PICTURES": "sixle"], stdoutIsTTY: true, terminal: nil, output: -1)
+        #expect(pictures.choice == .files)
+        #expect(pictures.warning == "DIGITLAB_PICTURES=sixle is not one of auto, kitty, iterm, sixel, files — showing file paths only")
+        #expect(pictures.decision.reason == "files (DIGITLAB_PICTURES holds no protocol)")
+        #expect(try pictures.sequence(png: Self.png) == nil)
+        // A choice given in code (`set pictures`) wins and has no warning.
+        let named = PictureDisplay(choice: .iterm, environment: ["DIGITLAB_PICTURES": "sixle"], stdoutIsTTY: false,
+                                   terminal: nil, output: -1)
+        #expect(named.warning == nil && named.decision.kind == .iterm)
+        #expect(try named.sequence(png: Self.png)?.hasPrefix("\u{1B}]1337;File=inline=1;size=29:") == true)
+    }
+
+    @Test func autoIntoAPipeShowsNothing() throws {
+        let pictures = PictureDisplay(environment: ["KITTY_WINDOW_ID": "1"], stdoutIsTTY: false, terminal: nil, output: -1)
+        #expect(try pictures.sequence(png: Self.png) == nil)
+    }
+}
