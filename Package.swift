@@ -28,13 +28,15 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev", "libfontconfig-dev"])]),
+        .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
+                       providers: [.apt(["libsixel-dev"])]),
 
         // The layers of DESIGN.md; an arrow there is a dependency here.
         .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
-        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo"], exclude: ["README.md"],
+        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo", "CSixel"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabShell",
                 dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "CReadline"], exclude: ["README.md"]),
@@ -45,7 +47,7 @@ let package = Package(
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures", "FuzzRegressions"]),
-        .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz"]),
+        .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz", "CSixel"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
     ]
 )

@@ -49,7 +49,7 @@ public struct HalfBlockPreview: Sendable {
     static let shades: [Character] = [" ", "░", "▒", "▓", "█"]
 
     /// 232 (black) … 255 (white) in xterm's palette.
-    static func grey(_ v: Int) -> Int { 232 + v * 23 / 255 }
+    public static func grey(_ v: Int) -> Int { 232 + v * 23 / 255 }
 
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)

@@ -1,11 +1,12 @@
 import DigitLabCore
+import DigitLabViz
 
 /// `set NAME VALUE`: one form per setting, so `help set lr` explains that one.
 enum SetCommand: ShellCommand, Equatable {
     case show
     case lr(Float), batch(Int), optimizer(OptimizerKind), momentum(Float), weightDecay(Float)
     case schedule(Schedule), seed(UInt64), threads(Int), epochs(Int), loss(Loss), initializer(Initializer)
-    case pictures(PictureMode), memoryLimit(Int)
+    case pictures(PictureProtocol), memoryLimit(Int)
 
     static let names = ["lr", "batch", "optimizer", "momentum", "weight-decay", "schedule", "seed", "threads", "epochs",
                         "loss", "init", "pictures", "memory-limit"]
@@ -53,9 +54,9 @@ enum SetCommand: ShellCommand, Equatable {
             form(["init"], [Argument("NAME", .choice(Initializer.allCases.map(\.rawValue)), help: "pytorch, he or glorot")],
                  summary: "How dense and conv layers added from now on start: PyTorch's default uniform, He (for ReLU) or Glorot (for tanh/sigmoid). `net reset` re-draws the current layers with it.",
                  example: "set init he") { a in .initializer(Initializer(rawValue: try a.word("NAME")) ?? .pytorch) },
-            form(["pictures"], [Argument("MODE", .choice(PictureMode.allCases.map(\.rawValue)), help: "auto, kitty, iterm, sixel or files")],
+            form(["pictures"], [Argument("MODE", .choice(PictureProtocol.allCases.map(\.rawValue)), help: "auto, kitty, iterm, sixel or files")],
                  summary: "How pictures show in the terminal: inline with the kitty, iTerm2 or sixel protocol, `auto` (what the terminal supports), or `files` (only the path). The file is written either way. DIGITLAB_PICTURES sets it at start.",
-                 example: "set pictures files") { a in .pictures(PictureMode(rawValue: try a.word("MODE")) ?? .auto) },
+                 example: "set pictures files") { a in .pictures(PictureProtocol(rawValue: try a.word("MODE")) ?? .auto) },
             form(["memory-limit"], [Argument("SIZE", .bytes, help: "such as 512MB or 2GB")],
                  summary: "The most memory a network may need at the current batch size (weights, gradients, optimiser state, activations); layers, models and batch sizes beyond it are refused with the estimate.",
                  example: "set memory-limit 2GB") { a in .memoryLimit(try a.bytes("SIZE")) },

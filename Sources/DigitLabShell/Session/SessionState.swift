@@ -22,6 +22,8 @@ public struct SessionState {
     public internal(set) var runs = RunLog()
     /// The last drawing kept by `draw`, as a 28x28 test-like image (`predict drawing`).
     public var drawing: [UInt8]?
+    /// The same drawing as a picture (`draw save FILE.png`).
+    public var drawingPNG: [UInt8]?
 
     public init() {}
 

@@ -1,4 +1,6 @@
 import DigitLabCore
+import DigitLabViz
+import Foundation
 import Glibc
 
 /// Every setting that changes results or how they are shown: what `set` changes, what a
@@ -12,8 +14,8 @@ public struct Settings: Equatable, Sendable {
     public var epochs = 1
     /// How dense and conv layers added from now on start out.
     public var initializer: Initializer = .pytorch
-    /// How pictures show in the terminal.
-    public var pictures: PictureMode = PictureMode.fromEnvironment
+    /// How pictures show in the terminal (a display preference: recordings leave it out).
+    public var pictures: PictureProtocol = PictureSupport.choice(environment: ProcessInfo.processInfo.environment).choice
     /// The most memory a network may need at the current batch size.
     public var memoryLimit = Settings.defaultMemoryLimit
 
@@ -37,18 +39,8 @@ public struct Settings: Equatable, Sendable {
                 "set weight-decay \(Format.number(o.weightDecay))", "set schedule \(training.schedule.description)",
                 "set loss \(training.loss.rawValue)", "set init \(initializer.rawValue)", "set epochs \(epochs)",
                 "set threads \(threads)", "set memory-limit \(memoryLimitWords)"]
+        // `set pictures` is left out: how pictures show belongs to the terminal replaying.
     }
 
     var memoryLimitWords: String { "\(max(1, memoryLimit >> 20))MB" }
-}
-
-/// How pictures show in the terminal: inline through a graphics protocol, or only as
-/// the path of the file (always written either way).
-public enum PictureMode: String, CaseIterable, Sendable {
-    case auto, kitty, iterm, sixel, files
-
-    /// `DIGITLAB_PICTURES`, else auto (an unknown value is reported by the REPL).
-    public static var fromEnvironment: PictureMode {
-        getenv("DIGITLAB_PICTURES").flatMap { PictureMode(rawValue: String(cString: $0)) } ?? .auto
-    }
 }

@@ -31,7 +31,7 @@ public enum REPL {
         let presenter = TerminalPresenter(session: session)
         session.live = presenter.live
         print("DigitLab — learn how a network reads handwritten digits. Type `help`, `lesson list`, or `load mnist` to begin.")
-        if let problem = PictureMode.environmentProblem { print("warning: \(problem)") }
+        if let warning = presenter.pictures.warning { print("warning: \(warning)") }
         defer { history_truncate_file(history, historyLimit) }
         while true {
             Terminal.clearInterrupt()
@@ -86,13 +86,5 @@ public enum REPL {
             parts.append(t.positionInEpoch > 0 ? "epoch \(t.epochsCompleted + 1), step \(t.stepsTaken)" : "\(Format.plural(t.epochsCompleted, "epoch")) done")
         }
         return "digitlab" + (parts.isEmpty ? "" : " [" + Sanitize.line(parts.joined(separator: ", ")) + "]") + "> "
-    }
-}
-
-extension PictureMode {
-    /// A DIGITLAB_PICTURES value that is not a mode, said once at start.
-    static var environmentProblem: String? {
-        guard let raw = getenv("DIGITLAB_PICTURES").map({ String(cString: $0) }), PictureMode(rawValue: raw) == nil else { return nil }
-        return "DIGITLAB_PICTURES='\(Sanitize.line(raw))' is not one of \(PictureMode.allCases.map(\.rawValue).joined(separator: ", ")) — using auto"
     }
 }

@@ -1,3 +1,4 @@
+import DigitLabViz
 import Glibc
 
 /// Runs lines without a prompt — a script file or piped stdin — printing each output as
@@ -12,11 +13,18 @@ public enum ScriptRunner {
         let previous = session.live
         session.live = LineOutput(write: write)
         defer { session.live = previous }
+        // Never an escape code into a pipe, unless a protocol was asked for by name.
+        let pictures = PictureDisplay(stdoutIsTTY: false, terminal: nil)
         for (number, line) in zip(1..., lines) {
             do {
                 let output = try session.run(line)
-                let text = renderer.render(output)
-                if !text.isEmpty { write(text) }
+                pictures.choice = session.state.settings.pictures
+                for block in output.blocks {
+                    if let text = renderer.render(block) { write(text) }
+                    if case .picture(let p) = block, let sequence = try? pictures.sequence(png: p.png, name: p.path ?? "picture") {
+                        write(String(sequence.dropLast()))
+                    }
+                }
                 if session.quitRequested { break }
             } catch {
                 writeError("\(source):\(number): \(Sanitize.line(error.message))")

@@ -1,3 +1,4 @@
+import DigitLabViz
 import Foundation
 import Glibc
 
@@ -7,6 +8,7 @@ import Glibc
 final class TerminalPresenter {
     let session: Session
     let live = TerminalOutput()
+    let pictures = PictureDisplay()
 
     init(session: Session) { self.session = session }
 
@@ -17,11 +19,10 @@ final class TerminalPresenter {
     func show(_ output: Output) {
         live.clear()
         let r = renderer
+        pictures.choice = session.state.settings.pictures
         for block in output.blocks {
-            if case .picture(let p) = block, let inline = inlinePicture(p) {
-                print(inline)
-            }
             if let text = r.render(block) { print(text) }
+            if case .picture(let p) = block { showInline(p) }
         }
         fflush(nil)
     }
@@ -32,9 +33,13 @@ final class TerminalPresenter {
         fflush(nil)
     }
 
-    /// The escape sequence that draws the picture in this terminal, if it can.
-    func inlinePicture(_ p: Picture) -> String? {
-        nil
+    /// Draws the picture in the terminal when it can (its path is printed either way).
+    func showInline(_ p: Picture) {
+        do {
+            if let sequence = try pictures.sequence(png: p.png, name: p.path ?? "picture") { print(sequence, terminator: "") }
+        } catch {
+            print(renderer.colour("the picture cannot be shown here: \(Sanitize.line(error.description)) — it is in the file", code: "33"))
+        }
     }
 }
 

@@ -1,0 +1,8 @@
+// libsixel: RGB pixels in, a DEC sixel sequence out (through a write callback), and the
+// decoder the tests use to read a sequence back. pkg-config adds -I/usr/include/sixel.
+#include <sixel.h>
+
+// The SIXEL_PIXELFORMAT_* macros are built from other macros, which Swift does not import.
+enum {
+    DIGITLAB_SIXEL_PIXELFORMAT_RGB888 = SIXEL_PIXELFORMAT_RGB888
+};
