@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
@@ -34,7 +36,7 @@ let package = Package(
         // The layers of DESIGN.md; an arrow there is a dependency here.
         .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
-        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"], exclude: ["README.md"],
+        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG", "CCrypto"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo", "CSixel"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),

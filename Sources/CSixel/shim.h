@@ -6,3 +6,6 @@
 enum {
     DIGITLAB_SIXEL_PIXELFORMAT_RGB888 = SIXEL_PIXELFORMAT_RGB888
 };
+
+// libsixel's version is a string macro, which Swift does not import either.
+static inline const char *digitlab_sixel_version(void) { return LIBSIXEL_VERSION; }

@@ -11,7 +11,8 @@ struct DigitLab: ParsableCommand {
         commandName: "digitlab",
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
-        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, Docs.self],
+        version: Version.text,
+        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, VersionCommand.self, Docs.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -70,6 +71,12 @@ struct Predict: ParsableCommand {
                                               json: json, top: top)
         if status != 0 { throw ExitCode(status) }
     }
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version",
+        abstract: "DigitLab's version, the Swift it was built with and the libraries it runs with (as --version).")
+    func run() { print(Version.text) }
 }
 
 struct Docs: ParsableCommand {

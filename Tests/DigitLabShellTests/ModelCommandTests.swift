@@ -101,3 +101,23 @@ import Testing
         #expect(try run(s, "data").contains("class balance (test):"), "only a test split: its balance, not empty training numbers")
     }
 }
+
+@Suite struct VersionTests {
+    @Test func versionNamesTheLibraries() throws {
+        let exe = packageRoot + "/.build/debug/digitlab"
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
+        for arguments in [["--version"], ["version"]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = arguments
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run(); p.waitUntilExit()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(p.terminationStatus == 0)
+            for name in ["DigitLab ", "Swift 6", "readline ", "libpng ", "cairo ", "OpenBLAS ", "kernels for "] {
+                #expect(text.contains(name), "\(arguments): \(name)")
+            }
+        }
+    }
+}

@@ -80,10 +80,8 @@ enum LoadCommand: ShellCommand, Equatable {
             case .idx(let p): loaded = try DatasetLoader.idx(folder: context.resolve(p))
             case .folder(let p): (loaded, skipped) = try FolderDataset.load(context.resolve(p), shouldStop: context.interrupted)
             }
-        } catch let e as CommandError {
-            throw e
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError(error.description)
         }
         // Quick replays (the test suite) cap every load; see `Session.quickLimit`.
         let quick = context.session.quickLimit
