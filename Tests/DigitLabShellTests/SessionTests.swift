@@ -272,3 +272,17 @@ final class Counter: @unchecked Sendable {
     private var n = 0
     func next() -> Int { n += 1; return n }
 }
+
+@Suite struct OutputFitsTests {
+    @Test func tablesFitTheWidth() {
+        let t = Table([.init("lesson"), .init("what it teaches")], rows: [["01", String(repeating: "long words ", count: 20)]])
+        let lines = TextRenderer(width: 80).render(.table(t))!.components(separatedBy: "\n")
+        #expect(lines.allSatisfy { $0.count <= 80 } && lines[1].hasSuffix("…"))
+    }
+
+    @Test func lessonListFitsEightyColumns() throws {
+        let s = session()
+        let text = TextRenderer(width: 80).render(try s.run("lesson list"))
+        #expect(text.components(separatedBy: "\n").allSatisfy { $0.count <= 80 }, "\(text)")
+    }
+}

@@ -51,7 +51,7 @@ enum LessonCommand: ShellCommand, Equatable {
             rows.append([lesson.name, String(lesson.minutes), state, lesson.title])
         }
         return Output([.table(Table([.init("lesson"), .init("min", .right), .init("progress"), .init("what it teaches")], rows: rows)),
-                       .hint("`lesson start NAME` (or its number) begins one in a clean session; progress is remembered")])
+                       .hint("`lesson start NAME` (or its number) begins one; progress is remembered")])
     }
 }
 

@@ -62,7 +62,10 @@ public struct TextRenderer: Sendable {
                 let last = i == row.count - 1
                 line += (i == 0 ? "" : "  ") + (t.columns[i].alignment == .right ? pad + c : (last ? c : c + pad))
             }
-            return String((indent + line).reversed().drop(while: { $0 == " " }).reversed())
+            var text = String((indent + line).reversed().drop(while: { $0 == " " }).reversed())
+            // Rows fit the width: the last column gives way (it holds the free text).
+            if text.count > width, width > 20 { text = String(text.prefix(width - 1)) + "…" }
+            return text
         }.joined(separator: "\n")
     }
 
