@@ -1,35 +1,57 @@
 import FuzzDriver
 import DigitLabShell
+import Foundation
+import Glibc
 
-/// Command lines: every word, number and option combination. Commands that read or
-/// write files, or train, are skipped (they are fuzzed through their readers); the rest
-/// run against a session with a small network and no data.
-/// A fresh session every 1,000 inputs: one session keeps its whole history and
-/// transcript (as it should for a notebook), which over millions of inputs exhausted
-/// the fuzzer's memory limit.
+/// Command lines, every command included — loading, training, rendering, saving,
+/// recording, exporting. The fuzzer works in a temporary folder of its own; lines run as a
+/// lesson's would, so they may write only under outputs/, and after every input the
+/// harness checks that nothing appeared anywhere else (in its folder or beside it).
+/// A command that runs longer than half a second is interrupted, as Ctrl-C would.
+/// A fresh session every 500 inputs keeps the history short.
+let home = ProcessInfo.processInfo.environment["DIGITLAB_HOME"] ?? FileManager.default.currentDirectoryPath
+let work = NSTemporaryDirectory() + "digitlab-fuzz-command-\(getpid())"
+nonisolated(unsafe) var started = Date()
+
 func freshSession() -> Session {
-    let s = Session()
-    _ = try? s.run("net new")
-    _ = try? s.run("net add dense 8 relu")
+    let s = Session(locator: .init(explicit: home))
+    s.quickLimit = (200, 50) // every load keeps at most this many images
+    s.interruptRequested = { Date().timeIntervalSince(started) > 0.5 }
+    for line in ["load mnist", "split validation 20", "net preset mlp", "train step"] { _ = try? s.run(line) }
     return s
 }
-nonisolated(unsafe) var session = freshSession()
+
+func listing(_ folder: String) -> Set<String> {
+    Set((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+}
+
+nonisolated(unsafe) var session: Session = {
+    try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    _ = FileManager.default.changeCurrentDirectoryPath(work)
+    return freshSession()
+}()
 nonisolated(unsafe) var inputs = 0
-let skipped: Set<String> = ["load", "save", "render", "export", "record", "train", "lesson", "predict", "eval", "quit", "exit"]
+nonisolated(unsafe) let besideWork = listing(NSTemporaryDirectory())
+nonisolated(unsafe) let inWork = listing(work)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     inputs += 1
-    if inputs % 1000 == 0 { session = freshSession() }
+    if inputs % 500 == 0 { session = freshSession() }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     for line in text.split(separator: "\n").prefix(8) {
-        guard let first = line.split(separator: " ").first, !skipped.contains(String(first)) else { continue }
-        _ = try? session.run(String(line))
+        started = Date()
+        _ = try? session.run(String(line), as: .lesson)
     }
-    if (session.network?.layers.count ?? 0) > 12 { _ = try? session.run("net new") } // keep it small
+    // Nothing written outside outputs/: not in the work folder, not beside it.
+    let strayHere = listing(work).subtracting(inWork).subtracting(["outputs"])
+    let strayBeside = listing(NSTemporaryDirectory()).subtracting(besideWork).filter { !$0.hasPrefix("digitlab-notebook-") }
+    if !strayHere.isEmpty || !strayBeside.isEmpty {
+        fputs("wrote outside outputs/: \(strayHere.sorted()) \(strayBeside.sorted())\n", stderr)
+        abort()
+    }
     return 0
 }
-
 
 @_cdecl("FuzzCommand_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {

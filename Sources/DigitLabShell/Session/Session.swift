@@ -48,6 +48,12 @@ public final class Session: @unchecked Sendable {
         try execute(line, origin: .typed)
     }
 
+    /// Runs a line as if it came from `origin` (a lesson's lines write only under outputs/).
+    @discardableResult
+    public func run(_ line: String, as origin: Origin) throws(CommandError) -> Output {
+        try execute(line, origin: origin)
+    }
+
     func execute(_ line: String, origin: Origin) throws(CommandError) -> Output {
         let text = Tokenizer.clean(line).trimmingCharacters(in: .whitespaces)
         let parsed: Parser.Parsed
