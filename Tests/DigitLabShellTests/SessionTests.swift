@@ -286,3 +286,17 @@ final class Counter: @unchecked Sendable {
         #expect(text.components(separatedBy: "\n").allSatisfy { $0.count <= 80 }, "\(text)")
     }
 }
+
+@Suite struct PreprocessTests {
+    @Test func rawPixelsTrainBadlyAndTheRunsSaySo() throws {
+        let s = session()
+        try run(s, "load mnist --train 1000 --test 200", "preprocess raw")
+        #expect(s.state.data.normalization.std == Float(1.0 / 255))
+        try run(s, "net preset mlp", "train epoch", "preprocess standardise", "net reset", "train epoch")
+        let runs = try run(s, "runs")
+        #expect(runs.contains("preprocess raw") && runs.contains("preprocess standardise"))
+        let rawLoss = try #require(s.state.runs.runs.first?.lastTrainLoss)
+        let standardLoss = try #require(s.state.model.metrics.epochs.last?.trainLoss)
+        #expect(rawLoss > 10 * standardLoss, "raw 0–255 inputs train far worse: \(rawLoss) vs \(standardLoss)")
+    }
+}

@@ -33,7 +33,7 @@ struct DataCommand: ShellCommand, Equatable {
             out.text("pixels (\(which), scaled to [0,1]): mean \(Format.fixed(stats.mean, 4)), std \(Format.fixed(stats.std, 4)), \(Format.percent(Double(zeros) / Double(max(1, balanceSet.pixels.count)), 1)) are blank paper")
         }
         let source = state.normalizationSource == .model ? "the loaded model's" : (d.train.isEmpty ? "none measured: no training images" : "measured on the training images")
-        out.text("preprocessing in force: scale to [0,1], then standardise (x − \(Format.fixed(state.normalization.mean, 4))) / \(Format.fixed(state.normalization.std, 4)) (\(source)); augmentation \(state.augmentation.description)")
+        out.text("preprocessing in force: \(PreprocessCommand.describe(state))\(state.scaling == .standardise ? " (\(source))" : ""); augmentation \(state.augmentation.description)")
         return out
     }
 }
@@ -100,6 +100,36 @@ struct AugmentCommand: ShellCommand, Equatable {
         case .set(let a):
             context.state.data.augmentation = a
             return .text("augmentation: \(a.description) (training batches only; seed \(context.state.settings.seed)) — `render samples --augmented` shows a batch as the network sees it")
+        }
+    }
+}
+
+/// `preprocess standardise|scale|raw`: what a pixel becomes before the network sees it.
+struct PreprocessCommand: ShellCommand, Equatable {
+    let scaling: DataState.Scaling
+
+    static let declaration = CommandDeclaration("preprocess", step: .preprocessing,
+        summary: "Choose what a pixel becomes before the network sees it: standardised (the default), scaled to [0,1], or raw 0–255.",
+        forms: [form([], [Argument("HOW", .choice(DataState.Scaling.allCases.map(\.rawValue)), help: "standardise, scale or raw")],
+                     summary: "standardise: (p/255 − mean) / std with the training images' statistics, so inputs centre on 0 with spread 1 (the default). scale: p/255, in [0, 1]. raw: the bytes 0–255 as they are — try training with it and see why nobody does.",
+                     example: "preprocess raw") { a in PreprocessCommand(scaling: DataState.Scaling(rawValue: try a.word("HOW")) ?? .standardise) }])
+
+    func run(_ context: inout CommandContext) throws(CommandError) -> Output {
+        let fromModel = context.state.data.normalizationSource == .model && context.state.model.network != nil
+        context.state.data.rescale(scaling)
+        var out = Output.text("inputs: " + Self.describe(context.state.data))
+        if context.state.data.dataset == nil, scaling == .standardise { out.text("(the mean and std are measured when data is loaded)") }
+        if fromModel { out.append(.warning("the loaded model was trained on other inputs; it will read these differently — a new network learns with them")) }
+        return out
+    }
+
+    static func describe(_ d: DataState) -> String {
+        let n = d.normalization
+        switch (d.normalizationSource, d.scaling) {
+        case (.model, _): return "standardised with the loaded model's mean \(Format.fixed(n.mean, 4)) and std \(Format.fixed(n.std, 4))"
+        case (_, .standardise): return "standardised, (p/255 − \(Format.fixed(n.mean, 4))) / \(Format.fixed(n.std, 4))"
+        case (_, .scale): return "scaled to [0, 1] (p/255), not standardised"
+        case (_, .raw): return "raw pixels 0–255, neither scaled nor standardised"
         }
     }
 }

@@ -104,8 +104,10 @@ enum LoadCommand: ShellCommand, Equatable {
             out.text("loaded \(loaded.name): \(Format.count(loaded.train.count)) training and \(Format.count(loaded.test.count)) test images, \(loaded.train.rows)x\(loaded.train.columns)")
             if data.normalizationSource == .model {
                 out.text("keeping the loaded model's standardisation: mean \(Format.fixed(data.normalization.mean, 4)), std \(Format.fixed(data.normalization.std, 4))")
-            } else {
+            } else if data.scaling == .standardise {
                 out.text("standardising with the training mean \(Format.fixed(data.normalization.mean, 4)) and std \(Format.fixed(data.normalization.std, 4))")
+            } else {
+                out.text("inputs: " + PreprocessCommand.describe(data))
             }
         }
         if let warning = ModelCommands.classMismatch(context.state) { out.append(.warning(warning)) }

@@ -4,7 +4,7 @@ import DigitLabCore
 enum Runs {
     static func all(_ state: SessionState) -> [Run] {
         var runs = state.runs.runs
-        if var current = state.model.finishedRun(settings: state.settings, augmentation: state.data.augmentation.description) {
+        if var current = state.model.finishedRun(settings: state.settings, data: state.data) {
             current.name = current.name ?? state.runs.uniqueName("run \(runs.count + 1)") + " (current)"
             runs.append(current)
         }
@@ -17,7 +17,7 @@ enum Runs {
         return [("lr", Format.number(t.learningRate)), ("batch", String(t.batchSize)),
                 ("optimizer", SetCommand.describe(t.optimizer)), ("weight-decay", Format.number(t.optimizer.weightDecay)),
                 ("schedule", t.schedule.description), ("loss", t.loss.rawValue), ("init", s.initializer.rawValue),
-                ("seed", String(s.seed)), ("augment", r.augmentation), ("network", r.network)]
+                ("seed", String(s.seed)), ("preprocess", r.inputs), ("augment", r.augmentation), ("network", r.network)]
     }
 
     /// What sets each run apart: the settings whose value is not the same in every run.

@@ -155,6 +155,7 @@ extension CommandContext {
             state.model.trainer = t
             state.model.runSettings = state.settings
             state.model.runAugmentation = state.data.augmentation.description
+            state.model.runInputs = state.data.scaling.rawValue
         }
         t.settings = state.settings.training
         // Read at each batch, so `augment` and `load` take effect on the next one.

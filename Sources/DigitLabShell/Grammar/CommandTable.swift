@@ -3,7 +3,7 @@
 public enum CommandTable {
     public static let all: [CommandDeclaration] = [
         LoadCommand.declaration, DataCommand.declaration, ShowCommand.declaration,
-        AugmentCommand.declaration,
+        PreprocessCommand.declaration, AugmentCommand.declaration,
         NetCommand.declaration,
         SetCommand.declaration, TrainCommand.declaration,
         SplitCommand.declaration, RunCommand.declaration, RunCommand.listDeclaration,

@@ -33,6 +33,7 @@ struct Recorder {
                      "# What the session was when the recording started:"]
         for step in state.data.recipe { lines += step.components(separatedBy: "\n") }
         lines += state.settings.commands
+        if state.data.scaling != .standardise { lines.append("preprocess \(state.data.scaling.rawValue)") }
         if !state.data.augmentation.isIdentity { lines.append("augment \(state.data.augmentation.description)") }
         if let checkpoint { lines.append("load checkpoint \(Tokenizer.quoted(checkpoint))") }
         lines.append("# What was typed:")

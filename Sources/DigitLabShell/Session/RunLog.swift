@@ -10,6 +10,8 @@ public struct Run: Sendable, Equatable {
     public var settings: Settings
     /// `augment …` words in force when it started.
     public var augmentation: String
+    /// `preprocess …` in force when it started.
+    public var inputs: String
     public var metrics: MetricsLog
     public var seconds: Double
 

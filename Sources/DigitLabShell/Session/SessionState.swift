@@ -29,7 +29,7 @@ public struct SessionState {
 
     /// Puts a network in place (nil: none), dropping the old trainer and curves.
     mutating func replaceNetwork(_ network: Network?, origin: String) {
-        runs.file(model.finishedRun(settings: settings, augmentation: data.augmentation.description))
+        runs.file(model.finishedRun(settings: settings, data: data))
         model = ModelState(network: network, origin: origin)
         if network != nil, data.normalizationSource == .model, origin != ModelState.fromModelFile {
             data.useDataNormalization()
@@ -53,12 +53,23 @@ public struct SessionState {
 public struct DataState {
     public enum NormalizationSource: String, Sendable { case data, model }
 
+    /// What a pixel becomes before the network sees it (`preprocess`).
+    public enum Scaling: String, CaseIterable, Sendable {
+        /// (p/255 − mean) / std, with the training images' mean and std: the usual.
+        case standardise
+        /// p/255, in [0, 1].
+        case scale
+        /// p itself, 0 … 255.
+        case raw
+    }
+
     public private(set) var dataset: Dataset?
     /// Scale to [0,1], then standardise with these (measured on the training images, or
     /// a loaded model's own).
     public internal(set) var normalization: Normalization = .scaleOnly
     public internal(set) var normalizationSource = NormalizationSource.data
     public var augmentation = Augmentation()
+    public private(set) var scaling = Scaling.standardise
     /// The command lines that made the dataset, each after the `set seed` it used: a
     /// recording started later begins with them.
     public private(set) var recipe: [String] = []
@@ -67,7 +78,25 @@ public struct DataState {
         dataset = d
         recipe = lines
         // Only test pictures (your own digits, no training images): keep what is in force.
-        if normalizationSource == .data, !d.train.isEmpty { normalization = Normalization.measured(from: d.train) }
+        if normalizationSource == .data, !d.train.isEmpty { normalization = Self.normalization(scaling, d.train) }
+    }
+
+    /// `preprocess`: how pixels are scaled from now on (the data's own statistics).
+    mutating func rescale(_ s: Scaling) {
+        scaling = s
+        normalizationSource = .data
+        if let d = dataset, !d.train.isEmpty { normalization = Self.normalization(s, d.train) } else if s != .standardise {
+            normalization = Self.normalization(s, LabeledImages(pixels: [], labels: [], rows: 28, columns: 28))
+        }
+    }
+
+    /// The normalisation that gives `scaling` (batches compute (p/255 − mean) / std).
+    static func normalization(_ scaling: Scaling, _ train: LabeledImages) -> Normalization {
+        switch scaling {
+        case .standardise: return Normalization.measured(from: train)
+        case .scale: return .scaleOnly
+        case .raw: return Normalization(mean: 0, std: 1.0 / 255)
+        }
     }
 
     /// A split changed the splits but not where the images came from.
@@ -83,7 +112,7 @@ public struct DataState {
 
     mutating func useDataNormalization() {
         normalizationSource = .data
-        if let d = dataset, !d.train.isEmpty { normalization = Normalization.measured(from: d.train) }
+        if let d = dataset, !d.train.isEmpty { normalization = Self.normalization(scaling, d.train) }
     }
 }
 
@@ -107,6 +136,7 @@ public struct ModelState {
     /// The settings in force when the current network first trained (for `runs`).
     public internal(set) var runSettings: Settings?
     public internal(set) var runAugmentation: String?
+    public internal(set) var runInputs: String?
     /// The class names of a loaded model (nil: built here, named by the data).
     public internal(set) var classNames: [String]?
 
@@ -118,11 +148,11 @@ public struct ModelState {
     }
 
     /// The run that ends when this network is replaced, if it trained at all.
-    func finishedRun(settings: Settings, augmentation: String) -> Run? {
+    func finishedRun(settings: Settings, data: DataState) -> Run? {
         guard !metrics.isEmpty, let net = network else { return nil }
         return Run(name: runName, network: net.specs.map(\.description).joined(separator: " "),
-                   settings: runSettings ?? settings, augmentation: runAugmentation ?? augmentation,
-                   metrics: metrics, seconds: trainingSeconds)
+                   settings: runSettings ?? settings, augmentation: runAugmentation ?? data.augmentation.description,
+                   inputs: runInputs ?? data.scaling.rawValue, metrics: metrics, seconds: trainingSeconds)
     }
 }
 
