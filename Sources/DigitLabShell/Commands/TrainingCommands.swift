@@ -56,6 +56,11 @@ enum Training {
         }
         try MemoryCheck.network(t.network, context.state.settings)
         var out = Output()
+        if case .epochs = amount, t.positionInEpoch > 0 {
+            // An epoch stopped part-way (Ctrl-C, `train step`) finishes first: say so, or
+            // the next line's "epoch 1" reads as a restart.
+            out.text("epoch \(t.epochsCompleted + 1) goes on from image \(Format.count(t.positionInEpoch)) of \(Format.count(data.train.count)), where it stopped")
+        }
         var bar = ProgressBar()
         var watch = DivergenceWatch()
         let live = context.live
