@@ -36,9 +36,12 @@ public enum Explain {
             let readsPixels = trace.prefix(w.layer).allSatisfy {
                 if case .flatten = $0.spec { return true }; if case .dropout = $0.spec { return true }; return false
             }
+            // A linear layer next, with no activation between: the two are one linear map.
+            let next = trace.dropFirst(w.layer + 1).first { if case .dropout = $0.spec { return false } else { return true } }
+            let nextIsLinear = next.map { if case .dense = $0.spec { return true } else { return false } } ?? false
             return dense(w, spec: trace[w.layer].spec, about: about, chosen: unit == nil,
                          isLast: w.layer == trace.logits?.layer, classNames: classNames,
-                         pixelColumns: readsPixels && x.shape.count == 4 ? x.shape[3] : nil)
+                         pixelColumns: readsPixels && x.shape.count == 4 ? x.shape[3] : nil, nextIsLinear: nextIsLinear)
         case .softmax:
             guard let w = network.workedSoftmax(trace) else { throw CommandError("explain softmax: the network has no output yet") }
             return softmax(w, about: about, classNames: classNames)
@@ -54,7 +57,9 @@ public enum Explain {
         let channels = w.channels > 1 ? ", \(w.channels) input channels one after another" : ""
         let padding = w.isPadding.contains(true) ? "; `pad` marks the zero padding around the picture" : ""
         out.append("")
-        out.append("The \(k)x\(k) patch of the input under the filter (\(rows)\(channels); standardised pixels\(padding)):")
+        let source = w.layer == 0 ? "the input" : "the layer's input"
+        let values = w.layer == 0 ? "standardised pixels" : "the output of layer \(w.layer - 1)"
+        out.append("The \(k)x\(k) patch of \(source) under the filter (\(rows)\(channels); \(values)\(padding)):")
         out += grid(w.patch, columns: k, padding: w.isPadding)
         out.append("The filter's weights:")
         out += grid(w.weights, columns: k)
@@ -71,7 +76,7 @@ public enum Explain {
 
     /// One dense unit: the largest terms, the rest summed, the bias, the value, the activation.
     public static func dense(_ w: WorkedDense, spec: LayerSpec, about: String, chosen: Bool, isLast: Bool,
-                             classNames: [String], pixelColumns: Int?) -> [String] {
+                             classNames: [String], pixelColumns: Int?, nextIsLinear: Bool = false) -> [String] {
         let which = isLast && classNames.indices.contains(w.unit) ? "the score of class \(classNames[w.unit])" : "unit \(w.unit)"
         let why = chosen ? (isLast ? " (the answer: the largest score)" : " (its largest output for this image)") : ""
         var out = ["explain dense — \(about): layer \(w.layer) (\(spec.description)), \(which)\(why).",
@@ -93,6 +98,9 @@ public enum Explain {
             if share > 0.5 {
                 out.append("Most of the value comes from many small terms together: no single input decides.")
             }
+        }
+        if nextIsLinear {
+            out.append("No activation follows: this layer and the next dense layer together are one linear map, as if they were a single layer (`help relu`).")
         }
         if isLast { out.append("`explain softmax` turns these scores into probabilities.") }
         return out
