@@ -101,14 +101,17 @@ import Testing
     @Test func compareOverlaysEveryRunInItsColour() throws {
         let good = Self.log(losses: (0..<30).map { 2.3 * exp(-Float($0) / 8) }, accuracy: 0.9, validation: (0.3, 0.92))
         let diverged = Self.log(losses: (0..<30).map { $0 < 5 ? 2.3 : ($0 == 12 ? .nan : 8000) }, accuracy: 0.1, validation: nil)
+        let stepsOnly = Self.log(losses: [2.3, 2.0, 1.8], accuracy: 0.5, validation: nil)
         let runs = [CompareFigure.Run(name: "right", settings: "lr 0.1", log: good),
-                    CompareFigure.Run(name: "too-high", settings: "lr 10", log: diverged)]
+                    CompareFigure.Run(name: "too-high", settings: "lr 10", log: diverged),
+                    CompareFigure.Run(name: "just-started", settings: "lr 0.3", log: stepsOnly)]
         let canvas = CompareFigure.draw(runs)
         let image = try decode(canvas)
         #expect(try CompareFigure.draw(runs).png() == canvas.png())
         let plots = (x: 90..<450, y: 92..<362)
         #expect(count(image, ColorMap.classes[0], in: plots) > 50, "the first run's curve")
         #expect(count(image, ColorMap.classes[1], in: plots) > 20, "the second run's curve, clipped at the top")
+        #expect(count(image, ColorMap.classes[2], in: plots) > 5, "a run of a few steps and no epoch")
     }
 
     @Test func signedActivationsPutZeroOnWhite() throws {

@@ -12,6 +12,9 @@ import Foundation
 /// Signed outputs (a conv or dense layer before its activation, batchnorm) use the
 /// diverging map centred on zero — white is 0, so one sees what a ReLU will cut; values
 /// of zero or more use viridis. Each column has its own scale, printed above it.
+///
+/// The caller checks what `render probabilities` checks: a network that is not empty
+/// and gives one score per class.
 public enum TraceFigure {
     /// Everything the picture shows, as plain numbers (see `Data.init(network:…)`).
     public struct Data {
@@ -32,6 +35,9 @@ public enum TraceFigure {
         public var dense: WorkedDense?
         /// The most filters (rows) drawn per conv layer; with more, the most active are shown.
         public var maxFilters = 8
+
+        /// A class's name, or its number when the names run out.
+        func name(_ k: Int) -> String { classNames.indices.contains(k) ? classNames[k] : String(k) }
 
         public init(pixels: [UInt8], inputValues: [Float], inputShape: [Int], trace: [LayerTrace],
                     convWeights: [Int: [Float]], probabilities: [Float], classNames: [String], truth: Int?,
@@ -107,8 +113,8 @@ public enum TraceFigure {
 
         let answer = classesByProbability(d.probabilities).first ?? 0
         let confidence = d.probabilities.indices.contains(answer) ? d.probabilities[answer] : 0
-        let truthText = d.truth.map { " (true label \(d.classNames[$0]))" } ?? ""
-        c.title("How the network reads \(d.caption): it answers \(d.classNames[answer]) with \(String(format: "%.1f", confidence * 100))%\(truthText)",
+        let truthText = d.truth.map { " (true label \(d.name($0)))" } ?? ""
+        c.title("How the network reads \(d.caption): it answers \(d.name(answer)) with \(String(format: "%.1f", confidence * 100))%\(truthText)",
                 subtitle: subtitle(d, blocks))
 
         let convLayer = d.convolution?.layer
@@ -306,7 +312,7 @@ public enum TraceFigure {
                 for (k, v) in t.values.enumerated() {
                     let y = y0 + Double(k) * h
                     c.rect(x, y, 16, h - 2, scale.color(v))
-                    let label = (isLogits ? d.classNames[k] + ": " : "") + formatValue(v)
+                    let label = (isLogits ? d.name(k) + ": " : "") + formatValue(v)
                     c.text(label, x + 20, y + h / 2 + 3, size: Style.captionSize - 2, color: .text)
                 }
             } else {
@@ -330,7 +336,7 @@ public enum TraceFigure {
             let barWidth = column.width - 70
             for (k, p) in d.probabilities.enumerated() {
                 let y = y0 + Double(k) * h
-                c.text(d.classNames[k], x + 24, y + h / 2 + 3, size: Style.captionSize - 1, align: .right,
+                c.text(d.name(k), x + 24, y + h / 2 + 3, size: Style.captionSize - 1, align: .right,
                        color: k == d.truth ? .good : .text)
                 c.rect(x + 28, y + 2, barWidth, h - 6, RGB(241, 243, 245))
                 let color: RGB = k == answer ? (d.truth == nil || k == d.truth ? .good : .bad) : ColorMap.viridis.color(0.35)
@@ -339,7 +345,7 @@ public enum TraceFigure {
                        x + 32 + barWidth, y + h / 2 + 3, size: Style.captionSize - 2, color: .muted)
             }
             if let truth = d.truth {
-                c.text("green name: the true label \(d.classNames[truth])", x, y0 + Double(n) * h + 12,
+                c.text("green name: the true label \(d.name(truth))", x, y0 + Double(n) * h + 12,
                        size: Style.captionSize - 1, color: .muted)
             }
         }
