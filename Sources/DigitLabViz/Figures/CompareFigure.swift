@@ -121,9 +121,10 @@ public enum CompareFigure {
         return c
     }
 
-    /// Whole epochs when there are any, else the axis's own round values.
+    /// Whole epochs from two epochs on ("2", not "2.00"); shorter spans keep the axis's
+    /// own fractions.
     static func epochTicks(_ span: Double) -> [(Double, String)]? {
-        guard span >= 1 else { return nil }
+        guard span >= 2 else { return nil }
         let step = max(1, Int(niceStep(span).rounded(.up)))
         return stride(from: 0, through: Int(span.rounded(.down)), by: step).map { (Double($0), String($0)) }
     }
