@@ -63,6 +63,37 @@ public final class Canvas {
         cairo_stroke(cr)
     }
 
+    /// A dashed polyline (validation curves next to solid training ones).
+    public func dashedPath(_ points: [(Double, Double)], _ color: RGB, width: Double = 1.5, dash: Double = 5) {
+        var pattern = [dash, dash * 0.7]
+        cairo_set_dash(cr, &pattern, 2, 0)
+        path(points, color, width: width)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
+    /// A circle's outline.
+    public func ring(_ x: Double, _ y: Double, radius: Double, _ color: RGB, width: Double = 1.2) {
+        use(color)
+        cairo_set_line_width(cr, width)
+        cairo_new_sub_path(cr)
+        cairo_arc(cr, x, y, radius, 0, 2 * Double.pi)
+        cairo_stroke(cr)
+    }
+
+    /// Straight segments, each from one point to another, in one colour (contours).
+    public func segments(_ list: [(Double, Double, Double, Double)], _ color: RGB, width: Double = 1) {
+        guard !list.isEmpty else { return }
+        use(color)
+        cairo_set_line_width(cr, width)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        for s in list {
+            cairo_move_to(cr, s.0, s.1)
+            cairo_line_to(cr, s.2, s.3)
+        }
+        cairo_stroke(cr)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+    }
+
     public func dot(_ x: Double, _ y: Double, radius: Double, _ color: RGB) {
         use(color)
         cairo_arc(cr, x, y, radius, 0, 2 * Double.pi)

@@ -66,6 +66,6 @@ import Testing
         #expect(a.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let e = try decode(EmbeddingFigure.draw(points: [(0, 0, 1), (1, 2, 3)], explained: (0.5, 0.2),
                                                 classNames: (0...9).map(String.init), subtitle: "s"))
-        #expect(e.width == 760 && e.height == 640)
+        #expect(e.width == 760 && e.height == 660)
     }
 }

@@ -32,7 +32,7 @@ public enum CurvesFigure {
         for (i, panel) in panels.enumerated() {
             let x = 90.0 + Double(i) * 430
             let plot = c.axes(x: x, y: Style.header + 30, width: 340, height: 250, xRange: 0...span, yRange: panel.2,
-                              xLabel: "epochs", yLabel: panel.1, title: panel.0)
+                              xLabel: "epochs", yLabel: panel.1, title: panel.0, xTicks: CompareFigure.epochTicks(span))
             let clamp = { (v: Double) in min(max(v, panel.2.lowerBound), panel.2.upperBound) }
             let raw = zip(log.steps, panel.3).map { (plot.x($0.epochs), plot.y(clamp($1))) }
             c.path(raw, RGB(174, 199, 232), width: 0.8)

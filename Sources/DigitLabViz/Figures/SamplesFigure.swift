@@ -1,4 +1,7 @@
-/// `render samples`: a grid of digits with their labels.
+import DigitLabCore
+
+/// `render samples`: a grid of digits with their labels; `render samples --augmented`:
+/// each digit above a few of the random variants training would show the network.
 public enum SamplesFigure {
     public static func draw(title: String, subtitle: String, images: [(pixels: ArraySlice<UInt8>, caption: String)],
                             rows: Int = 28, columns: Int = 28) -> Canvas {
@@ -17,5 +20,65 @@ public enum SamplesFigure {
             c.text(image.caption, x + tile / 2, y + tile + 14, size: Style.captionSize, align: .center)
         }
         return c
+    }
+
+    /// One column per digit: the original on top, then `variants` as augmentation made
+    /// them (the caller draws them with its own seeded generator, so looking changes no
+    /// training). The subtitle names the augmentation in force: "augmented: shift 2 rotate 10".
+    /// A faint cross marks each tile's centre, so shifts show.
+    public static func augmented(title: String, augmentation: Augmentation,
+                                 images: [(original: ArraySlice<UInt8>, variants: [[UInt8]], caption: String)],
+                                 rows: Int = 28, columns: Int = 28) -> Canvas {
+        let shown = Array(images.prefix(12))
+        let variants = shown.map(\.variants.count).max() ?? 0
+        let cell = 2.5, tile = Double(columns) * cell, gap = 12.0, left = Style.margin + 86
+        let width = Int(left + Double(shown.count) * (tile + gap) + Style.margin)
+        let top = Style.header + 26
+        let height = Int(top + Double(variants) * (tile + gap) + 8 + tile + Style.margin)
+        let c = Canvas(width: max(width, 640), height: height)
+        c.title(title, subtitle: "augmented: \(describe(augmentation)) — new random changes each time an image comes round (once per epoch); evaluation sees the originals")
+        for (k, image) in shown.enumerated() {
+            let x = left + Double(k) * (tile + gap)
+            c.text(image.caption, x + tile / 2, top - 4, size: Style.captionSize, align: .center)
+            c.digit(image.original, rows: rows, columns: columns, x: x, y: top, cell: cell)
+            c.frame(x, top, tile, tile, .muted)
+            centre(c, x, top, tile)
+            for (v, pixels) in image.variants.enumerated() {
+                let y = top + 18 + Double(v + 1) * (tile + gap) - 18
+                c.digit(pixels[...], rows: rows, columns: columns, x: x, y: y + 8, cell: cell)
+                c.frame(x, y + 8, tile, tile, .grid)
+                centre(c, x, y + 8, tile)
+            }
+        }
+        c.text("original", left - 10, top + tile / 2 + 4, size: Style.captionSize, bold: true, align: .right)
+        for v in 0..<variants {
+            let y = top + 18 + Double(v + 1) * (tile + gap) - 18 + 8
+            c.text("random draw \(v + 1)", left - 10, y + tile / 2 + 4, size: Style.captionSize, align: .right, color: .muted)
+        }
+        c.line(left, top + tile + gap / 2 + 4, left + Double(shown.count) * (tile + gap) - gap, top + tile + gap / 2 + 4, .grid)
+        return c
+    }
+
+    static func centre(_ c: Canvas, _ x: Double, _ y: Double, _ tile: Double) {
+        let faint = RGB(240, 170, 170)
+        c.line(x + tile / 2, y + 3, x + tile / 2, y + tile - 3, faint, width: 0.6)
+        c.line(x + 3, y + tile / 2, x + tile - 3, y + tile / 2, faint, width: 0.6)
+    }
+
+    /// `shift 2 rotate 10 scale 0.1`, whole numbers without decimals, only what is on.
+    public static func describe(_ a: Augmentation) -> String {
+        if a.isIdentity { return "off" }
+        func number(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", Double(v)) }
+        return [("shift", a.shift), ("rotate", a.rotate), ("scale", a.scale), ("elastic", a.elastic)]
+            .filter { $0.1 != 0 }.map { "\($0.0) \(number($0.1))" }.joined(separator: " ")
+    }
+
+    /// A normalised image (as augmentation leaves it) back to bytes for drawing: the
+    /// inverse of `Normalization.batch`, rounded and clamped to 0…255.
+    public static func bytes(_ values: some Collection<Float>, normalization: Normalization) -> [UInt8] {
+        values.map { v in
+            let byte = (v * normalization.std + normalization.mean) * 255
+            return UInt8(max(0, min(255, byte.rounded())))
+        }
     }
 }
