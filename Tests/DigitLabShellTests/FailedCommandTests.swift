@@ -26,6 +26,8 @@ import Testing
         "predict file /no/such.png", "lesson start no-such-lesson", "lesson stop", "next", "record stop",
         "export notebook x.pdf", "run name \"run 1\"", "save model /no/such/folder/m.safetensors",
         "render confusion to /no/such/folder/c.png", "train until validation.accuracy > 0.5 max 0",
+        "explain conv x", "explain dense 0 layer 2", "explain dense 0 unit 999", "render compare no-such-run", "help zzyzx",
+        "preprocess cooked", "draw save outputs/d.png", "render trace drawing", "explain softmax 9999", "draw",
     ]
 
     @Test func everyFailureLeavesTheSessionAsItWas() throws {

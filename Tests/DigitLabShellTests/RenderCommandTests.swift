@@ -17,7 +17,8 @@ import Testing
         let s = try trainedSession(folder)
         let lines = ["render samples", "render samples test 5", "render filters 0", "render filters 3",
                      "render activations 0 3", "render activations 7 3", "render confusion", "render misclassified 8",
-                     "render curves", "render probabilities 4", "render saliency 4", "render embedding"]
+                     "render curves", "render probabilities 4", "render saliency 4", "render embedding",
+                     "render embedding --tsne", "render trace 4", "render compare", "render samples 5"]
         for line in lines {
             let pictures = try s.run(line).pictures
             #expect(pictures.count == 1, "\(line)")

@@ -60,9 +60,9 @@ import Testing
         #expect(total.hasPrefix("     total") && total.contains(" 25,450 ") && total.hasSuffix(" 50,848"), "\(summary)")
         let steps = try run(s, "train step 2")
         #expect(steps.components(separatedBy: "\n").filter { $0.hasPrefix("step ") }.count == 2)
-        #expect(steps.contains("layer 1 dense 32") && steps.contains("|update|/|weight|") && steps.contains(", lr 1.00e-01"))
+        #expect(steps.contains("    1  dense 32") && steps.contains("|update|/|weight|") && steps.contains(", lr 1.00e-01"), "\(steps)")
         let epoch = try run(s, "train epoch")
-        #expect(epoch.hasPrefix("epoch 1: train loss"), "\(epoch)")
+        #expect(epoch.hasPrefix("epoch 1 goes on from image 128 of 576, where it stopped\nepoch 1: train loss"), "\(epoch)")
         #expect(epoch.contains("| validation loss") && epoch.contains("| lr 1.00e-01 |"))
         let eval = try run(s, "eval")
         #expect(eval.hasPrefix("test: accuracy "))
@@ -298,5 +298,39 @@ final class Counter: @unchecked Sendable {
         let rawLoss = try #require(s.state.runs.runs.first?.lastTrainLoss)
         let standardLoss = try #require(s.state.model.metrics.epochs.last?.trainLoss)
         #expect(rawLoss > 10 * standardLoss, "raw 0–255 inputs train far worse: \(rawLoss) vs \(standardLoss)")
+    }
+}
+
+@Suite struct TeachingCommandTests {
+    @Test func conceptHelpAndSuggestions() throws {
+        let s = session()
+        #expect(try run(s, "help lr").hasPrefix("learning rate: "))
+        #expect(try run(s, "help overfitting").contains("lesson:  05-overfitting"))
+        #expect(try run(s, "help topics").contains("calibration"))
+        #expect(try run(s, "help augment").contains("the idea behind it: `help augmentation`"))
+        #expect(errorOf(s, "help overfiting").contains("did you mean overfitting?"))
+        #expect(errorOf(s, "help zzyzx") == "help: no command or topic 'zzyzx' (`help` lists the commands, `help topics` the ideas)")
+    }
+
+    @Test func explainWorksTheNumbersOfTheNetwork() throws {
+        let s = session()
+        try run(s, "load mnist --train 300 --test 20", "net preset lenet5", "train step 3")
+        let conv = try run(s, "explain conv 0")
+        #expect(conv.contains("= value") && conv.contains("(the network's map holds"))
+        #expect(try run(s, "explain softmax 0").contains("sum "))
+        #expect(try run(s, "explain dense 0").contains("= value"))
+        try run(s, "net preset mlp")
+        #expect(errorOf(s, "explain conv 0") == "explain conv: this network has no conv layer — `explain dense` works through one unit of a dense layer instead")
+    }
+
+    @Test func theOutputLayerIsLabelledWithItsClasses() throws {
+        let folder = temporaryFolder("act")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        s.state.outputs.folder = folder
+        try run(s, "load mnist --train 100 --test 10", "net preset mlp")
+        let labelled = try s.run("render activations 3 0").pictures[0]
+        let hidden = try s.run("render activations 1 0").pictures[0]
+        #expect(labelled.height < hidden.height || labelled.width != hidden.width, "the output layer is drawn as ten named cells")
     }
 }

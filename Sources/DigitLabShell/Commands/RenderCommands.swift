@@ -16,6 +16,8 @@ struct RenderCommand: ShellCommand, Equatable {
         case probabilities(ImageRef)
         case saliency(ImageRef)
         case embedding(split: String, tsne: Bool)
+        case trace(ImageRef)
+        case compare([String])
     }
     let kind: Kind
     let target: String?
@@ -52,9 +54,14 @@ struct RenderCommand: ShellCommand, Equatable {
                  "render probabilities 8") { a in .probabilities(try a.image("INDEX")) },
             renderForm("saliency", [image], "How the score of the answer depends on each input pixel (the gradient), over the digit.",
                  "render saliency 8") { a in .saliency(try a.image("INDEX")) },
-            renderForm("embedding", [split, .flag("--tsne", help: "t-SNE instead of PCA")],
-                 "The inputs of the last dense layer of up to 5,000 images, projected to 2-D (PCA, or t-SNE with --tsne), coloured by class.",
-                 "render embedding") { a in .embedding(split: a.optionalWord("SPLIT") ?? "test", tsne: a.flag("--tsne")) },
+            renderForm("embedding", [split, .flag("--tsne", help: "t-SNE beside PCA")],
+                 "The inputs of the last dense layer, projected to 2-D and coloured by class: PCA of up to 5,000 images, and with --tsne a t-SNE of 2,000 beside it (seeded; Ctrl-C stops it).",
+                 "render embedding --tsne") { a in .embedding(split: a.optionalWord("SPLIT") ?? "test", tsne: a.flag("--tsne")) },
+            renderForm("trace", [image], "One prediction layer by layer: the input, each conv filter beside its map before and after the activation, the pooled maps, the flattened vector, the dense layers and the softmax bars — with one number worked out (a 5x5 patch × the kernel + bias = the value in the map).",
+                 "render trace 0") { a in .trace(try a.image("INDEX")) },
+            renderForm("compare", [Argument("NAMES", .words, optional: true, help: "runs to compare (all by default)")],
+                 "The loss and accuracy curves of several runs overlaid, with the settings that differ in the legend (`runs` lists them; `run name NAME` names the current one).",
+                 "render compare") { a in .compare(a.words("NAMES")) },
         ])
 
     func run(_ context: inout CommandContext) throws(CommandError) -> Output {
@@ -75,17 +82,18 @@ struct RenderCommand: ShellCommand, Equatable {
             let set = try context.images(split), data = try context.requireData()
             let shown = min(n, set.count)
             guard shown > 0 else { throw CommandError("render samples: the \(split) split has no images") }
-            var pixels = Array(set.pixels[0..<(shown * set.imageSize)])
-            var subtitle = "the first \(shown) of \(Format.count(set.count)) images, with their labels"
             if augmented {
                 let a = context.state.data.augmentation
                 guard !a.isIdentity else { throw CommandError("render samples --augmented: augmentation is off — `augment shift 2 rotate 10` first") }
-                pixels = Self.augmented(set.subset(Array(0..<shown)), a, normalization, seed: context.state.settings.seed)
-                subtitle = "augmented (\(a.description)): as one training batch shows them to the network"
+                let count = min(shown, 12)
+                let variants = Self.augmented(set.subset(Array(0..<count)), a, normalization, copies: 3, seed: context.state.settings.seed)
+                let images = (0..<count).map { i in (original: set.image(i), variants: variants[i], caption: "#\(i): \(data.classNames[Int(set.labels[i])])") }
+                return (SamplesFigure.augmented(title: "\(data.name): \(split) samples as training sees them", augmentation: a, images: images),
+                        "samples-\(split)-augmented", "augmented samples")
             }
-            let images = (0..<shown).map { i in (pixels[(i * set.imageSize)..<((i + 1) * set.imageSize)], "#\(i): \(data.classNames[Int(set.labels[i])])") }
-            return (SamplesFigure.draw(title: "\(data.name): \(split) samples", subtitle: subtitle, images: images),
-                    "samples-\(split)\(augmented ? "-augmented" : "")", augmented ? "augmented samples" : "samples")
+            let images = (0..<shown).map { i in (set.image(i), "#\(i): \(data.classNames[Int(set.labels[i])])") }
+            return (SamplesFigure.draw(title: "\(data.name): \(split) samples", subtitle: "the first \(shown) of \(Format.count(set.count)) images, with their labels", images: images),
+                    "samples-\(split)", "samples")
         case .filters(let index):
             let layer = try layerAt(index, context)
             if let conv = layer as? Conv2D {
@@ -101,9 +109,13 @@ struct RenderCommand: ShellCommand, Equatable {
         case let .activations(index, ref):
             let layer = try layerAt(index, context)
             let (images, caption, _) = try context.testImage(ref)
-            let out = try context.requireNetwork().activations(normalization.batch(images, indices: [0]).x, layer: index)
+            let net = try context.requireNetwork()
+            let out = net.activations(normalization.batch(images, indices: [0]).x, layer: index)
+            let names = context.classNames(for: net)
+            let isOutput = index >= net.logitLayerCount - 1 && layer.outputShape == [names.count]
             return (ActivationsFigure.draw(title: "Layer \(index) (\(layer.spec.description)) on \(caption)",
-                                           input: images.image(0), values: out.data, shape: layer.outputShape),
+                                           input: images.image(0), values: out.data, shape: layer.outputShape,
+                                           signed: net.outputIsSigned(layer: index), labels: isOutput ? names : nil),
                     "activations-layer\(index)-\(Self.slug(ref))", "activations")
         case .confusion(let split):
             let e = try evaluation(split, context)
@@ -132,7 +144,7 @@ struct RenderCommand: ShellCommand, Equatable {
             return (SaliencyFigure.draw(input: images.image(0), gradient: net.inputGradient(x, class: answer), className: names[answer],
                                         caption: caption + (label.map { ", label \(names[$0])" } ?? "")),
                     "saliency-\(Self.slug(ref))", "saliency")
-        case let .embedding(split, _):
+        case let .embedding(split, tsne):
             let set = try context.images(split)
             let (net, data) = try context.requireCompatibleNetwork()
             guard let last = net.lastDenseLayer, last > 0 else {
@@ -150,10 +162,42 @@ struct RenderCommand: ShellCommand, Equatable {
                 start = end
             }
             let (points, explained) = PCA.project(rows, count: count, dimension: d)
-            return (EmbeddingFigure.draw(points: zip(points, set.labels.prefix(count)).map { ($0.0, $0.1, Int($1)) },
-                                         explained: explained, classNames: data.classNames,
-                                         subtitle: "\(Format.count(count)) \(split) images; the \(d) inputs of layer \(last) (\(net.layers[last].spec.description))"),
-                    "embedding-\(split)", "embedding")
+            let pca = zip(points, set.labels.prefix(count)).map { EmbeddingFigure.Point($0.0, $0.1, Int($1)) }
+            let subtitle = "\(Format.count(count)) \(split) images; the \(d) inputs of layer \(last) (\(net.layers[last].spec.description))"
+            guard tsne else {
+                return (EmbeddingFigure.draw(points: pca, explained: explained, classNames: data.classNames, subtitle: subtitle), "embedding-\(split)", "embedding")
+            }
+            // t-SNE costs about 3 ms a point here: 2,000 points, seeded, stopped by Ctrl-C.
+            let n = min(count, 2000)
+            guard let embedded = TSNE.embed(Array(rows[0..<(n * d)]), count: n, dimension: d, seed: context.state.settings.seed,
+                                            shouldStop: context.interrupted) else {
+                throw CommandError("render embedding --tsne: interrupted")
+            }
+            let tsnePoints = zip(embedded, set.labels.prefix(n)).map { EmbeddingFigure.Point($0.0, $0.1, Int($1)) }
+            return (EmbeddingFigure.sideBySide(pca: pca, explained: explained, tsne: tsnePoints, perplexity: 30, classNames: data.classNames,
+                                               subtitle: subtitle + "; t-SNE of the first \(Format.count(n))"),
+                    "embedding-\(split)-tsne", "embedding (PCA and t-SNE)")
+        case .trace(let ref):
+            let (net, images, caption, label, names) = try prepared(ref, context)
+            let x = normalization.batch(images, indices: [0]).x
+            return (TraceFigure.draw(TraceFigure.Data(network: net, x: x, pixels: images.pixels, classNames: names, truth: label, caption: caption)),
+                    "trace-\(Self.slug(ref))", "one prediction, layer by layer")
+        case .compare(let names):
+            let all = Runs.all(context.state)
+            guard !all.isEmpty else { throw CommandError("render compare: no runs yet — train a network, then another (`net reset`, `set …`, `train epoch`)") }
+            var chosen = all
+            if !names.isEmpty {
+                chosen = []
+                for name in names {
+                    guard let r = all.first(where: { $0.name == name || $0.name == name + " (current)" }) else {
+                        throw CommandError("render compare: no run named '\(Sanitize.line(name))' — `runs` lists them" + Suggest.hint(name, among: all.compactMap(\.name)))
+                    }
+                    chosen.append(r)
+                }
+            }
+            let differences = Runs.differences(chosen)
+            let runs = zip(chosen, differences).map { CompareFigure.Run(name: $0.name ?? "run", settings: $1, log: $0.metrics) }
+            return (CompareFigure.draw(runs, classes: context.state.data.dataset?.classNames.count ?? 10), "compare", "runs compared")
         }
     }
 
@@ -187,13 +231,16 @@ struct RenderCommand: ShellCommand, Equatable {
         }
     }
 
-    /// The first images of a split as one augmented training batch shows them, back in
-    /// 0–255 pixels. Draws from its own generator seeded with the seed, so looking never
-    /// changes what training does.
-    static func augmented(_ images: LabeledImages, _ a: Augmentation, _ n: Normalization, seed: UInt64) -> [UInt8] {
-        var (x, _) = n.batch(images, indices: 0..<images.count)
+    /// Each image `copies` times as augmented training batches show it, back in 0–255
+    /// pixels. Draws from its own generator seeded with the seed, so looking never changes
+    /// what training does.
+    static func augmented(_ images: LabeledImages, _ a: Augmentation, _ n: Normalization, copies: Int, seed: UInt64) -> [[[UInt8]]] {
         var rng = SeededRNG(seed: seed)
-        a.apply(to: &x, background: n.table[0], using: &rng)
-        return x.data.map { UInt8(max(0, min(255, (($0 * n.std + n.mean) * 255).rounded()))) }
+        return (0..<images.count).map { i in
+            var (x, _) = n.batch(images, indices: Array(repeating: i, count: copies))
+            a.apply(to: &x, background: n.table[0], using: &rng)
+            let size = images.imageSize
+            return (0..<copies).map { k in SamplesFigure.bytes(x.data[(k * size)..<((k + 1) * size)], normalization: n) }
+        }
     }
 }

@@ -78,7 +78,7 @@ enum Training {
             switch event {
             case .batchEnd(let r):
                 seconds += r.seconds
-                if layerStats { out.text(describe(r, network: t.network)) }
+                if layerStats { out.append(contentsOf: describe(r, network: t.network)) }
                 if let warning = watch.observe(r) { out.append(.warning(warning)); live?.permanent("warning: " + warning) }
                 if !layerStats, let live, let text = bar.update(r, totalEpochs: total, firstEpoch: firstEpoch) { live.transient(text) }
             case .epochEnd(let r):
@@ -102,12 +102,15 @@ enum Training {
         return out
     }
 
-    static func describe(_ r: BatchReport, network: Network) -> String {
-        var line = "step \(r.step) (epoch \(r.epoch), \(r.stepInEpoch)/\(r.stepsPerEpoch)): loss \(Format.fixed(r.loss, 4)), batch accuracy \(Format.percent(r.accuracy, 1)), lr \(Format.scientific(r.learningRate))"
-        for s in r.layerStats {
-            line += "\n    layer \(s.layer) \(Format.pad(network.layers[s.layer].spec.description, 16)) |grad| \(Format.scientific(s.gradientNorm))  |update|/|weight| \(Format.scientific(s.updateRatio))"
-        }
-        return line
+    /// A step's line, and a table of each layer's gradient and update sizes.
+    static func describe(_ r: BatchReport, network: Network) -> Output {
+        var out = Output.text("step \(r.step) (epoch \(r.epoch), \(r.stepInEpoch)/\(r.stepsPerEpoch)): loss \(Format.fixed(r.loss, 4)), batch accuracy \(Format.percent(r.accuracy, 1)), lr \(Format.scientific(r.learningRate))")
+        guard !r.layerStats.isEmpty else { return out }
+        out.append(.table(Table([.init("layer", .right), .init(""), .init("|grad|", .right), .init("|update|/|weight|", .right)],
+                                rows: r.layerStats.map { s in
+            [String(s.layer), network.layers[s.layer].spec.description, Format.scientific(s.gradientNorm), Format.scientific(s.updateRatio)]
+        }, indent: 4)))
+        return out
     }
 
     static func describe(_ r: EpochReport, rate: Float) -> String {

@@ -8,7 +8,7 @@ public enum CommandTable {
         SetCommand.declaration, TrainCommand.declaration,
         SplitCommand.declaration, RunCommand.declaration, RunCommand.listDeclaration,
         EvalCommand.declaration,
-        PredictCommand.declaration, DrawCommand.declaration,
+        PredictCommand.declaration, DrawCommand.declaration, ExplainCommand.declaration,
         RenderCommand.declaration, ExportCommand.declaration,
         SaveCommand.declaration,
         LessonCommand.declaration, LessonCommand.nextDeclaration, RecordCommand.declaration,

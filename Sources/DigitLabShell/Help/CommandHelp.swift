@@ -2,9 +2,16 @@
 enum Help {
     static func answer(_ words: [String]) throws(CommandError) -> Output {
         guard let first = words.first else { return overview() }
+        if words == ["topics"] || words == ["concepts"] {
+            return Output([.text("Concepts (`help TOPIC`):\n" + TextRenderer.wrap(Concepts.names.joined(separator: ", "), width: 84))])
+        }
         if let d = CommandTable.declaration(named: first) {
             let rest = Array(words.dropFirst())
-            guard !rest.isEmpty else { return Output([.text(detail(d, d.forms))]) }
+            guard !rest.isEmpty else {
+                var out = Output([.text(detail(d, d.forms))])
+                if case .found(let c) = Concepts.lookup(first) { out.append(.hint("the idea behind it: `help \(c.name)`")) }
+                return out
+            }
             let forms = d.forms.filter { Array($0.words.prefix(rest.count)) == rest }
             guard !forms.isEmpty else {
                 let next = d.forms.compactMap(\.words.first).uniqued()
@@ -14,12 +21,17 @@ enum Help {
             return Output([.text(detail(d, forms))])
         }
         let topic = words.joined(separator: " ")
-        let candidates = CommandTable.names
-        throw CommandError("help: no command '\(Sanitize.line(topic))'" + Suggest.hint(topic, among: candidates) + " — `help` lists them")
+        switch Concepts.lookup(topic) {
+        case .found(let c): return Output([.text(TextRenderer.wrap(c.helpText, width: 88))])
+        case .unknown(let suggestions):
+            let commands = Suggest.closest(to: topic, among: CommandTable.names).map { [$0] } ?? []
+            let all = (commands + suggestions).uniqued()
+            throw CommandError("help: no command or topic '\(Sanitize.line(topic))'" + (all.isEmpty ? "" : " — did you mean \(all.joined(separator: ", "))?") + " (`help` lists the commands, `help topics` the ideas)")
+        }
     }
 
     static func overview() -> Output {
-        var lines = ["Commands, in the order of the steps (`help COMMAND` for details, `help COMMAND SUB` for one form):"]
+        var lines = ["Commands, in the order of the steps (`help COMMAND` for details, `help COMMAND SUB` for one form, `help topics` for the ideas):"]
         for step in Step.allCases {
             let ds = CommandTable.all.filter { $0.step == step }
             guard !ds.isEmpty else { continue }

@@ -42,7 +42,7 @@ public enum Concepts {
         var scored = [(name: String, distance: Int)]()
         for c in all {
             let best = keys(c).map { k -> Int in
-                k.hasPrefix(key) && key.count >= 3 ? 0 : CommandTable.editDistance(k, key)
+                k.hasPrefix(key) && key.count >= 3 ? 0 : Suggest.editDistance(k, key)
             }.min() ?? Int.max
             scored.append((c.name, best))
         }

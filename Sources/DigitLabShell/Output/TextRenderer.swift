@@ -89,6 +89,7 @@ public struct TextRenderer: Sendable {
     /// Prose wrapped at `width` columns, paragraph breaks kept.
     public static func wrap(_ text: String, width: Int = 88) -> String {
         text.components(separatedBy: "\n").map { paragraph in
+            if paragraph.count <= width { return paragraph } // short lines keep their spacing
             var lines = [String](), current = ""
             for word in paragraph.split(separator: " ") {
                 if !current.isEmpty && current.count + 1 + word.count > width { lines.append(current); current = "" }

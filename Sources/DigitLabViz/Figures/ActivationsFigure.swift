@@ -6,8 +6,13 @@
 public enum ActivationsFigure {
     /// `signed`: whether the layer's outputs can be negative (`Network.outputIsSigned`);
     /// nil decides from the values.
+    /// `labels`: names for the cells of a flat layer with one value per class (the output
+    /// layer): each cell is then drawn large, with its name and its value under it.
     public static func draw(title: String, input: ArraySlice<UInt8>, values: [Float], shape: [Int],
-                            signed: Bool? = nil) -> Canvas {
+                            signed: Bool? = nil, labels: [String]? = nil) -> Canvas {
+        if shape.count == 1, let labels, labels.count == values.count, values.count <= 20 {
+            return labelled(title: title, input: input, values: values, labels: labels, signed: signed)
+        }
         // A flat layer is shown as a strip of cells, 16 to a row.
         let (channels, h, w) = shape.count == 3 ? (shape[0], shape[1], shape[2]) : (1, (shape[0] + 15) / 16, min(16, shape[0]))
         let scale = signed.map { ValueScale(values: values, signed: $0) } ?? ValueScale(values: values)
@@ -33,6 +38,30 @@ public enum ActivationsFigure {
             let slice = values[(ch * per)..<min(values.count, (ch + 1) * per)]
             c.grid(slice, rows: h, columns: w, x: x, y: y, cell: cell) { scale.color($0) }
             if channels > 1 { c.text("\(ch)", x + tileW / 2, y + tileH + 11, size: Style.captionSize - 1, align: .center, color: .muted) }
+        }
+        c.colorBar(x: Double(c.width) - 80, y: Style.header + 8, height: 120, map: scale.map, low: scale.low, high: scale.limit,
+                   label: "activation")
+        return c
+    }
+
+    /// One large cell per class, named, with its value: the output layer read as scores.
+    static func labelled(title: String, input: ArraySlice<UInt8>, values: [Float], labels: [String], signed: Bool?) -> Canvas {
+        let scale = signed.map { ValueScale(values: values, signed: $0) } ?? ValueScale(values: values)
+        let cell = 44.0, gap = 10.0, left = Style.margin + 84 + 24
+        let width = Int(left + Double(values.count) * (cell + gap) + 100)
+        let c = Canvas(width: max(width, 620), height: Int(Style.header + Style.margin + 150))
+        let colours = scale.signed ? "blue below 0, white 0, red above" : "dark 0 → yellow, the largest"
+        c.title(title, subtitle: "one value per class (\(colours)); the largest is the answer")
+        c.digit(input, x: Style.margin, y: Style.header + 8, cell: 3)
+        c.frame(Style.margin, Style.header + 8, 84, 84, .grid)
+        c.text("input", Style.margin + 42, Style.header + 106, size: Style.captionSize, align: .center, color: .muted)
+        let best = values.indices.max { values[$0] < values[$1] } ?? 0
+        for (i, v) in values.enumerated() {
+            let x = left + Double(i) * (cell + gap), y = Style.header + 8
+            c.grid([v][...], rows: 1, columns: 1, x: x, y: y, cell: cell) { scale.color($0) }
+            c.frame(x, y, cell, cell, i == best ? .text : .grid, width: i == best ? 2 : 1)
+            c.text(labels[i], x + cell / 2, y + cell + 14, size: Style.captionSize, bold: i == best, align: .center)
+            c.text(String(format: "%.2f", v), x + cell / 2, y + cell + 28, size: Style.captionSize - 1, align: .center, color: .muted)
         }
         c.colorBar(x: Double(c.width) - 80, y: Style.header + 8, height: 120, map: scale.map, low: scale.low, high: scale.limit,
                    label: "activation")
