@@ -27,61 +27,28 @@ public struct ParsedArguments: Sendable {
 
     subscript(_ key: String) -> Value? { values[key] }
 
-    private func missing(_ key: String) -> CommandError {
-        CommandError("\(context): missing \(key) — see `help \(context)`")
+    /// The value under `key` when it has the kind `pick` accepts.
+    private func value<T>(_ key: String, _ pick: (Value) -> T?) -> T? { values[key].flatMap(pick) }
+
+    /// A required value; its absence is a bug in a form (the parser checks required
+    /// arguments), reported as one line rather than a crash.
+    private func required<T>(_ key: String, _ pick: (Value) -> T?) throws(CommandError) -> T {
+        guard let v = value(key, pick) else { throw CommandError("\(context): missing \(key) — see `help \(context)`") }
+        return v
     }
 
-    public func int(_ key: String) throws(CommandError) -> Int {
-        guard case .int(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func int(_ key: String, default fallback: Int) -> Int {
-        if case .int(let v) = values[key] { return v }
-        return fallback
-    }
-    public func optionalInt(_ key: String) -> Int? {
-        if case .int(let v) = values[key] { return v }
-        return nil
-    }
-    public func number(_ key: String) throws(CommandError) -> Double {
-        guard case .number(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func optionalNumber(_ key: String) -> Double? {
-        if case .number(let v) = values[key] { return v }
-        return nil
-    }
-    public func seed(_ key: String) throws(CommandError) -> UInt64 {
-        guard case .seed(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func word(_ key: String) throws(CommandError) -> String {
-        guard case .word(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func optionalWord(_ key: String) -> String? {
-        if case .word(let v) = values[key] { return v }
-        return nil
-    }
-    public func image(_ key: String) throws(CommandError) -> ImageRef {
-        guard case .image(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func range(_ key: String) throws(CommandError) -> ClosedRange<Int> {
-        guard case .range(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func bytes(_ key: String) throws(CommandError) -> Int {
-        guard case .bytes(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func layers(_ key: String) throws(CommandError) -> [LayerSpec] {
-        guard case .layers(let v) = values[key] else { throw missing(key) }
-        return v
-    }
-    public func words(_ key: String) -> [String] {
-        if case .words(let v) = values[key] { return v }
-        return []
-    }
+    public func int(_ key: String) throws(CommandError) -> Int { try required(key) { if case .int(let v) = $0 { v } else { nil } } }
+    public func optionalInt(_ key: String) -> Int? { value(key) { if case .int(let v) = $0 { v } else { nil } } }
+    public func int(_ key: String, default fallback: Int) -> Int { optionalInt(key) ?? fallback }
+    public func number(_ key: String) throws(CommandError) -> Double { try required(key) { if case .number(let v) = $0 { v } else { nil } } }
+    public func optionalNumber(_ key: String) -> Double? { value(key) { if case .number(let v) = $0 { v } else { nil } } }
+    public func seed(_ key: String) throws(CommandError) -> UInt64 { try required(key) { if case .seed(let v) = $0 { v } else { nil } } }
+    public func word(_ key: String) throws(CommandError) -> String { try required(key) { if case .word(let v) = $0 { v } else { nil } } }
+    public func optionalWord(_ key: String) -> String? { value(key) { if case .word(let v) = $0 { v } else { nil } } }
+    public func image(_ key: String) throws(CommandError) -> ImageRef { try required(key) { if case .image(let v) = $0 { v } else { nil } } }
+    public func range(_ key: String) throws(CommandError) -> ClosedRange<Int> { try required(key) { if case .range(let v) = $0 { v } else { nil } } }
+    public func bytes(_ key: String) throws(CommandError) -> Int { try required(key) { if case .bytes(let v) = $0 { v } else { nil } } }
+    public func layers(_ key: String) throws(CommandError) -> [LayerSpec] { try required(key) { if case .layers(let v) = $0 { v } else { nil } } }
+    public func words(_ key: String) -> [String] { value(key) { if case .words(let v) = $0 { v } else { nil } } ?? [] }
     public func flag(_ key: String) -> Bool { values[key] == .flag }
 }

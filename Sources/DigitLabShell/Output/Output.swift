@@ -105,24 +105,26 @@ public struct Picture: Sendable, Equatable, Codable {
 }
 
 // Bytes travel as base64 in the notebook journal (a JSON array of numbers would be 4x
-// larger).
+// larger): the coding keys are the synthesized ones, only the byte arrays are special.
+extension KeyedDecodingContainer {
+    func decodeBase64(forKey key: Key) throws -> [UInt8] { [UInt8](Data(base64Encoded: try decode(String.self, forKey: key)) ?? Data()) }
+}
+extension KeyedEncodingContainer {
+    mutating func encodeBase64(_ bytes: [UInt8], forKey key: Key) throws { try encode(Data(bytes).base64EncodedString(), forKey: key) }
+}
+
 extension Picture {
     enum CodingKeys: String, CodingKey { case png, width, height, path, caption }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        png = [UInt8](Data(base64Encoded: try c.decode(String.self, forKey: .png)) ?? Data())
-        width = try c.decode(Int.self, forKey: .width)
-        height = try c.decode(Int.self, forKey: .height)
-        path = try c.decodeIfPresent(String.self, forKey: .path)
-        caption = try c.decode(String.self, forKey: .caption)
+        self.init(png: try c.decodeBase64(forKey: .png), width: try c.decode(Int.self, forKey: .width), height: try c.decode(Int.self, forKey: .height),
+                  path: try c.decodeIfPresent(String.self, forKey: .path), caption: try c.decode(String.self, forKey: .caption))
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Data(png).base64EncodedString(), forKey: .png)
-        try c.encode(width, forKey: .width)
-        try c.encode(height, forKey: .height)
-        try c.encodeIfPresent(path, forKey: .path)
-        try c.encode(caption, forKey: .caption)
+        try c.encodeBase64(png, forKey: .png)
+        try c.encode(width, forKey: .width); try c.encode(height, forKey: .height)
+        try c.encodeIfPresent(path, forKey: .path); try c.encode(caption, forKey: .caption)
     }
 }
 
@@ -130,17 +132,13 @@ extension Digit {
     enum CodingKeys: String, CodingKey { case pixels, rows, columns, caption }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        pixels = [UInt8](Data(base64Encoded: try c.decode(String.self, forKey: .pixels)) ?? Data())
-        rows = try c.decode(Int.self, forKey: .rows)
-        columns = try c.decode(Int.self, forKey: .columns)
-        caption = try c.decode(String.self, forKey: .caption)
+        self.init(pixels: try c.decodeBase64(forKey: .pixels), rows: try c.decode(Int.self, forKey: .rows),
+                  columns: try c.decode(Int.self, forKey: .columns), caption: try c.decode(String.self, forKey: .caption))
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Data(pixels).base64EncodedString(), forKey: .pixels)
-        try c.encode(rows, forKey: .rows)
-        try c.encode(columns, forKey: .columns)
-        try c.encode(caption, forKey: .caption)
+        try c.encodeBase64(pixels, forKey: .pixels)
+        try c.encode(rows, forKey: .rows); try c.encode(columns, forKey: .columns); try c.encode(caption, forKey: .caption)
     }
 }
 
