@@ -12,6 +12,13 @@ import Testing
         #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("      ") && $0.count <= 40 }, "\(lines)")
     }
 
+    @Test func labelledLinesHangUnderTheirText() {
+        let line = "    load      Load a dataset (MNIST, Fashion-MNIST, any folder of IDX files, your own"
+        #expect(TerminalText.wrap(line, width: 60) == "    load      Load a dataset (MNIST, Fashion-MNIST, any\n              folder of IDX files, your own")
+        #expect(TerminalText.hangingIndent("      N: minibatches (a whole number)", width: 80) == 6, "no label: the line's indent")
+        #expect(TerminalText.hangingIndent("error: one  two", width: 20) == 0, "a label past half the width: none")
+    }
+
     @Test func leavesWhatFitsAndWhatCannotBreak() {
         #expect(TerminalText.wrap("short\n  also short", width: 20) == "short\n  also short")
         #expect(TerminalText.wrap("  7      100.0% ██", width: 80) == "  7      100.0% ██", "runs of blanks kept")
