@@ -237,10 +237,40 @@ import Testing
         #expect(words(["lesson", "start"]) == ["01-meet-the-data"])
         #expect(words(["render", "confusion"]).contains("to"))
         #expect(words(["bogus"]).isEmpty)
-        for typed in [["predict", "file"], ["load", "folder"], ["load", "idx"], ["load", "model"], ["export", "notebook"],
-                      ["record", "start"], ["render", "confusion", "to"], ["save", "model"]] {
+        for typed in [["predict", "file"], ["predict", "file", "--stages"], ["load", "model"], ["export", "notebook"],
+                      ["record", "start"], ["render", "confusion", "to"], ["save", "model"], ["draw", "save"]] {
             #expect(Completion.candidates(after: typed) == .files, "\(typed) completes file names")
         }
+        for typed in [["load", "folder"], ["load", "idx"]] {
+            #expect(Completion.candidates(after: typed) == .folders, "\(typed) completes folder names")
+        }
+    }
+
+    @Test func helpCompletesCommandsThenTheirSubCommands() {
+        #expect(Completion.candidates(after: ["help"]) == .words(CommandTable.names))
+        #expect(Completion.candidates(after: ["help", "net"]) == .words(["new", "add", "pop", "reset", "preset", "summary"]))
+        guard case .words(let set) = Completion.candidates(after: ["help", "set"]) else { Issue.record("words"); return }
+        #expect(set.contains("lr") && set.contains("optimizer"))
+        #expect(Completion.candidates(after: ["help", "net", "add"]) == .words([]), "help goes no deeper than a sub-command")
+        #expect(Completion.candidates(after: ["help", "bogus"]) == .words([]))
+    }
+
+    /// What completion writes for a file name must read back as that name.
+    @Test func completedFileNamesReadBackAsThemselves() throws {
+        for name in ["my digits/seven on paper.png", "it's a two.png", #"say "hi".png"#, #"back\\slash.png"#, "#1.png", "plain.png"] {
+            // As readline writes it: no quote opened (backslash-escapes), inside "…" and inside '…'
+            // (readline adds the closing quote).
+            for (opening, closing) in [(CChar(0), ""), (CChar(0x22), "\""), (CChar(0x27), "'")] {
+                var quote = opening
+                let written = ReadlineCompletion.quotedForCompletion(name, opening: &quote) + closing
+                #expect(try Tokenizer.words("predict file " + written + " --stages") == ["predict", "file", name, "--stages"], "\(written)")
+            }
+        }
+        var none: CChar = 0
+        #expect(ReadlineCompletion.quotedForCompletion("my digits/", opening: &none) == #"my\ digits/"#, "a folder leaves no quote open")
+        #expect(ReadlineCompletion.dequoted(#"my\ digits/s"#, quote: 0) == "my digits/s")
+        #expect(ReadlineCompletion.dequoted(#"a\"b\\c"#, quote: 0x22) == #"a"b\c"#)
+        #expect(ReadlineCompletion.dequoted(#"a\b"#, quote: 0x27) == #"a\b"#)
     }
 }
 

@@ -8,6 +8,8 @@ enum Completion {
         case words([String])
         /// Let readline complete file names (quoted, so the parser reads them back).
         case files
+        /// File names too, but only folders are offered (`load folder`, `load idx`).
+        case folders
     }
 
     /// - Parameters:
@@ -17,7 +19,7 @@ enum Completion {
         guard let name = typed.first else { return .words(CommandTable.all.flatMap { [$0.name] + $0.aliases }) }
         guard let d = CommandTable.declaration(named: name) else { return .words([]) }
         let rest = Array(typed.dropFirst())
-        if d.name == "help" { return .words(CommandTable.names) }
+        if d.name == "help" { return helpWords(Array(rest)) }
         // Fixed words still being typed.
         let partial = d.forms.filter { $0.words.count > rest.count && Array($0.words.prefix(rest.count)) == rest }
         var words = partial.map { $0.words[rest.count] }.uniqued()
@@ -35,8 +37,8 @@ enum Completion {
             let filled = after.filter { w in !form.arguments.contains { $0.keyword == w } }.count
             if filled < positional.count {
                 switch values(positional[filled], lessons: lessons, runs: runs) {
-                case .files: return .files
                 case .words(let w): words += w
+                case let paths: return paths
                 }
             }
             // Keywords once the required values are there.
@@ -50,12 +52,23 @@ enum Completion {
     static func values(_ a: Argument, lessons: [String], runs: [String]) -> Result {
         switch a.kind {
         case .choice(let c): return .words(c)
+        case .path(.readFolder): return .folders
         case .path: return .files
         case .image: return .words(["drawing"])
         case .words: return .words(runs)
         case .word where a.placeholder == "NAME" && a.help.contains("lesson"): return .words(lessons)
         default: return .words([])
         }
+    }
+
+    /// After `help`: a command name, then that command's sub-command words (`help net add`,
+    /// `help set lr`), which is as deep as help goes.
+    static func helpWords(_ rest: [String]) -> Result {
+        guard let first = rest.first else { return .words(CommandTable.names) }
+        guard let d = CommandTable.declaration(named: first) else { return .words([]) }
+        let sub = Array(rest.dropFirst())
+        return .words(d.forms.filter { $0.words.count > sub.count && Array($0.words.prefix(sub.count)) == sub }
+            .map { $0.words[sub.count] }.uniqued())
     }
 
     /// After `net add`: a layer type, or what may follow the last one.

@@ -31,7 +31,8 @@ struct ProgressBar {
         let eta = Int((perStep * Double(r.stepsPerEpoch - r.stepInEpoch)).rounded(.up))
         let rate = seconds > 0 ? Int(Double(images) / seconds) : 0
         let epochs = totalEpochs.map { "/\(firstEpoch + $0 - 1)" } ?? ""
-        return "epoch \(r.epoch)\(epochs) \(bar) \(r.stepInEpoch)/\(r.stepsPerEpoch) · \(Format.count(rate)) img/s · ETA \(eta) s · loss \(Format.fixed(r.loss, 4)) · lr \(Format.scientific(r.learningRate))"
+        // Most telling first: a narrow window drops parts from the end (TerminalText.fitStatus).
+        return "epoch \(r.epoch)\(epochs) \(bar) \(r.stepInEpoch)/\(r.stepsPerEpoch) · loss \(Format.fixed(r.loss, 4)) · ETA \(eta) s · lr \(Format.scientific(r.learningRate)) · \(Format.count(rate)) img/s"
     }
 }
 

@@ -11,8 +11,17 @@ public enum REPL {
 
     public static func run(session: Session) -> Int32 {
         Terminal.installInterruptHandler()
+        Terminal.installRestoreOnSignals()
         rl_catch_signals = 0
         rl_signal_event_hook = {
+            // Back from Ctrl-Z: the parent shell's terminal modes are in force, set
+            // readline's again and draw the prompt and the line on a fresh line.
+            if Terminal.takeContinued() {
+                rl_deprep_terminal()
+                rl_prep_terminal(1)
+                rl_on_new_line()
+                rl_redisplay()
+            }
             // Ctrl-C at the prompt: drop what was typed and show a fresh prompt.
             if Terminal.takeInterrupt() {
                 rl_replace_line("", 0)
@@ -30,11 +39,12 @@ public enum REPL {
         session.lessonProgressFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.digitlab_lessons"
         let presenter = TerminalPresenter(session: session)
         session.live = presenter.live
-        print("DigitLab — learn how a network reads handwritten digits. Type `help`, `lesson list`, or `load mnist` to begin.")
+        print(TerminalText.wrap("DigitLab — learn how a network reads handwritten digits. Type `help`, `lesson list`, or `load mnist` to begin.", width: Terminal.columns))
         if let warning = presenter.pictures.warning { print("warning: \(warning)") }
         defer { history_truncate_file(history, historyLimit) }
         while true {
             Terminal.clearInterrupt()
+            _ = Terminal.takeContinued() // a Ctrl-Z during a command: readline sets its modes anew
             guard let raw = readline(prompt(session)) else { // Ctrl-D
                 print("")
                 if confirmQuit(session) { return 0 }
@@ -62,15 +72,34 @@ public enum REPL {
         }
     }
 
-    /// Quitting with a trained network never saved asks once; anything but y stays.
+    /// Quitting with a trained network never saved asks once; anything but y stays, and
+    /// so does Ctrl-C; Ctrl-D (end of input) leaves.
     static func confirmQuit(_ session: Session) -> Bool {
         guard session.hasUnsavedTraining else { return true }
-        print("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; quitting loses it. Quit anyway? [y/N] ", terminator: "")
+        print(TerminalText.wrap("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; quitting loses it. Quit anyway? [y/N]", width: Terminal.columns) + " ", terminator: "")
         fflush(nil)
-        guard let answer = readLine() else { return true }
+        guard let answer = answerLine() else { return true }
         if answer.lowercased().hasPrefix("y") { return true }
         print("staying — `save model outputs/my-model.safetensors` keeps it")
         return false
+    }
+
+    /// One line from the terminal (cooked mode: the kernel edits it); "" after Ctrl-C,
+    /// nil at end of input. Swift's `readLine` would wait on through Ctrl-C.
+    static func answerLine() -> String? {
+        Terminal.clearInterrupt()
+        var bytes = [UInt8]()
+        while true {
+            var byte: UInt8 = 0
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n < 0, errno == EINTR {
+                if Terminal.takeInterrupt() { print(""); return "" }
+                continue
+            }
+            guard n > 0 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
     }
 
     static var historyPath: String {

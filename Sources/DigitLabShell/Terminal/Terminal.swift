@@ -35,3 +35,42 @@ extension Terminal {
         return Int(size.ws_col)
     }
 }
+
+/// Set by SIGCONT: the shell was suspended (Ctrl-Z) and brought back (`fg`).
+let continuedFlag = Atomic<Bool>(false)
+
+extension Terminal {
+    /// The terminal's modes when the shell started (cooked: readline changes them only
+    /// while it waits for a line). Plain storage, for the signal handlers.
+    nonisolated(unsafe) static var startModes = termios()
+    nonisolated(unsafe) static var hasStartModes = false
+
+    /// The signals that would leave the terminal unusable:
+    /// - SIGTERM and SIGHUP while readline holds the terminal in its own mode (echo off,
+    ///   no line editing by the kernel): the modes of the start are put back, then the
+    ///   signal ends the process as it would have;
+    /// - SIGCONT after Ctrl-Z and `fg`: the parent shell has set its own modes meanwhile,
+    ///   so readline's must be set again (`takeContinued`, from readline's event hook).
+    /// The drawing pad installs its own handlers while it is open and puts these back.
+    public static func installRestoreOnSignals() {
+        hasStartModes = tcgetattr(STDIN_FILENO, &startModes) == 0
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { signal in
+            if Terminal.hasStartModes { _ = tcsetattr(STDIN_FILENO, TCSANOW, &Terminal.startModes) }
+            Glibc.signal(signal, SIG_DFL)
+            raise(signal)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGHUP, &action, nil)
+        var cont = sigaction()
+        cont.__sigaction_handler.sa_handler = { _ in continuedFlag.store(true, ordering: .relaxed) }
+        sigemptyset(&cont.sa_mask)
+        cont.sa_flags = 0 // no SA_RESTART: readline's read returns and its event hook runs
+        sigaction(SIGCONT, &cont, nil)
+    }
+
+    /// True once after each SIGCONT.
+    public static func takeContinued() -> Bool { continuedFlag.exchange(false, ordering: .relaxed) }
+}
