@@ -24,8 +24,8 @@ import Testing
         "render confusion to x.jpg", "eval validation2", "load idx /no/such/folder",
         "load model /no/such/model.safetensors", "load checkpoint /no/such.safetensors", "load folder /no/such",
         "predict file /no/such.png", "lesson start no-such-lesson", "lesson stop", "next", "record stop",
-        "export notebook x.pdf", "run name \"run 1\"", "save model /no/such/folder/m.safetensors",
-        "render confusion to /no/such/folder/c.png", "train until validation.accuracy > 0.5 max 0",
+        "export notebook x.pdf", "run name \"run 1\"", "save model missing-folder/m.safetensors",
+        "render confusion to missing-folder/c.png", "train until validation.accuracy > 0.5 max 0",
         "explain conv x", "explain dense 0 layer 2", "explain dense 0 unit 999", "render compare no-such-run", "help zzyzx",
         "preprocess cooked", "draw save outputs/d.png", "render trace drawing", "explain softmax 9999", "draw",
     ]

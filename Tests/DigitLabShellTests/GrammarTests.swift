@@ -1,3 +1,4 @@
+import Foundation
 import DigitLabCore
 import Testing
 @testable import DigitLabShell
@@ -26,8 +27,14 @@ import Testing
         #expect(Tokenizer.lines("a\rb") == ["a", "b"])
     }
 
+    @Test func aLeadingTildeIsTheHomeFolder() throws {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        #expect(try Tokenizer.words("predict file ~/seven.png") == ["predict", "file", home + "/seven.png"])
+        #expect(try Tokenizer.words("x '~/seven.png' a~b ~user") == ["x", "~/seven.png", "a~b", "~user"])
+    }
+
     @Test func quotedWordsReadBack() throws {
-        for w in ["plain", "two words", "it's", "back\\slash", "#hash", ""] {
+        for w in ["plain", "two words", "it's", "back\\slash", "#hash", "", "~/literal"] {
             #expect(try Tokenizer.words("x " + Tokenizer.quoted(w)) == ["x", w])
         }
     }

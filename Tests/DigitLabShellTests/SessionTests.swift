@@ -97,6 +97,8 @@ import Testing
 
     @Test func aLearningRateTooHighIsNamedOnce() throws {
         let s = session()
+        #expect(try run(s, "set lr 10").contains("warning: lr 10 is far above what sgd usually takes on MNIST (0.01 to 0.1)"))
+        #expect(!(try run(s, "set lr 0.1")).contains("warning"))
         try run(s, "load mnist --train 2000 --test 10", "net preset mlp", "set lr 10")
         let out = try run(s, "train epoch")
         let warnings = out.components(separatedBy: "\n").filter { $0.hasPrefix("warning: the loss grew from") }

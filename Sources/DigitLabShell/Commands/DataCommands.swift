@@ -13,7 +13,7 @@ struct DataCommand: ShellCommand, Equatable {
         var out = Output.text("\(d.name) from \(d.source)")
         let splits: [(String, LabeledImages?)] = [("train", d.train), ("validation", d.validation), ("test", d.test)]
         out.append(.table(Table([.init("split"), .init("images", .right), .init("size")], rows: splits.map { name, set in
-            guard let set else { return [name, "none", "(`split validation 5000` holds some training images out)"] }
+            guard let set else { return [name, "none", "(`split validation \(max(1, d.train.count / 12))` holds some training images out)"] }
             return [name, Format.count(set.count), set.isEmpty ? "" : "\(set.rows)x\(set.columns)"]
         })))
         let balanceSet = d.train.isEmpty ? d.test : d.train

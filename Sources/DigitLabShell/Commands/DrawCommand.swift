@@ -22,16 +22,25 @@ enum DrawCommand: ShellCommand, Equatable {
         switch self {
         case .pad:
             let (network, normalization, names, which) = try classifier(context)
+            var loadedNote: String?
+            if context.state.model.network?.isEmpty ?? true {
+                // No network of the learner's: the bundled model reads the drawing, and stays
+                // (so `predict drawing` and `render trace drawing` work next).
+                context.state.replaceNetwork(network, origin: ModelState.fromModelFile)
+                context.state.data.useModelNormalization(normalization)
+                context.state.model.classNames = names
+                loadedNote = "no network of yours yet: the bundled model (models/default.safetensors) reads your drawing, and is now the session's network"
+            }
             let pad = DrawPad(classify: DrawPad.classifier(network: network, normalization: normalization, classNames: names))
             let kept: DrawResult?
             do { kept = try pad.run() } catch { throw CommandError(error.description) }
-            guard let kept else { return .text("left the drawing pad; nothing kept") }
+            guard let kept else { return Output(loadedNote.map { [.text($0)] } ?? [] + [.text("left the drawing pad; nothing kept")]) }
             context.state.drawing = kept.pixels28
             context.state.drawingPNG = kept.png
             let images = LabeledImages(pixels: kept.pixels28, labels: [0], rows: 28, columns: 28)
             let p = network.probabilities(normalization.batch(images, indices: [0]).x).data
             let ranked = classesByProbability(p)
-            return Output([.digits([Digit(pixels: kept.pixels28, caption: "your drawing")]),
+            return Output((loadedNote.map { [Block.text($0)] } ?? []) + [.digits([Digit(pixels: kept.pixels28, caption: "as the network sees it")]),
                            .text("your drawing: \(which) says \(names[ranked[0]]) (\(Format.percent(Double(p[ranked[0]]), 1)))"),
                            .bars(ranked.prefix(3).map { Bar(names[$0], Double(p[$0])) }),
                            .hint("kept: `predict drawing`, `render saliency drawing`, `render trace drawing`; `draw save FILE.png` writes it")])

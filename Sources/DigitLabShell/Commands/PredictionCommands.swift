@@ -71,7 +71,7 @@ enum PredictCommand: ShellCommand, Equatable {
             result = try ImagePrediction.classify(path, network: net, normalization: context.state.data.normalization, classNames: names)
         } catch { throw CommandError(error.description) }
         var out = Output([.digits([Digit(pixels: result.pipeline.pixels, caption: "as the network sees it")]),
-                          .text("\(path): the network says \(result.prediction)"),
+                          .text("\(path): the network says \(result.prediction) (\(Format.percent(Double(result.ranked[0].probability), 1)))"),
                           .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
         if stages {
             let figure = result.stagesFigure()

@@ -29,12 +29,17 @@ enum Runs {
     }
 
     static func table(_ runs: [Run]) -> Table {
-        let diffs = differences(runs)
-        return Table([.init("run"), .init("epochs", .right), .init("best validation", .right), .init("last train loss", .right),
-                      .init("time", .right), .init("settings that differ")],
-                     rows: zip(runs, diffs).map { r, d in
-                        [r.name ?? "", String(r.metrics.epochs.count), r.bestValidationAccuracy.map { Format.percent($0) } ?? "—",
-                         r.lastTrainLoss.map { Format.fixed($0, 4) } ?? "—", Format.fixed(r.seconds, 1) + " s", d.isEmpty ? "(same settings)" : d]
-                     })
+        // The network is long: it gets its own row under the run when it differs.
+        let networksDiffer = Set(runs.map(\.network)).count > 1
+        let diffs = differences(runs).map { d in d.components(separatedBy: ", ").filter { !$0.hasPrefix("network ") }.joined(separator: ", ") }
+        var rows = [[String]]()
+        for (r, d) in zip(runs, diffs) {
+            rows.append([r.name ?? "", String(r.metrics.epochs.count), r.bestValidationAccuracy.map { Format.percent($0) } ?? "—",
+                         r.lastTrainLoss.map { Format.fixed($0, 4) } ?? "—", Format.fixed(r.seconds, 1) + " s",
+                         d.isEmpty ? (networksDiffer ? "" : "(same settings)") : d])
+            if networksDiffer { rows.append(["", "", "", "", "", "network: " + r.network]) }
+        }
+        return Table([.init("run"), .init("epochs", .right), .init("best val.", .right), .init("train loss", .right),
+                      .init("time", .right), .init("settings that differ")], rows: rows)
     }
 }

@@ -66,7 +66,7 @@ enum SetCommand: ShellCommand, Equatable {
         var s = context.state.settings
         var notes = [String]()
         switch self {
-        case .show: return Output([.table(Self.table(context.state))])
+        case .show: return Output([.table(Self.table(context.state, pictures: context.session.pictureReason?()))])
         case .lr(let v): s.training.learningRate = v
         case .batch(let v): s.training.batchSize = v
         case .optimizer(let k): s.training.optimizer.kind = k
@@ -95,8 +95,17 @@ enum SetCommand: ShellCommand, Equatable {
         if let net = context.state.model.network, !net.isEmpty { try MemoryCheck.network(net, s) }
         context.state.settings = s
         var out = Output(notes.map { .text($0) })
+        if let warning = Self.rateWarning(s.training) { out.append(.warning(warning)) }
         out.text(Self.line(context.state))
         return out
+    }
+
+    /// A learning rate far above what the optimiser usually takes on MNIST: said once
+    /// when it is set (training says more if the loss then explodes).
+    static func rateWarning(_ t: TrainingSettings) -> String? {
+        let usual: (limit: Float, range: String) = t.optimizer.kind == .adam ? (0.01, "about 0.001") : (1, "0.01 to 0.1")
+        guard t.learningRate > usual.limit else { return nil }
+        return "lr \(Format.number(t.learningRate)) is far above what \(t.optimizer.kind.rawValue) usually takes on MNIST (\(usual.range)): expect the loss to jump or explode"
     }
 
     /// Epochs the current network has trained (where a schedule set now starts).
@@ -124,7 +133,7 @@ enum SetCommand: ShellCommand, Equatable {
         return "lr \(rateNow(state)), batch \(t.batchSize), optimizer \(describe(t.optimizer)), weight-decay \(Format.number(t.optimizer.weightDecay)), schedule \(t.schedule.description), loss \(t.loss.rawValue), init \(s.initializer.rawValue), seed \(s.seed), threads \(s.threads), epochs \(s.epochs)"
     }
 
-    static func table(_ state: SessionState) -> Table {
+    static func table(_ state: SessionState, pictures: String? = nil) -> Table {
         let s = state.settings, t = s.training
         return Table([.init("setting"), .init("value"), .init("")], rows: [
             ["lr", rateNow(state), "learning rate"],
@@ -138,7 +147,7 @@ enum SetCommand: ShellCommand, Equatable {
             ["seed", String(s.seed), ""],
             ["threads", String(s.threads), "of \(Settings.cores) cores"],
             ["epochs", String(s.epochs), "per `train epoch`"],
-            ["pictures", s.pictures.rawValue, "in the terminal"],
+            ["pictures", s.pictures.rawValue, pictures ?? "in the terminal"],
             ["memory-limit", ByteSize.describe(s.memoryLimit), "for one network"],
         ])
     }

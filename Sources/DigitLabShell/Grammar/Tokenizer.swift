@@ -1,10 +1,13 @@
+import Foundation
+
 /// Splits a typed line into words the way a shell does, so that what tab completion
 /// writes is what the parser reads:
 /// - blanks separate words; `"two words"` and `'two words'` keep their spaces;
 /// - a backslash outside single quotes takes the next character literally (`my\ file.png`);
 /// - `#` starts a comment only at the start of a word, so `eval test#x` is one word
 ///   (and an error), not `eval test`;
-/// - a carriage return at the end (CRLF files) and a byte-order mark at the start are dropped.
+/// - a carriage return at the end (CRLF files) and a byte-order mark at the start are dropped;
+/// - `~` or `~/…` at the start of an unquoted word is the home folder, as in a shell.
 public enum Tokenizer {
     public static func words(_ line: String) throws(CommandError) -> [String] {
         var words = [String]()
@@ -12,6 +15,7 @@ public enum Tokenizer {
         var inWord = false
         var quote: Character?
         var escaped = false
+        var tildes = Set<Int>() // words that began with an unquoted ~
         for ch in clean(line) {
             if escaped { current.append(ch); escaped = false; continue }
             if let q = quote {
@@ -27,6 +31,9 @@ public enum Tokenizer {
                 quote = ch; inWord = true
             case "\\":
                 escaped = true; inWord = true
+            case "~" where !inWord:
+                tildes.insert(words.count)
+                current.append(ch); inWord = true
             default:
                 current.append(ch); inWord = true
             }
@@ -34,7 +41,13 @@ public enum Tokenizer {
         if let q = quote { throw CommandError("unterminated \(q) quote — close it, or put a backslash before it") }
         if escaped { current.append("\\") }
         if inWord { words.append(current) }
-        return words
+        return words.enumerated().map { i, w in tildes.contains(i) ? expandHome(w) : w }
+    }
+
+    /// `~` → $HOME, `~/x` → $HOME/x; `~user` is left as it is.
+    static func expandHome(_ word: String) -> String {
+        guard word == "~" || word.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return word }
+        return home + word.dropFirst()
     }
 
     /// The line without a trailing carriage return or a leading byte-order mark.
@@ -48,7 +61,7 @@ public enum Tokenizer {
     /// A word as it must be typed to read back as itself (for recordings and completion).
     public static func quoted(_ word: String) -> String {
         let special: Set<Character> = [" ", "\t", "\"", "'", "\\", "#"]
-        guard word.isEmpty || word.contains(where: special.contains) else { return word }
+        guard word.isEmpty || word.hasPrefix("~") || word.contains(where: special.contains) else { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 

@@ -3,7 +3,7 @@ enum Help {
     static func answer(_ words: [String]) throws(CommandError) -> Output {
         guard let first = words.first else { return overview() }
         if words == ["topics"] || words == ["concepts"] {
-            return Output([.text("Concepts (`help TOPIC`):\n" + TextRenderer.wrap(Concepts.names.joined(separator: ", "), width: 84))])
+            return Output([.text("Concepts (`help TOPIC`):\n  " + Concepts.names.joined(separator: ", "))])
         }
         if let d = CommandTable.declaration(named: first) {
             let rest = Array(words.dropFirst())
@@ -22,7 +22,7 @@ enum Help {
         }
         let topic = words.joined(separator: " ")
         switch Concepts.lookup(topic) {
-        case .found(let c): return Output([.text(TextRenderer.wrap(c.helpText, width: 88))])
+        case .found(let c): return Output([.text(c.helpText)])
         case .unknown(let suggestions):
             let commands = Suggest.closest(to: topic, among: CommandTable.names).map { [$0] } ?? []
             let all = (commands + suggestions).uniqued()
@@ -36,10 +36,7 @@ enum Help {
             let ds = CommandTable.all.filter { $0.step == step }
             guard !ds.isEmpty else { continue }
             lines.append("  \(step.rawValue):")
-            for d in ds {
-                let wrapped = TextRenderer.wrap(d.summary, width: 76).split(separator: "\n")
-                for (i, w) in wrapped.enumerated() { lines.append("    " + (i == 0 ? Format.pad(d.name, 9) : String(repeating: " ", count: 9)) + " " + w) }
-            }
+            for d in ds { lines.append("    \(Format.pad(d.name, 10))  \(d.summary)") }
         }
         return Output([.text(lines.joined(separator: "\n"))])
     }
@@ -50,7 +47,7 @@ enum Help {
         for f in forms {
             lines.append("")
             lines.append("  " + f.usage(d.name))
-            lines.append(TextRenderer.wrap(f.summary, width: 84).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+            lines.append("      " + f.summary)
             for a in f.arguments where !a.help.isEmpty {
                 lines.append("      \(a.keyword.map { a.kind.isFlag ? $0 : "\($0) \(a.placeholder)" } ?? a.placeholder): \(a.help)\(describe(a.kind))")
             }

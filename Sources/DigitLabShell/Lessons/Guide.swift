@@ -139,7 +139,9 @@ extension Session {
             return out
         }
         guard let pending = g.pending else { return nil }
-        var out = Output([.text("> \(pending)")])
+        // The echo goes out first, live, so a long command's epoch lines come under it.
+        live?.permanent("> \(pending)")
+        var out = Output([live == nil ? .text("> \(pending)") : .live("> \(pending)")])
         out.append(contentsOf: try execute(pending, origin: .lesson)) // execute moves the lesson on when it sees the pending line
         return out
     }

@@ -27,6 +27,9 @@ public final class Session: @unchecked Sendable {
     public var lessonProgressFile: String?
     /// Lines a lesson runs may write outside outputs/ (`digitlab run --allow-writes`).
     public var allowLessonWrites = false
+    /// How the terminal front end shows pictures and why ("auto → sixel (the terminal
+    /// reports sixel graphics)"), for `set`; nil without a terminal.
+    public var pictureReason: (() -> String)?
     /// Set by `quit`; the front end ends its loop.
     public internal(set) var quitRequested = false
     public private(set) var history: [String] = []

@@ -39,6 +39,10 @@ public enum REPL {
         session.lessonProgressFile = (ProcessInfo.processInfo.environment["HOME"] ?? ".") + "/.digitlab_lessons"
         let presenter = TerminalPresenter(session: session)
         session.live = presenter.live
+        session.pictureReason = { [unowned presenter, unowned session] in
+            presenter.pictures.choice = session.state.settings.pictures
+            return presenter.pictures.decision.reason
+        }
         print(TerminalText.wrap("DigitLab — learn how a network reads handwritten digits. Type `help`, `lesson list`, or `load mnist` to begin.", width: Terminal.columns))
         if let warning = presenter.pictures.warning { print("warning: \(warning)") }
         defer { history_truncate_file(history, historyLimit) }
