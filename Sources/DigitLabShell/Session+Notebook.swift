@@ -22,7 +22,7 @@ extension Session {
         } else {
             throw CommandError("export notebook: the file must end in .html or .md, got '\(path)'")
         }
-        do { try AtomicFile.write(Array(text.utf8), to: path) } catch { throw CommandError(error.description) }
+        do { try AtomicFile.write(Array(text.utf8), to: path, policy: .anywhere.creating(outputFolder)) } catch { throw CommandError(error.description) }
         // Not a manifest artifact: a notebook records training times, which differ run to run.
         return "wrote \(path): \(entries.count) commands, \(entries.flatMap { Self.pictures(in: $0.output) }.count) pictures"
     }

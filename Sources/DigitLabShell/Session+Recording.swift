@@ -22,7 +22,7 @@ extension Session {
         r.lines.append(line)
         recording = r
         // Written after every line: a crash loses nothing typed so far.
-        do { try AtomicFile.write(Array((r.lines.joined(separator: "\n") + "\n").utf8), to: r.path) } catch {
+        do { try AtomicFile.write(Array((r.lines.joined(separator: "\n") + "\n").utf8), to: r.path, policy: .anywhere.creating(outputFolder)) } catch {
             throw CommandError("record: \(error.description)")
         }
     }
@@ -30,7 +30,7 @@ extension Session {
     func startRecording(_ path: String) throws(CommandError) -> String {
         guard recording == nil else { throw CommandError("record: already recording to \(recording!.path) — `record stop` first") }
         recording = (path, recordingHeader())
-        do { try AtomicFile.write(Array((recording!.lines.joined(separator: "\n") + "\n").utf8), to: path) } catch {
+        do { try AtomicFile.write(Array((recording!.lines.joined(separator: "\n") + "\n").utf8), to: path, policy: .anywhere.creating(outputFolder)) } catch {
             recording = nil
             throw CommandError(error.description)
         }

@@ -246,6 +246,7 @@ func errorOf(_ s: Session, _ line: String) -> String {
         for i in 0..<20 {
             var big = [UInt8]()
             for y in 0..<56 { for x in 0..<56 { big.append(255 - test.pixels[i * 784 + (y / 2) * 28 + x / 2]) } }
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(test.labels[i])", withIntermediateDirectories: true)
             try AtomicFile.write(try PNG.encode(width: 56, height: 56, pixels: big, channels: 1),
                                  to: "\(folder)/\(test.labels[i])/digit\(i).png")
         }

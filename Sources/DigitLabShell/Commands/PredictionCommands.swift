@@ -96,7 +96,7 @@ extension Session {
         if stages {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let out = "\(outputFolder)/stages-\(name).png"
-            do { try AtomicFile.write(try result.stagesFigure().png(), to: out) } catch { throw CommandError("\(error)") }
+            do { try AtomicFile.write(try result.stagesFigure().png(), to: out, policy: .anywhere.creating(outputFolder)) } catch { throw CommandError("\(error)") }
             wrote(out)
             lines.append("wrote \(out) (the pipeline, stage by stage)")
         }

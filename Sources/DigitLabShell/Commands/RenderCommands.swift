@@ -29,7 +29,7 @@ extension Session {
         try a.done()
         let path = target ?? "\(outputFolder)/\(name).png"
         do {
-            try AtomicFile.write(try canvas.png(), to: path)
+            try AtomicFile.write(try canvas.png(), to: path, policy: .anywhere.creating(outputFolder))
         } catch {
             throw CommandError(error.description)
         }
