@@ -19,7 +19,7 @@ extension Session {
         try a.done()
         let net = try requireNetwork()
         do {
-            try ModelFile.save(net, info: modelInfo(), to: path)
+            try ModelFile.save(net, info: modelInfo(), to: path, policy: .anywhere.creating(outputFolder))
         } catch {
             throw CommandError(error.description)
         }
