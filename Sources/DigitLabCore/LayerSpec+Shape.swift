@@ -19,9 +19,10 @@ extension LayerSpec {
     /// 400 MB): a convolution's scratch grows with it even when weights and outputs are
     /// small (a 100x100 kernel on 16 channels).
     public static let maxColumnsPerImage = 100_000_000
-    /// The most multiply-adds (×2) one layer may cost per image (10 GFLOP, 400 times the
-    /// `cnn` preset's whole network): more would make a single training step take minutes.
-    public static let maxFlopsPerImage = 10_000_000_000
+    /// The most multiply-adds (×2) a network — and so any one layer — may cost per image:
+    /// 2 GFLOP, 80 times the `cnn` preset. Memory is not the only way to hang: a model file
+    /// of 300 convolutions fits in 150 MB and would take minutes to classify one picture.
+    public static let maxFlopsPerImage = 2_000_000_000
 
     /// The per-sample output shape, or why this layer cannot follow `input`.
     public func outputShape(input: [Int]) throws(ShapeError) -> [Int] {
@@ -81,15 +82,40 @@ extension LayerSpec {
         guard specs.count <= maxLayers else {
             throw ShapeError("\(specs.count) layers is more than DigitLab allows (\(maxLayers))")
         }
-        var shapes = [[Int]](), shape = input
+        var shapes = [[Int]](), shape = input, flops = 0
         shapes.reserveCapacity(specs.count)
         for (i, spec) in specs.enumerated() {
+            let before = shape
             do { shape = try spec.outputShape(input: shape) } catch {
                 throw ShapeError("layer \(i) (\(spec.description)) cannot follow the one before: \(error.message)")
             }
+            flops = checkedSum(flops, spec.flopsPerImage(input: before, output: shape)) ?? Int.max
             shapes.append(shape)
         }
+        try checkFlops(flops)
         return shapes
+    }
+
+    /// Refuses a network whose layers together cost more than `maxFlopsPerImage`.
+    public static func checkFlops(_ flops: Int) throws(ShapeError) {
+        guard flops <= maxFlopsPerImage else {
+            throw ShapeError("the network would cost \(flops == Int.max ? "too many" : String(flops)) operations per image — classifying one picture would take seconds, training days; DigitLab allows \(maxFlopsPerImage)")
+        }
+    }
+
+    /// Multiply-adds ×2 per image, as `net summary` counts them for dense and conv layers
+    /// (the others cost about one operation per value). Saturates at `Int.max`.
+    public func flopsPerImage(input: [Int], output: [Int]) -> Int {
+        let inputs = checkedProduct(input) ?? Int.max, outputs = checkedProduct(output) ?? Int.max
+        switch self {
+        case .dense(let units): return checkedProduct([2, units, inputs]) ?? Int.max
+        case let .conv(filters, kernel, _, _):
+            return checkedProduct([2, input[0], kernel, kernel, filters, checkedProduct(Array(output.dropFirst())) ?? Int.max]) ?? Int.max
+        case .maxpool(let k), .avgpool(let k): return checkedProduct([outputs, k, k]) ?? Int.max
+        case .batchnorm: return checkedProduct([4, inputs]) ?? Int.max
+        case .flatten, .dropout: return 0
+        case .activation: return inputs
+        }
     }
 
     /// A per-sample shape every layer can start from: 1 to 3 positive dimensions whose
@@ -106,17 +132,16 @@ extension LayerSpec {
     func checkSize(input: [Int], output: [Int]) throws(ShapeError) {
         let inputs = checkedProduct(input) ?? Int.max
         let outputs = checkedProduct(output) ?? Int.max
-        var weights = 0, columns = 0, flops = 0
+        var weights = 0, columns = 0
+        let flops = flopsPerImage(input: input, output: output)
         switch self {
         case .dense(let units):
             weights = checkedProduct([units, inputs]) ?? Int.max
-            flops = checkedProduct([2, units, inputs]) ?? Int.max
         case let .conv(filters, kernel, _, _):
             let patch = checkedProduct([input[0], kernel, kernel]) ?? Int.max
             let pixels = checkedProduct(Array(output.dropFirst())) ?? Int.max
             weights = checkedProduct([filters, patch]) ?? Int.max
             columns = checkedProduct([patch, pixels]) ?? Int.max
-            flops = checkedProduct([2, patch, filters, pixels]) ?? Int.max
         default: break
         }
         func shown(_ n: Int) -> String { n == Int.max ? "too many" : String(n) }

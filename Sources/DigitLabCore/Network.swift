@@ -31,6 +31,10 @@ public final class Network {
         guard layers.count + (needsFlatten ? 2 : 1) <= LayerSpec.maxLayers else {
             throw ShapeError("the network already has \(layers.count) layers, the most DigitLab allows is \(LayerSpec.maxLayers)")
         }
+        if let out = try? spec.outputShape(input: needsFlatten ? [outputShape.reduce(1, *)] : outputShape) {
+            let added = spec.flopsPerImage(input: needsFlatten ? [outputShape.reduce(1, *)] : outputShape, output: out)
+            try LayerSpec.checkFlops(checkedSum(flopsPerImage, added) ?? Int.max)
+        }
         if needsFlatten {
             let flatten = try LayerSpec.flatten.makeLayer(input: outputShape, initializer: initializer, using: &rng)
             let dense = try spec.makeLayer(input: flatten.outputShape, initializer: initializer, using: &rng)

@@ -3,7 +3,7 @@ import Glibc
 /// Checks a path typed for writing, as text, before any system call — each mistake a
 /// learner makes gets its own line instead of a trap or a surprising file:
 ///
-///     save model .              →  .: names a folder, not a file — add a file name, such as ./model.safetensors
+///     save model .              →  .: names a folder, not a file — add a file name, such as ./NAME
 ///     save model outputs/       →  outputs/: ends with `/`, so it names a folder — add a file name, such as outputs/NAME
 ///     save model ~/m.safetensors →  ~/m.safetensors: DigitLab does not expand `~` (only a shell does) — write the folder in full (your home folder is /root); …
 ///
@@ -17,7 +17,7 @@ extension AtomicFile {
     /// The folder (`.` when the path has none) and the file name.
     static func split(_ path: String) throws(IOError) -> (folder: String, name: String) {
         guard !path.isEmpty else {
-            throw IOError("\"\"", "no file name given — name the file, such as outputs/model.safetensors")
+            throw IOError("\"\"", "no file name given — name the file to write, such as outputs/NAME")
         }
         guard !path.utf8.contains(0) else { throw IOError(display(path), "the name contains a NUL character") }
         guard path.utf8.count < Int(PATH_MAX) else { throw tooLong(path) }
@@ -33,7 +33,7 @@ extension AtomicFile {
         var folder = slash.map { String(path[..<$0]) } ?? "."
         if folder.isEmpty { folder = "/" } // "/name"
         if name == "." || name == ".." {
-            throw IOError(path, "names a folder, not a file — add a file name, such as \(display(path))/model.safetensors")
+            throw IOError(path, "names a folder, not a file — add a file name, such as \(display(path))/NAME")
         }
         if let long = path.split(separator: "/").first(where: { $0.utf8.count > Int(NAME_MAX) }) {
             throw IOError(display(path), "the name \(display(String(long))) is too long (\(long.utf8.count) bytes; at most \(NAME_MAX) per name)")

@@ -144,6 +144,13 @@ public enum ModelFile {
         if let extra = entries.keys.filter({ !used.contains($0) }).sorted().first {
             throw IOError(name, "architecture mismatch: tensor '\(extra)' belongs to no layer of the architecture")
         }
+        // Finite weights can still overflow (3e38 everywhere): a model must at least give
+        // finite probabilities for blank paper and for solid ink.
+        let probe = LabeledImages(pixels: [UInt8](repeating: 0, count: 784) + [UInt8](repeating: 255, count: 784),
+                                  labels: [0, 0], rows: 28, columns: 28)
+        if network.probabilities(normalization.batch(probe, indices: 0..<2).x).data.contains(where: { !$0.isFinite }) {
+            throw IOError(name, "the model's outputs are not finite numbers for a blank or an all-ink picture — its weights are damaged (too large)")
+        }
         var training = metadata["training"] ?? "{}"
         if training.count > maxTrainingSummary { training = String(training.prefix(maxTrainingSummary)) + "…" }
         var info = Info(normalization: normalization, seed: UInt64(metadata["seed"] ?? "0") ?? 0,

@@ -48,6 +48,25 @@ import Testing
         #expect(try LayerSpec.conv(filters: 6, kernel: 5, stride: 2, padding: .fixed(2)).outputShape(input: [1, 28, 28]) == [6, 14, 14])
     }
 
+    /// 300 convolutions fit in 150 MB but would take minutes per picture: the network's
+    /// total work per image is capped, for `net add` and for model files alike.
+    @Test func totalWorkPerImageIsCapped() throws {
+        var rng = SeededRNG(seed: 0)
+        let net = Network()
+        let conv = LayerSpec.conv(filters: 64, kernel: 3, stride: 1, padding: .same)
+        try net.append(conv, using: &rng)
+        var refusal: ShapeError?
+        for _ in 0..<100 {
+            do { try net.append(conv, using: &rng) } catch { refusal = error; break }
+        }
+        #expect(net.layers.count == 35, "0.9 MFLOP + 34 × 57.8 MFLOP fit under 2 GFLOP")
+        #expect(refusal?.message == "the network would cost 2023999488 operations per image — classifying one picture would take seconds, training days; DigitLab allows 2000000000")
+        #expect(throws: ShapeError("the network would cost 17283926016 operations per image — classifying one picture would take seconds, training days; DigitLab allows 2000000000")) {
+            try LayerSpec.shapes(input: [1, 28, 28], specs: Array(repeating: conv, count: 300))
+        }
+        #expect(net.flopsPerImage == 2 * 1 * 9 * 64 * 784 + 34 * (2 * 64 * 9 * 64 * 784))
+    }
+
     @Test func layerCountIsCapped() throws {
         var rng = SeededRNG(seed: 0)
         let net = Network(inputShape: [4])

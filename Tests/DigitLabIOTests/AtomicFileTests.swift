@@ -26,10 +26,10 @@ import Testing
 
     @Test func typedMistakesAreOneLineEach() {
         let home = getenv("HOME").map { String(cString: $0) } ?? "/home/NAME"
-        #expect(error("") == "\"\": no file name given — name the file, such as outputs/model.safetensors")
-        #expect(error(".") == ".: names a folder, not a file — add a file name, such as ./model.safetensors")
-        #expect(error("..") == "..: names a folder, not a file — add a file name, such as ../model.safetensors")
-        #expect(error("outputs/.") == "outputs/.: names a folder, not a file — add a file name, such as outputs/./model.safetensors")
+        #expect(error("") == "\"\": no file name given — name the file to write, such as outputs/NAME")
+        #expect(error(".") == ".: names a folder, not a file — add a file name, such as ./NAME")
+        #expect(error("..") == "..: names a folder, not a file — add a file name, such as ../NAME")
+        #expect(error("outputs/.") == "outputs/.: names a folder, not a file — add a file name, such as outputs/./NAME")
         #expect(error("./") == "./: ends with `/`, so it names a folder — add a file name, such as ./NAME")
         #expect(error("outputs/") == "outputs/: ends with `/`, so it names a folder — add a file name, such as outputs/NAME")
         #expect(error("~") == "~: DigitLab does not expand `~` (only a shell does) — write the folder in full (your home folder is \(home)); for a file named like this, write ./~")

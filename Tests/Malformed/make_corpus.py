@@ -214,6 +214,9 @@ st_cases = {
                                              "{F}: the architecture in __metadata__ is not a list of DigitLab layers — the file is damaged or was not written by DigitLab (see Docs/model-format.md)"),
     "architecture-1002-layers.safetensors": (with_(meta_changes={"architecture": architecture([FLAT, DENSE2] + [{"activation": {"_0": "relu"}}] * 1000)}),
                                              "{F}: the architecture lists 1002 layers; DigitLab allows at most 1000"),
+    "architecture-300-convolutions.safetensors": (with_(meta_changes={"architecture": architecture([conv(64, 3, 1)] * 300 + [FLAT, DENSE2])}),
+                                                  "{F}: the network would cost %d operations per image — classifying one picture would take seconds, training days; DigitLab allows 2000000000"
+                                                  % (2 * 9 * 64 * 784 + 299 * 2 * 64 * 9 * 64 * 784 + 2 * 2 * 64 * 784)),
     "input-negative.safetensors": (with_(meta_changes={"architecture": architecture([FLAT, DENSE2], input=(-1, 28, 28))}),
                                    "{F}: the model's input is -1x28x28, but DigitLab's pictures are 1x28x28 — this model was made for other data"),
     "input-3x32x32.safetensors": (with_(meta_changes={"architecture": architecture([FLAT, DENSE2], input=(3, 32, 32))}),
@@ -251,6 +254,8 @@ st_cases = {
                                "{F}: tensor '1.weight' holds nan at index 0 (byte offset %d) — the model is damaged, or was saved after training diverged" % (8 + len(with_(data=b"")) - 8)),
     "bias-inf.safetensors": (with_(data=with_data(6276, float("inf"))),
                              "{F}: tensor '1.bias' holds inf at index 1 (byte offset %d) — the model is damaged, or was saved after training diverged" % (len(with_(data=b"")) + 6276)),
+    "weights-3e38-overflow.safetensors": (with_(data=struct.pack("<f", 3e38) * (6280 // 4)),
+                                          "{F}: the model's outputs are not finite numbers for a blank or an all-ink picture — its weights are damaged (too large)"),
     "negative-running-var.safetensors": (with_(meta_changes={"architecture": architecture([FLAT, {"batchnorm": {}}, DENSE2])}, tensors=bn_tensors, data=bytes(bn_data)),
                                          "{F}: tensor '1.running_var' holds a negative variance (-3.0) at index 3 — the model is damaged"),
     "classes-empty.safetensors": (with_(meta_changes={"classes": "[]"}),
