@@ -213,6 +213,10 @@ extension ModelFile {
         guard (1...maxClasses).contains(classes.count), classes.allSatisfy({ $0.utf8.count <= maxClassNameLength }) else {
             throw IOError(name, "classes in __metadata__ must be 1 to \(maxClasses) names of at most \(maxClassNameLength) bytes, got \(classes.count)")
         }
+        // Names are printed: an escape sequence in one would drive the terminal.
+        if let bad = classes.firstIndex(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw IOError(name, "class name \(bad) in __metadata__ holds a control character — the file is damaged or hostile")
+        }
         return classes
     }
 }

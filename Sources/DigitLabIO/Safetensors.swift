@@ -58,10 +58,15 @@ public enum Safetensors {
         return out
     }
 
-    /// The most header bytes DigitLab reads (16 MB). Its own headers are a few KB; the
-    /// reference implementation allows 100 MB, but a header is parsed into objects several
-    /// times its size.
-    public static let maxHeaderLength = 16 << 20
+    /// The most header bytes DigitLab reads (4 MB). Its own headers are a few KB (1,000
+    /// batchnorm layers: under 1 MB); the reference implementation allows 100 MB, but a
+    /// header is parsed into objects tens of times its size (a 12 MB header of 200,000
+    /// tensors took 800 MB and 13 s).
+    public static let maxHeaderLength = 4 << 20
+    /// The most tensors a header may list: six per layer (batchnorm has five).
+    public static let maxTensors = 6 * LayerSpec.maxLayers
+    /// The most dimensions a tensor may have (conv weights have 4).
+    public static let maxRank = 8
     /// JSON nesting deeper than this is refused before parsing (a safetensors header
     /// nests 3 levels, an architecture 5).
     public static let maxJSONDepth = 64
@@ -88,6 +93,10 @@ public enum Safetensors {
         let headerEnd = 8 + Int(length)
         if let depth = JSONDepth.exceeding(maxJSONDepth, in: bytes[8..<headerEnd]) {
             throw IOError(name, "the header's JSON nests more than \(maxJSONDepth) levels (at byte \(8 + depth)) — the file is damaged")
+        }
+        let members = JSONDepth.topLevelMembers(in: bytes[8..<headerEnd])
+        guard members <= maxTensors + 1 else {
+            throw IOError(name, "the header lists \(members) entries; DigitLab reads at most \(maxTensors) tensors — not a DigitLab model")
         }
         let json: Any
         do {
@@ -118,6 +127,9 @@ public enum Safetensors {
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataSize else {
                 throw IOError(name, "tensor '\(key)': data_offsets [\(begin), \(end)] fall outside the \(dataSize) data bytes")
+            }
+            guard shape.count <= maxRank else {
+                throw IOError(name, "tensor '\(key)': shape has \(shape.count) dimensions, at most \(maxRank)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw IOError(name, "tensor '\(key)': negative dimension in shape \(shape)") }
             // Every product is checked: a shape of [2⁶²] times 4 bytes must not trap.

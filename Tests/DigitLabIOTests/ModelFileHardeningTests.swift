@@ -72,8 +72,9 @@ import Testing
         // A huge padding: trapped in LayerSpec.
         #expect(problem(try architecture(#"{"input":[1,28,28],"layers":[{"conv":{"filters":4,"kernel":3,"padding":{"fixed":{"_0":9223372036854775807}},"stride":1}},{"flatten":{}},{"dense":{"units":10}}]}"#))
                 == "layer 0 (conv 4 3x3 pad 9223372036854775807) cannot follow the one before: padding 9223372036854775807 is more than a 3x3 kernel can use: at most 2 (wider padding only adds outputs that see nothing but zeros)")
-        // 200,000 layers: refused before anything is built.
-        let many = Array(repeating: #"{"activation":{"_0":"relu"}}"#, count: 200_000).joined(separator: ",")
+        // 200,000 layers: refused before anything is built (flatten: the shortest layer,
+        // so that the header stays under its 4 MB cap and the layer count is what refuses).
+        let many = Array(repeating: #"{"flatten":{}}"#, count: 200_000).joined(separator: ",")
         #expect(problem(try architecture(#"{"input":[1,28,28],"layers":[{"flatten":{}},{"dense":{"units":10}},\#(many)]}"#))
                 == "the architecture lists 200002 layers; DigitLab allows at most 1000")
         // NaN, inf or 1e-45 normalisation constants: accepted before (predict printed -nan).
@@ -91,10 +92,30 @@ import Testing
     }
 
     @Test func aHugeHeaderLengthIsRefusedWithoutReadingIt() {
-        // 17 MB of header: bigger than DigitLab reads, present in the file.
+        // 4 MB of header and a byte: bigger than DigitLab reads, present in the file.
         let length = Safetensors.maxHeaderLength + 1
         let bytes = withUnsafeBytes(of: UInt64(length).littleEndian) { Array($0) } + [UInt8](repeating: 0x20, count: length)
-        #expect(problem(bytes) == "header length 16777217 at byte 0 is more than DigitLab reads (16777216 bytes) — not a DigitLab model")
+        #expect(problem(bytes) == "header length 4194305 at byte 0 is more than DigitLab reads (4194304 bytes) — not a DigitLab model")
+    }
+
+    /// Found by the second adversarial pass: a 12 MB header of 200,000 tensors took 800 MB
+    /// and 13 s to parse; a shape of a million dimensions made a 2 MB error line.
+    @Test func headersThatBalloonWhenParsedAreRefusedFirst() {
+        func file(_ header: String) -> [UInt8] {
+            let h = Array(header.utf8)
+            return withUnsafeBytes(of: UInt64(h.count).littleEndian) { Array($0) } + h
+        }
+        let many = (0..<200_000).map { "\"x\($0)\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}" }.joined(separator: ",")
+        let clock = ContinuousClock(), start = clock.now
+        #expect(problem(file("{" + many + "}")) == "header length 11688891 at byte 0 is more than DigitLab reads (4194304 bytes) — not a DigitLab model")
+        let fewer = (0..<6002).map { "\"x\($0)\":{}" }.joined(separator: ",")
+        #expect(problem(file("{" + fewer + "}")) == "the header lists 6002 entries; DigitLab reads at most 6000 tensors — not a DigitLab model")
+        #expect(clock.now - start < .seconds(2))
+        let dims = Array(repeating: "1", count: 1_000_000).joined(separator: ",")
+        #expect(problem(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[\(dims)],\"data_offsets\":[0,4]}}") + [0, 0, 0, 0])
+                == "tensor 'a': shape has 1000000 dimensions, at most 8")
+        #expect(JSONDepth.topLevelMembers(in: Array("{}".utf8)) == 0)
+        #expect(JSONDepth.topLevelMembers(in: Array("{\"a,b\":[1,2],\"c\":{\"d\":1,\"e\":2}}".utf8)) == 2)
     }
 
     @Test func theMemoryLimitIsCheckedBeforeBuilding() throws {
