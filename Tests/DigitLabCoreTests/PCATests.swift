@@ -63,3 +63,19 @@ import Testing
         #expect(PCA.project(small, count: 100, dimension: 50, shouldStop: { true }) == nil)
     }
 }
+
+/// Evaluation is the other long loop outside training: it stops between batches too.
+@Suite struct EvaluationStopTests {
+    @Test func evaluationStopsWhenAsked() throws {
+        var rng = SeededRNG(seed: 2)
+        let net = Preset.mlp.makeNetwork(using: &rng)
+        let images = LabeledImages(pixels: (0..<(3000 * 784)).map { UInt8($0 % 251) }, labels: (0..<3000).map { UInt8($0 % 10) },
+                                   rows: 28, columns: 28)
+        var asked = 0
+        #expect(net.evaluate(images, normalization: .mnist, batchSize: 1000, shouldStop: { asked += 1; return asked > 2 }) == nil)
+        #expect(asked == 3, "asked before each of the first three batches")
+        let whole = try #require(net.evaluate(images, normalization: .mnist, batchSize: 1000, shouldStop: { false }))
+        #expect(whole.count == 3000)
+        #expect(whole.probabilities == net.evaluate(images, normalization: .mnist, batchSize: 1000).probabilities)
+    }
+}
