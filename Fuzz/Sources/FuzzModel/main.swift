@@ -97,7 +97,8 @@ func mutate(_ base: [UInt8], _ c: inout Choices) -> [UInt8] {
             }
         case 1: layers.insert(layer(&c), at: c.below(layers.count + 1))
         case 2: if !layers.isEmpty { layers.remove(at: c.below(layers.count)) }
-        case 3: if !layers.isEmpty { layers += Array(repeating: layers[c.below(layers.count)], count: c.pick([2, 10, 998, 1001])) }
+        case 3: // repeated layers, up to just past the cap (more only slows the mutator)
+            if !layers.isEmpty, layers.count < 1100 { layers += Array(repeating: layers[c.below(layers.count)], count: c.pick([2, 10, 998, 1001])) }
         case 4: arch["input"] = (0..<c.below(5)).map { _ in c.integer() }
         case 5: // the architecture replaced by something else entirely
             meta["architecture"] = c.pick(["", "null", "[]", "{}", String(repeating: "[", count: 5000), "{\"input\":[1,28,28]}", "{\"layers\":[]}"])
