@@ -48,9 +48,5 @@ extension AtomicFile {
         IOError(display(path), "the path is too long (\(path.utf8.count) bytes; Linux allows \(PATH_MAX - 1), and \(NAME_MAX) per name)")
     }
 
-    /// A path as an error line shows it: at most 120 characters (the middle elided).
-    static func display(_ path: String) -> String {
-        guard path.count > 120 else { return path }
-        return String(path.prefix(60)) + "…" + String(path.suffix(59))
-    }
+    static func display(_ path: String) -> String { IOError.shown(path) }
 }
