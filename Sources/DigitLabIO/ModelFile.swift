@@ -69,20 +69,38 @@ public enum ModelFile {
     /// The longest training summary kept from a file (it is shown by `load model`).
     public static let maxTrainingSummary = 2000
 
-    /// Reads and checks a model file. The file is read through `RegularFile` (a FIFO, a
-    /// device or a folder is refused before any read) and only when it is no larger than
-    /// the memory limit; the network must fit the limit to predict (`budget`).
+    /// Reads and checks a model file. It is opened through `RegularFile` (a FIFO, a
+    /// device or a folder is refused before any read); its header is read and checked
+    /// first, so a file that claims too much costs its header, not its size; then the
+    /// whole file, only when it is no larger than the memory limit (`budget`).
     public static func load(_ path: String, budget: MemoryBudget = .default) throws(IOError) -> (network: Network, info: Info) {
-        let bytes = try RegularFile.read(path, limit: budget.limit, kind: "a model file under the memory limit (`set memory-limit` to raise it)")
+        let (fd, size) = try RegularFile.open(path)
+        defer { close(fd) }
+        guard size <= budget.limit else {
+            throw RegularFile.tooLarge(path, size: size, limit: budget.limit, kind: "a model file under the memory limit (`set memory-limit` to raise it)")
+        }
+        let head = try RegularFile.read(fd: fd, path: path, upTo: min(size, 8 + Safetensors.maxHeaderLength))
+        _ = try plan(head, fileSize: size, name: path, budget: budget)
+        let bytes = try RegularFile.read(fd: fd, path: path, upTo: size)
+        guard bytes.count == size else { throw IOError(path, "the file changed while it was read — try again") }
         return try decode(bytes, name: path, budget: budget)
     }
 
-    /// Checks everything a file claims before building anything — the same rules as
+    /// What a file's header promises, checked: everything but the tensor values.
+    struct Plan {
+        let entries: [String: Safetensors.Entry]
+        let metadata: [String: String]
+        let architecture: Architecture
+        let normalization: Normalization
+        let classes: [String]
+    }
+
+    /// Checks everything a header claims before anything is built — the same rules as
     /// `net add` for every layer, at most `LayerSpec.maxLayers` of them, an input of
-    /// 1x28x28, finite normalisation with std > 1e-6, the memory the network needs —
-    /// then builds the network and fills it, refusing any NaN or infinite weight.
-    public static func decode(_ bytes: [UInt8], name: String, budget: MemoryBudget = .default) throws(IOError) -> (network: Network, info: Info) {
-        let (entries, metadata) = try Safetensors.header(bytes, name: name)
+    /// 1x28x28, finite normalisation with std > 1e-6, class names, and the memory the
+    /// network needs to predict while the file (`fileSize` bytes) is held.
+    static func plan(_ bytes: [UInt8], fileSize: Int? = nil, name: String, budget: MemoryBudget) throws(IOError) -> Plan {
+        let (entries, metadata) = try Safetensors.header(bytes, fileSize: fileSize, name: name)
         let architecture = try readArchitecture(metadata, name: name)
         guard architecture.input == expectedInput else {
             throw IOError(name, "the model's input is \(describeShape(architecture.input)), but DigitLab's pictures are \(describeShape(expectedInput)) — this model was made for other data")
@@ -97,11 +115,18 @@ public enum ModelFile {
         guard output == [classes.count] else {
             throw IOError(name, "the network outputs \(describeShape(output)) values but the file names \(classes.count) classes")
         }
-        // Memory before building: the network at batch 1, while the file's bytes are held.
         if let estimate = try? MemoryEstimate(input: architecture.input, specs: architecture.layers, batchSize: 1, optimizer: nil),
-           (checkedSum(estimate.total, bytes.count) ?? Int.max) > budget.limit {
+           (checkedSum(estimate.total, fileSize ?? bytes.count) ?? Int.max) > budget.limit {
             throw IOError(name, "the model needs about \(MemoryEstimate.format(estimate.total)) to predict (\(estimate)), more than the memory limit of \(MemoryEstimate.format(budget.limit)) — `set memory-limit` to raise it")
         }
+        return Plan(entries: entries, metadata: metadata, architecture: architecture, normalization: normalization, classes: classes)
+    }
+
+    /// Checks a whole file (`plan`), then builds the network and fills it, refusing any
+    /// NaN or infinite weight and any network that predicts NaN.
+    public static func decode(_ bytes: [UInt8], name: String, budget: MemoryBudget = .default) throws(IOError) -> (network: Network, info: Info) {
+        let plan = try plan(bytes, name: name, budget: budget)
+        let (entries, metadata, architecture, normalization, classes) = (plan.entries, plan.metadata, plan.architecture, plan.normalization, plan.classes)
         var rng = SeededRNG(seed: 0) // the weights come from the file
         let network = Network(inputShape: architecture.input)
         for (i, spec) in architecture.layers.enumerated() {

@@ -42,19 +42,29 @@ public enum RegularFile {
         let (fd, size) = try open(path)
         defer { close(fd) }
         guard size <= limit else { throw tooLarge(path, size: size, limit: limit, kind: kind) }
+        // One byte more than the limit: a file that grows while read (or a /proc file
+        // that reports size 0) is caught going over it.
+        let out = try read(fd: fd, path: path, upTo: limit + 1, expected: size)
+        if out.count > limit { throw tooLarge(path, size: out.count, limit: limit, kind: kind, atLeast: true) }
+        return out
+    }
+
+    /// Up to `count` bytes from the start of an open file (`pread`: the position does not
+    /// matter), in chunks; the result is reserved at `expected` (what the file says it
+    /// holds), and grows only with what arrives.
+    public static func read(fd: Int32, path: String, upTo count: Int, expected: Int? = nil) throws(IOError) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(size) // what the file holds, and no more than `limit`
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let want = min(chunk.count, limit + 1 - out.count)
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
+        out.reserveCapacity(min(count, expected ?? (1 << 20)))
+        var chunk = [UInt8](repeating: 0, count: min(max(count, 1), 1 << 20))
+        while out.count < count {
+            let want = min(chunk.count, count - out.count)
+            let got = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(out.count)) }
             if got < 0 {
                 if errno == EINTR { continue }
                 throw IOError(path, "read failed (\(reason(errno))) at byte \(out.count)")
             }
             if got == 0 { break }
             out.append(contentsOf: chunk[0..<got])
-            if out.count > limit { throw tooLarge(path, size: out.count, limit: limit, kind: kind, atLeast: true) }
         }
         return out
     }

@@ -81,13 +81,18 @@ public enum Safetensors {
 
     /// The parsed and checked header: every entry's shape agrees with its byte span, the
     /// spans lie inside the file and do not overlap. No tensor data is copied.
-    public static func header(_ bytes: [UInt8], name: String) throws(IOError) -> (entries: [String: Entry], metadata: [String: String]) {
-        guard bytes.count >= 8 else { throw IOError(name, "truncated: \(bytes.count) bytes, not even the 8-byte header length") }
+    ///
+    /// `bytes` may be only the start of the file (its first `8 + maxHeaderLength` bytes)
+    /// when `fileSize` gives the whole file's size: the header can be checked before the
+    /// tensors are read.
+    public static func header(_ bytes: [UInt8], fileSize: Int? = nil, name: String) throws(IOError) -> (entries: [String: Entry], metadata: [String: String]) {
+        let total = fileSize ?? bytes.count
+        guard total >= 8, bytes.count >= 8 else { throw IOError(name, "truncated: \(total) bytes, not even the 8-byte header length") }
         let length = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard length <= UInt64(bytes.count - 8) else {
-            throw IOError(name, "header length \(length) at byte 0 runs past the end of the file (\(bytes.count) bytes) — the file is truncated or not safetensors")
+        guard length <= UInt64(total - 8) else {
+            throw IOError(name, "header length \(length) at byte 0 runs past the end of the file (\(total) bytes) — the file is truncated or not safetensors")
         }
-        guard length <= UInt64(maxHeaderLength) else {
+        guard length <= UInt64(maxHeaderLength), Int(length) <= bytes.count - 8 else {
             throw IOError(name, "header length \(length) at byte 0 is more than DigitLab reads (\(maxHeaderLength) bytes) — not a DigitLab model")
         }
         let headerEnd = 8 + Int(length)
@@ -113,7 +118,7 @@ public enum Safetensors {
                 metadata[k] = s
             }
         }
-        let dataSize = bytes.count - headerEnd
+        let dataSize = total - headerEnd
         var entries = [String: Entry]()
         var spans = [(begin: Int, end: Int, name: String)]()
         for (key, value) in header where key != "__metadata__" {

@@ -1,5 +1,6 @@
 import DigitLabCore
 import Foundation
+import Glibc
 import Testing
 @testable import DigitLabIO
 
@@ -133,6 +134,33 @@ import Testing
         #expect(throws: IOError(folder + "/m.safetensors", "is 398 KB; DigitLab reads at most 200 KB for a model file under the memory limit (`set memory-limit` to raise it)")) {
             try ModelFile.load(folder + "/m.safetensors", budget: MemoryBudget(limit: 200 << 10))
         }
+    }
+
+    /// A 900 MB file with a 2-byte header was read whole before being refused (1.9 GB
+    /// resident, 9.5 s). The header is now checked first; in a child process, so that the
+    /// peak resident memory is this test's alone.
+    @Test func aFileIsRefusedFromItsHeaderBeforeItsBodyIsRead() async {
+        await #expect(processExitsWith: .success) {
+            let path = NSTemporaryDirectory() + "digitlab-junk-\(getpid()).safetensors"
+            defer { unlink(path) }
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            var head: [UInt8] = [2, 0, 0, 0, 0, 0, 0, 0, UInt8(ascii: "{"), UInt8(ascii: "}")]
+            _ = write(fd, &head, head.count)
+            _ = ftruncate(fd, 900 << 20) // sparse: 900 MB that cost no disk
+            close(fd)
+            let before = Self.peakResident()
+            let refused: Bool
+            do { _ = try ModelFile.load(path, budget: MemoryBudget(limit: 1 << 30)); refused = false } catch {
+                refused = "\(error)".contains("no DigitLab architecture in __metadata__")
+            }
+            exit(refused && Self.peakResident() - before < 64 << 20 ? 0 : 1)
+        }
+    }
+
+    static func peakResident() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "0") ?? 0) * 1024
     }
 
     @Test func goodFilesStillLoad() throws {
