@@ -12,9 +12,10 @@ import Glibc
 /// laptop usable. Every preset needs less than 100 MB at its batch size (cnn: 73 MB). `set
 /// memory-limit 3GB` raises it, up to the machine's physical memory.
 ///
+///     // net: flatten → dense 10000; adding a second dense 10000:
 ///     try MemoryBudget.default.checkAppending(.dense(units: 10000), to: net, batchSize: 64, optimizer: .sgd)
-///     // LimitError: the network would need about 2.4 GB at batch 64 (weights 763 MB, …);
-///     //             the limit is 1.0 GB — use fewer units, or `set memory-limit 3GB`
+///     // LimitError: the network would need about 1.6 GB at batch 64 (NaN-recovery copies 823 MB,
+///     //   weights 411 MB, gradients 411 MB, …); the limit is 1.0 GB — use fewer units, or `set memory-limit 2GB`
 public struct MemoryBudget: Sendable, Equatable {
     /// Bytes the network may use (see `MemoryEstimate` for what is counted).
     public var limit: Int
