@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 BIN := .build/release/digitlab
 
 .PHONY: run test build deps bench install docs clean fuzz
-FUZZ_TARGETS := FuzzIDX FuzzPNG FuzzSafetensors FuzzLesson FuzzCommand
+FUZZ_TARGETS := FuzzIDX FuzzPNG FuzzSafetensors FuzzModel FuzzLesson FuzzCommand
 SECONDS ?= 60
 
 # Install only the Debian packages that are missing (apt-get via sudo when not root).

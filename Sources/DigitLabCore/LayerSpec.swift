@@ -48,85 +48,30 @@ public enum LayerSpec: Equatable, Codable, Sendable {
     public static let maxOutputs = 10_000_000
 
     /// Makes the layer for a per-sample input shape, or says why it cannot follow it.
+    /// Every rule lives in `outputShape(input:)` (LayerSpec+Shape.swift), checked here
+    /// before any weight is allocated.
     public func makeLayer(input: [Int], initializer: Initializer,
                           using rng: inout SeededRNG) throws(ShapeError) -> any Layer {
-        let shown = describeShape(input)
-        try checkSize(input: input)
+        _ = try outputShape(input: input)
         switch self {
         case .dense(let units):
-            guard units > 0 else { throw ShapeError("dense needs at least 1 unit, got \(units)") }
-            guard input.count == 1 else {
-                throw ShapeError("dense needs a flat input, this one is \(shown): add flatten first")
-            }
             return Dense(inputs: input[0], units: units, initializer: initializer, using: &rng)
         case let .conv(filters, kernel, stride, padding):
-            guard filters > 0, kernel > 0, stride > 0 else {
-                throw ShapeError("conv needs positive filters, kernel size and stride")
-            }
-            guard input.count == 3 else {
-                throw ShapeError("conv needs a CxHxW input, this one is \(shown) (it was flattened)")
-            }
-            let pad: Int
-            switch padding {
-            case .fixed(let p):
-                guard p >= 0 else { throw ShapeError("padding must be 0 or more, got \(p)") }
-                pad = p
-            case .same:
-                guard kernel % 2 == 1, stride == 1 else {
-                    throw ShapeError("pad same needs an odd kernel and stride 1, got \(kernel)x\(kernel) stride \(stride)")
-                }
-                pad = kernel / 2
-            }
-            let (h, w) = (input[1] + 2 * pad, input[2] + 2 * pad)
-            guard h >= kernel, w >= kernel else {
-                throw ShapeError("conv \(kernel)x\(kernel) needs an input of at least \(kernel)x\(kernel), this one is \(input[1])x\(input[2])x\(input[0])")
-            }
             return Conv2D(channels: input[0], height: input[1], width: input[2], filters: filters,
-                          kernel: kernel, stride: stride, padding: pad, spec: self,
-                          initializer: initializer, using: &rng)
-        case .maxpool(let k), .avgpool(let k):
-            guard k > 0 else { throw ShapeError("pool size must be positive, got \(k)") }
-            guard input.count == 3 else {
-                throw ShapeError("\(description) needs a CxHxW input, this one is \(shown)")
-            }
-            guard input[1] >= k, input[2] >= k else {
-                throw ShapeError("\(description) needs an input of at least \(k)x\(k), this one is \(input[1])x\(input[2])x\(input[0])")
-            }
-            if case .maxpool = self { return Pool2D(kind: .max, input: input, size: k) }
+                          kernel: kernel, stride: stride, padding: try padding.amount(kernel: kernel, stride: stride),
+                          spec: self, initializer: initializer, using: &rng)
+        case .maxpool(let k):
+            return Pool2D(kind: .max, input: input, size: k)
+        case .avgpool(let k):
             return Pool2D(kind: .average, input: input, size: k)
         case .flatten:
             return Flatten(input: input)
         case .dropout(let p):
-            guard p >= 0, p < 1 else { throw ShapeError("dropout rate must be in [0, 1), got \(p)") }
             return Dropout(shape: input, rate: p)
         case .batchnorm:
             return BatchNorm(input: input)
         case .activation(let a):
-            if a == .softmax, input.count != 1 {
-                throw ShapeError("softmax needs a flat input, this one is \(shown)")
-            }
             return ActivationLayer(a, shape: input)
-        }
-    }
-}
-
-extension LayerSpec {
-    /// Refuses layers whose weights or outputs would not fit in memory, before allocating.
-    func checkSize(input: [Int]) throws(ShapeError) {
-        let inputs = input.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-        func product(_ values: Int...) -> Int {
-            values.reduce(1) { a, b in let (p, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max : p }
-        }
-        var weights = 0, outputs = 0
-        switch self {
-        case .dense(let units): weights = product(units, inputs); outputs = units
-        case let .conv(filters, kernel, _, _):
-            weights = product(filters, input.first ?? 1, kernel, kernel)
-            outputs = product(filters, input.count == 3 ? input[1] : 1, input.count == 3 ? input[2] : 1)
-        default: return
-        }
-        guard weights <= Self.maxParameters, outputs <= Self.maxOutputs else {
-            throw ShapeError("\(description) would need \(weights == Int.max ? "too many" : String(weights)) weights and \(outputs == Int.max ? "too many" : String(outputs)) outputs per image — far more than fits in memory; DigitLab allows \(Self.maxParameters) weights per layer")
         }
     }
 }

@@ -26,7 +26,16 @@ public final class Network {
     /// too); the returned specs say what was really added.
     @discardableResult
     public func append(_ spec: LayerSpec, using rng: inout SeededRNG) throws(ShapeError) -> [LayerSpec] {
-        if case .dense = spec, outputShape.count > 1 {
+        var needsFlatten = false
+        if case .dense = spec, outputShape.count > 1 { needsFlatten = true }
+        guard layers.count + (needsFlatten ? 2 : 1) <= LayerSpec.maxLayers else {
+            throw ShapeError("the network already has \(layers.count) layers, the most DigitLab allows is \(LayerSpec.maxLayers)")
+        }
+        if let out = try? spec.outputShape(input: needsFlatten ? [outputShape.reduce(1, *)] : outputShape) {
+            let added = spec.flopsPerImage(input: needsFlatten ? [outputShape.reduce(1, *)] : outputShape, output: out)
+            try LayerSpec.checkFlops(checkedSum(flopsPerImage, added) ?? Int.max)
+        }
+        if needsFlatten {
             let flatten = try LayerSpec.flatten.makeLayer(input: outputShape, initializer: initializer, using: &rng)
             let dense = try spec.makeLayer(input: flatten.outputShape, initializer: initializer, using: &rng)
             layers += [flatten, dense]

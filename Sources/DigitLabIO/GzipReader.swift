@@ -1,15 +1,21 @@
 import CZlib
+import Glibc
 
 /// Reads a file through zlib's gz* functions, which pass plain files through unchanged:
 /// one code path for `train-images-idx3-ubyte` and `train-images-idx3-ubyte.gz`.
+///
+/// The file is opened by `RegularFile.open` (a FIFO, a device or a folder is refused
+/// before any read), then handed to zlib with `gzdopen`.
 final class GzipReader {
     let path: String
     private let file: gzFile
 
     init(path: String) throws(IOError) {
         self.path = path
-        guard let f = gzopen(path, "rb") else {
-            throw IOError(path, "cannot open the file (missing or unreadable)")
+        let (fd, _) = try RegularFile.open(path)
+        guard let f = gzdopen(fd, "rb") else {
+            close(fd)
+            throw IOError(path, "cannot open the file (out of memory)")
         }
         file = f
         gzbuffer(file, 1 << 18)
@@ -18,17 +24,24 @@ final class GzipReader {
     deinit { gzclose(file) }
 
     /// Reads up to `count` bytes; fewer only at the end of the data.
-    /// Reads in chunks, so a header claiming gigabytes never allocates them up front.
+    ///
+    /// Memory follows the data that actually arrives, not the count a header claims: the
+    /// result grows geometrically from what has been decompressed (never beyond `count`),
+    /// so a 2 MB gzip claiming gigabytes costs only what it really holds.
     func read(upTo count: Int) throws(IOError) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(min(count, 1 << 20))
         let chunk = 1 << 22
-        var buffer = [UInt8](repeating: 0, count: min(count, chunk))
+        var buffer = [UInt8](repeating: 0, count: min(max(count, 0), chunk))
         while out.count < count {
             let want = min(chunk, count - out.count)
             let got = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(want)) }
             if got < 0 || hasError { throw corruption() }
             if got == 0 { break }
+            let needed = out.count + Int(got)
+            if needed > out.capacity {
+                // Double what has arrived, capped by the claim: the last step lands on it exactly.
+                out.reserveCapacity(min(count, max(needed, 2 * out.capacity)))
+            }
             out.append(contentsOf: buffer[0..<Int(got)])
         }
         if hasError { throw corruption() }

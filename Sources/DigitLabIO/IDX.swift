@@ -1,9 +1,18 @@
+import DigitLabCore
+
 /// The IDX format of MNIST: a big-endian header (magic, counts, dimensions) followed by
 /// raw bytes. Images: magic 0x00000803, count, rows, columns, then count·rows·columns
 /// pixels. Labels: magic 0x00000801, count, then count bytes.
 public enum IDX {
     public static let imageMagic: UInt32 = 0x0000_0803
     public static let labelMagic: UInt32 = 0x0000_0801
+    /// The most pixel bytes one image file may hold (128 MB: 171,196 images of 28x28,
+    /// almost three times MNIST's training set). Pixels stay in memory, and a header is
+    /// only a claim: a 2 MB gzip can claim 2³²−1 images, so a claim above this is refused
+    /// before anything is read.
+    public static let maxImageBytes = 1 << 27
+    /// The most labels one label file may hold: as many as images of 28x28.
+    public static let maxLabels = maxImageBytes / 784
 
     /// Reads an image file (gzipped or raw).
     ///
@@ -25,6 +34,9 @@ public enum IDX {
         let (size, overflow1) = rows.multipliedReportingOverflow(by: columns)
         let (bytes, overflow2) = count.multipliedReportingOverflow(by: size)
         guard !overflow1, !overflow2 else { throw IOError(path, "header claims an impossible size (\(count) images of \(rows)x\(columns))") }
+        guard bytes <= maxImageBytes else {
+            throw IOError(path, "the header claims \(count) images of \(rows)x\(columns) (\(MemoryEstimate.format(bytes))); DigitLab reads at most \(MemoryEstimate.format(maxImageBytes)) of pixels from one file\(size > 0 ? " (\(maxImageBytes / size) images of this size)" : "") — use a smaller data set")
+        }
         let pixels = try reader.read(upTo: bytes)
         guard pixels.count == bytes else {
             throw IOError(path, "truncated: the header promises \(count) images (\(bytes) bytes after the 16-byte header) but the file holds \(pixels.count) — copy the file again")
@@ -40,6 +52,9 @@ public enum IDX {
         try check(magic: bigEndian(header, 0), expected: labelMagic, path: path)
         guard header.count == 8 else { throw truncatedHeader(path, header.count, 8) }
         let count = Int(bigEndian(header, 4))
+        guard count <= maxLabels else {
+            throw IOError(path, "the header claims \(count) labels; DigitLab reads at most \(maxLabels) from one file — use a smaller data set")
+        }
         let labels = try reader.read(upTo: count)
         guard labels.count == count else {
             throw IOError(path, "truncated: the header promises \(count) labels but the file holds \(labels.count) — copy the file again")

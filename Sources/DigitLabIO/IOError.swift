@@ -11,3 +11,12 @@ public struct IOError: Error, Equatable, CustomStringConvertible {
     }
     public var description: String { "\(path): \(problem)" }
 }
+
+extension IOError {
+    /// A path as an error line shows it: at most 120 characters, the middle elided (a
+    /// path can be 4,095 bytes, or 60,000 when it is the problem).
+    static func shown(_ path: String) -> String {
+        guard path.count > 120 else { return path }
+        return String(path.prefix(60)) + "…" + String(path.suffix(59))
+    }
+}

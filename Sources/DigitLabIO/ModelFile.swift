@@ -58,34 +58,86 @@ public enum ModelFile {
     }
 
     /// Writes atomically: a crash never leaves half a model, nor loses the previous one.
-    public static func save(_ network: Network, info: Info, to path: String) throws(IOError) {
-        try AtomicFile.write(encode(network, info: info), to: path)
+    public static func save(_ network: Network, info: Info, to path: String, policy: WritePolicy = .anywhere) throws(IOError) {
+        try AtomicFile.write(encode(network, info: info), to: path, policy: policy)
     }
 
-    public static func load(_ path: String) throws(IOError) -> (network: Network, info: Info) {
-        try decode(try readBytes(path), name: path)
+    /// The input every DigitLab network starts from: the data is 1x28x28 digits.
+    public static let expectedInput = [1, 28, 28]
+    /// The most classes a model may name, and the longest name (bytes).
+    public static let maxClasses = 1000, maxClassNameLength = 200
+    /// The longest training summary kept from a file (it is shown by `load model`).
+    public static let maxTrainingSummary = 2000
+
+    /// Reads and checks a model file. It is opened through `RegularFile` (a FIFO, a
+    /// device or a folder is refused before any read); its header is read and checked
+    /// first, so a file that claims too much costs its header, not its size; then the
+    /// whole file, only when it is no larger than the memory limit (`budget`).
+    public static func load(_ path: String, budget: MemoryBudget = .default) throws(IOError) -> (network: Network, info: Info) {
+        let (fd, size) = try RegularFile.open(path)
+        defer { close(fd) }
+        guard size <= budget.limit else {
+            throw RegularFile.tooLarge(path, size: size, limit: budget.limit, kind: "a model file under the memory limit (`set memory-limit` to raise it)")
+        }
+        let head = try RegularFile.read(fd: fd, path: path, upTo: min(size, 8 + Safetensors.maxHeaderLength))
+        _ = try plan(head, fileSize: size, name: path, budget: budget)
+        let bytes = try RegularFile.read(fd: fd, path: path, upTo: size)
+        guard bytes.count == size else { throw IOError(path, "the file changed while it was read — try again") }
+        return try decode(bytes, name: path, budget: budget)
     }
 
-    /// A model or checkpoint file's bytes.
-    public static func readBytes(_ path: String) throws(IOError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IOError(path, "cannot open the file (missing or unreadable)")
+    /// A model or checkpoint file's bytes, read as `load` reads them (a regular file, no
+    /// larger than the memory limit).
+    public static func readBytes(_ path: String, budget: MemoryBudget = .default) throws(IOError) -> [UInt8] {
+        let (fd, size) = try RegularFile.open(path)
+        defer { close(fd) }
+        guard size <= budget.limit else {
+            throw RegularFile.tooLarge(path, size: size, limit: budget.limit, kind: "a file under the memory limit (`set memory-limit` to raise it)")
         }
-        return [UInt8](data)
+        return try RegularFile.read(fd: fd, path: path, upTo: size)
     }
 
-    public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> (network: Network, info: Info) {
-        let (tensors, metadata) = try Safetensors.decode(bytes, name: name)
-        guard let text = metadata["architecture"],
-              let architecture = try? JSONDecoder().decode(Architecture.self, from: Data(text.utf8)) else {
-            throw IOError(name, "no DigitLab architecture in __metadata__ — this file holds tensors but not the network that uses them (see Docs/model-format.md)")
+    /// What a file's header promises, checked: everything but the tensor values.
+    struct Plan {
+        let entries: [String: Safetensors.Entry]
+        let metadata: [String: String]
+        let architecture: Architecture
+        let normalization: Normalization
+        let classes: [String]
+    }
+
+    /// Checks everything a header claims before anything is built — the same rules as
+    /// `net add` for every layer, at most `LayerSpec.maxLayers` of them, an input of
+    /// 1x28x28, finite normalisation with std > 1e-6, class names, and the memory the
+    /// network needs to predict while the file (`fileSize` bytes) is held.
+    static func plan(_ bytes: [UInt8], fileSize: Int? = nil, name: String, budget: MemoryBudget) throws(IOError) -> Plan {
+        let (entries, metadata) = try Safetensors.header(bytes, fileSize: fileSize, name: name)
+        let architecture = try readArchitecture(metadata, name: name)
+        guard architecture.input == expectedInput else {
+            throw IOError(name, "the model's input is \(describeShape(architecture.input)), but DigitLab's pictures are \(describeShape(expectedInput)) — this model was made for other data")
         }
-        guard let mean = metadata["normalization_mean"].flatMap(Float.init),
-              let std = metadata["normalization_std"].flatMap(Float.init), std > 0 else {
-            throw IOError(name, "__metadata__ lacks normalization_mean/normalization_std — needed to prepare images as in training")
+        let shapes: [[Int]]
+        do { shapes = try LayerSpec.shapes(input: architecture.input, specs: architecture.layers) } catch {
+            throw IOError(name, error.message)
         }
-        let classes = metadata["classes"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-            ?? (0...9).map(String.init)
+        let normalization = try readNormalization(metadata, name: name)
+        let classes = try readClasses(metadata, name: name)
+        let output = shapes.last ?? architecture.input
+        guard output == [classes.count] else {
+            throw IOError(name, "the network outputs \(describeShape(output)) values but the file names \(classes.count) classes")
+        }
+        if let estimate = try? MemoryEstimate(input: architecture.input, specs: architecture.layers, batchSize: 1, optimizer: nil),
+           (checkedSum(estimate.total, fileSize ?? bytes.count) ?? Int.max) > budget.limit {
+            throw IOError(name, "the model needs about \(MemoryEstimate.format(estimate.total)) to predict (\(estimate)), more than the memory limit of \(MemoryEstimate.format(budget.limit)) — `set memory-limit` to raise it")
+        }
+        return Plan(entries: entries, metadata: metadata, architecture: architecture, normalization: normalization, classes: classes)
+    }
+
+    /// Checks a whole file (`plan`), then builds the network and fills it, refusing any
+    /// NaN or infinite weight and any network that predicts NaN.
+    public static func decode(_ bytes: [UInt8], name: String, budget: MemoryBudget = .default) throws(IOError) -> (network: Network, info: Info) {
+        let plan = try plan(bytes, name: name, budget: budget)
+        let (entries, metadata, architecture, normalization, classes) = (plan.entries, plan.metadata, plan.architecture, plan.normalization, plan.classes)
         var rng = SeededRNG(seed: 0) // the weights come from the file
         let network = Network(inputShape: architecture.input)
         for (i, spec) in architecture.layers.enumerated() {
@@ -93,33 +145,114 @@ public enum ModelFile {
                 throw IOError(name, "layer \(i) (\(spec.description)) cannot follow the one before: \(error.message)")
             }
         }
-        guard network.outputShape == [classes.count] else {
-            throw IOError(name, "the network outputs \(describeShape(network.outputShape)) values but the file names \(classes.count) classes")
-        }
         var used = Set<String>()
         func take(_ key: String, shape: [Int]) throws(IOError) -> [Float] {
-            guard let t = tensors[key] else { throw IOError(name, "missing tensor '\(key)' that the architecture needs") }
-            guard t.shape == shape, let floats = t.floats else {
+            guard let t = entries[key] else { throw IOError(name, "missing tensor '\(key)' that the architecture needs") }
+            guard t.shape == shape, t.dtype == .f32 else {
                 throw IOError(name, "architecture mismatch: tensor '\(key)' is \(t.dtype.rawValue) \(t.shape), the architecture needs F32 \(shape)")
             }
             used.insert(key)
+            let floats = Self.floats(bytes, t.range)
+            if let bad = floats.firstIndex(where: { !$0.isFinite }) {
+                throw IOError(name, "tensor '\(key)' holds \(floats[bad]) at index \(bad) (byte offset \(t.range.lowerBound + 4 * bad)) — the model is damaged, or was saved after training diverged")
+            }
             return floats
         }
         for (i, layer) in network.layers.enumerated() {
             for p in layer.parameters { p.value = try take("\(i).\(p.name)", shape: p.shape) }
             if let bn = layer as? BatchNorm {
                 for (buffer, values) in bn.buffers {
-                    _ = bn.setBuffer(buffer, to: try take("\(i).\(buffer)", shape: [values.count]))
+                    let v = try take("\(i).\(buffer)", shape: [values.count])
+                    if buffer == "running_var", let bad = v.firstIndex(where: { $0 < 0 }) {
+                        throw IOError(name, "tensor '\(i).running_var' holds a negative variance (\(v[bad])) at index \(bad) — the model is damaged")
+                    }
+                    _ = bn.setBuffer(buffer, to: v)
                 }
-                if let tracked = tensors["\(i).num_batches_tracked"] { used.insert("\(i).num_batches_tracked"); bn.setBatchesTracked(Int(tracked.int64 ?? 0)) }
+                let key = "\(i).num_batches_tracked"
+                if let tracked = entries[key] {
+                    used.insert(key)
+                    let count = tracked.dtype == .i64 && tracked.range.count == 8
+                        ? bytes.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(fromByteOffset: tracked.range.lowerBound, as: Int64.self)) } : 0
+                    bn.setBatchesTracked(Int(max(0, count)))
+                }
             }
         }
-        if let extra = tensors.keys.filter({ !used.contains($0) }).sorted().first {
+        if let extra = entries.keys.filter({ !used.contains($0) }).sorted().first {
             throw IOError(name, "architecture mismatch: tensor '\(extra)' belongs to no layer of the architecture")
         }
-        var info = Info(normalization: Normalization(mean: mean, std: std), seed: UInt64(metadata["seed"] ?? "0") ?? 0,
-                        classNames: classes, training: metadata["training"] ?? "{}")
+        // Finite weights can still overflow (3e38 everywhere): a model must at least give
+        // finite probabilities for blank paper and for solid ink.
+        let probe = LabeledImages(pixels: [UInt8](repeating: 0, count: 784) + [UInt8](repeating: 255, count: 784),
+                                  labels: [0, 0], rows: 28, columns: 28)
+        if network.probabilities(normalization.batch(probe, indices: 0..<2).x).data.contains(where: { !$0.isFinite }) {
+            throw IOError(name, "the model's outputs are not finite numbers for a blank or an all-ink picture — its weights are damaged (too large)")
+        }
+        var training = metadata["training"] ?? "{}"
+        if training.count > maxTrainingSummary { training = String(training.prefix(maxTrainingSummary)) + "…" }
+        var info = Info(normalization: normalization, seed: UInt64(metadata["seed"] ?? "0") ?? 0,
+                        classNames: classes, training: training)
         info.version = metadata["digitlab_version"] ?? "unknown"
         return (network, info)
+    }
+
+    /// Little-endian Float32 values from a byte range (unaligned in the file).
+    static func floats(_ bytes: [UInt8], _ range: Range<Int>) -> [Float] {
+        let count = range.count / 4
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[range.lowerBound..<(range.lowerBound + 4 * count)]))
+            }
+            initialized = count
+        }
+    }
+}
+
+extension ModelFile {
+    static func readArchitecture(_ metadata: [String: String], name: String) throws(IOError) -> Architecture {
+        guard let text = metadata["architecture"] else {
+            throw IOError(name, "no DigitLab architecture in __metadata__ — this file holds tensors but not the network that uses them (see Docs/model-format.md)")
+        }
+        guard JSONDepth.exceeding(Safetensors.maxJSONDepth, in: text.utf8) == nil,
+              let architecture = try? JSONDecoder().decode(Architecture.self, from: Data(text.utf8)) else {
+            throw IOError(name, "the architecture in __metadata__ is not a list of DigitLab layers — the file is damaged or was not written by DigitLab (see Docs/model-format.md)")
+        }
+        guard architecture.layers.count <= LayerSpec.maxLayers else {
+            throw IOError(name, "the architecture lists \(architecture.layers.count) layers; DigitLab allows at most \(LayerSpec.maxLayers)")
+        }
+        return architecture
+    }
+
+    static func readNormalization(_ metadata: [String: String], name: String) throws(IOError) -> Normalization {
+        guard let meanText = metadata["normalization_mean"], let stdText = metadata["normalization_std"] else {
+            throw IOError(name, "__metadata__ lacks normalization_mean/normalization_std — needed to prepare images as in training")
+        }
+        guard let mean = Float(meanText), mean.isFinite else {
+            throw IOError(name, "normalization_mean is '\(meanText.prefix(40))': it must be a finite number — the file is damaged")
+        }
+        guard let std = Float(stdText), std.isFinite, std > 1e-6 else {
+            throw IOError(name, "normalization_std is '\(stdText.prefix(40))': it must be a finite number above 0.000001 — the file is damaged")
+        }
+        // A pixel becomes byte/(255·std) − mean/std: both must stay finite.
+        guard (mean / std).isFinite, (1 / (255 * std)).isFinite else {
+            throw IOError(name, "normalization_mean \(mean) and std \(std) turn pixels into infinities — the file is damaged")
+        }
+        return Normalization(mean: mean, std: std)
+    }
+
+    /// The class names (0–9 when the file has none, as PyTorch-made files may).
+    static func readClasses(_ metadata: [String: String], name: String) throws(IOError) -> [String] {
+        guard let text = metadata["classes"] else { return (0...9).map(String.init) }
+        guard JSONDepth.exceeding(2, in: text.utf8) == nil,
+              let classes = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw IOError(name, "classes in __metadata__ is not a JSON list of names — the file is damaged")
+        }
+        guard (1...maxClasses).contains(classes.count), classes.allSatisfy({ $0.utf8.count <= maxClassNameLength }) else {
+            throw IOError(name, "classes in __metadata__ must be 1 to \(maxClasses) names of at most \(maxClassNameLength) bytes, got \(classes.count)")
+        }
+        // Names are printed: an escape sequence in one would drive the terminal.
+        if let bad = classes.firstIndex(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw IOError(name, "class name \(bad) in __metadata__ holds a control character — the file is damaged or hostile")
+        }
+        return classes
     }
 }

@@ -1,3 +1,4 @@
+import DigitLabCore
 import Foundation
 
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON
@@ -57,14 +58,51 @@ public enum Safetensors {
         return out
     }
 
-    /// Decodes and validates a file's bytes.
-    public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> (tensors: [String: Tensor], metadata: [String: String]) {
-        guard bytes.count >= 8 else { throw IOError(name, "truncated: \(bytes.count) bytes, not even the 8-byte header length") }
+    /// The most header bytes DigitLab reads (4 MB). Its own headers are a few KB (1,000
+    /// batchnorm layers: under 1 MB); the reference implementation allows 100 MB, but a
+    /// header is parsed into objects tens of times its size (a 12 MB header of 200,000
+    /// tensors took 800 MB and 13 s).
+    public static let maxHeaderLength = 4 << 20
+    /// The most tensors a header may list: six per layer (batchnorm has five).
+    public static let maxTensors = 6 * LayerSpec.maxLayers
+    /// The most dimensions a tensor may have (conv weights have 4).
+    public static let maxRank = 8
+    /// JSON nesting deeper than this is refused before parsing (a safetensors header
+    /// nests 3 levels, an architecture 5).
+    public static let maxJSONDepth = 64
+
+    /// Where one tensor's bytes lie in the file, checked against the file's size.
+    public struct Entry: Equatable, Sendable {
+        public let dtype: DType
+        public let shape: [Int]
+        /// Byte range in the whole file (the header already added).
+        public let range: Range<Int>
+    }
+
+    /// The parsed and checked header: every entry's shape agrees with its byte span, the
+    /// spans lie inside the file and do not overlap. No tensor data is copied.
+    ///
+    /// `bytes` may be only the start of the file (its first `8 + maxHeaderLength` bytes)
+    /// when `fileSize` gives the whole file's size: the header can be checked before the
+    /// tensors are read.
+    public static func header(_ bytes: [UInt8], fileSize: Int? = nil, name: String) throws(IOError) -> (entries: [String: Entry], metadata: [String: String]) {
+        let total = fileSize ?? bytes.count
+        guard total >= 8, bytes.count >= 8 else { throw IOError(name, "truncated: \(total) bytes, not even the 8-byte header length") }
         let length = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard length <= UInt64(bytes.count - 8) else {
-            throw IOError(name, "header length \(length) at byte 0 runs past the end of the file (\(bytes.count) bytes) — the file is truncated or not safetensors")
+        guard length <= UInt64(total - 8) else {
+            throw IOError(name, "header length \(length) at byte 0 runs past the end of the file (\(total) bytes) — the file is truncated or not safetensors")
+        }
+        guard length <= UInt64(maxHeaderLength), Int(length) <= bytes.count - 8 else {
+            throw IOError(name, "header length \(length) at byte 0 is more than DigitLab reads (\(maxHeaderLength) bytes) — not a DigitLab model")
         }
         let headerEnd = 8 + Int(length)
+        if let depth = JSONDepth.exceeding(maxJSONDepth, in: bytes[8..<headerEnd]) {
+            throw IOError(name, "the header's JSON nests more than \(maxJSONDepth) levels (at byte \(8 + depth)) — the file is damaged")
+        }
+        let members = JSONDepth.topLevelMembers(in: bytes[8..<headerEnd])
+        guard members <= maxTensors + 1 else {
+            throw IOError(name, "the header lists \(members) entries; DigitLab reads at most \(maxTensors) tensors — not a DigitLab model")
+        }
         let json: Any
         do {
             json = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]))
@@ -80,8 +118,8 @@ public enum Safetensors {
                 metadata[k] = s
             }
         }
-        let dataSize = bytes.count - headerEnd
-        var tensors = [String: Tensor]()
+        let dataSize = total - headerEnd
+        var entries = [String: Entry]()
         var spans = [(begin: Int, end: Int, name: String)]()
         for (key, value) in header where key != "__metadata__" {
             guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
@@ -95,21 +133,29 @@ public enum Safetensors {
             guard begin >= 0, begin <= end, end <= dataSize else {
                 throw IOError(name, "tensor '\(key)': data_offsets [\(begin), \(end)] fall outside the \(dataSize) data bytes")
             }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw IOError(name, "tensor '\(key)': negative dimension in shape \(shape)") }
-            let (count, overflow) = shape.reduce((1, false)) { acc, d in
-                let (p, o) = acc.0.multipliedReportingOverflow(by: d); return (p, acc.1 || o)
+            guard shape.count <= maxRank else {
+                throw IOError(name, "tensor '\(key)': shape has \(shape.count) dimensions, at most \(maxRank)")
             }
-            guard !overflow, count * dtype.size == end - begin else {
-                throw IOError(name, "tensor '\(key)': shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(count * dtype.size)) bytes but data_offsets span \(end - begin)")
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw IOError(name, "tensor '\(key)': negative dimension in shape \(shape)") }
+            // Every product is checked: a shape of [2⁶²] times 4 bytes must not trap.
+            let needed = checkedProduct(shape + [dtype.size])
+            guard let needed, needed == end - begin else {
+                throw IOError(name, "tensor '\(key)': shape \(shape) of \(dtypeName) needs \(needed.map(String.init) ?? "too many") bytes but data_offsets span \(end - begin)")
             }
             spans.append((begin, end, key))
-            tensors[key] = Tensor(dtype: dtype, shape: shape, bytes: Array(bytes[(headerEnd + begin)..<(headerEnd + end)]))
+            entries[key] = Entry(dtype: dtype, shape: shape, range: (headerEnd + begin)..<(headerEnd + end))
         }
         spans.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
         for (a, b) in zip(spans, spans.dropFirst()) where b.begin < a.end {
             throw IOError(name, "tensors '\(a.name)' and '\(b.name)' overlap (bytes \(b.begin)–\(a.end)) — the file is damaged")
         }
-        return (tensors, metadata)
+        return (entries, metadata)
+    }
+
+    /// Decodes and validates a file's bytes, copying every tensor out.
+    public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let (entries, metadata) = try header(bytes, name: name)
+        return (entries.mapValues { Tensor(dtype: $0.dtype, shape: $0.shape, bytes: Array(bytes[$0.range])) }, metadata)
     }
 
     static func jsonString(_ s: String) -> String {

@@ -11,8 +11,8 @@ public enum CommandLineTools {
     public static func run(file: String, locator: DataLocator, writeManifest: String?, verify: String?,
                            allowWrites: Bool = false) -> Int32 {
         let text: String
-        do { text = try TextFile.read(file, what: file.hasSuffix(".lesson") ? "lesson" : "script") } catch {
-            printError(error.message)
+        do { text = try TextFile.read(file) } catch {
+            printError(error.description)
             return 1
         }
         let session = Session(locator: locator)
@@ -40,15 +40,12 @@ public enum CommandLineTools {
                 print("wrote \(m): \(Format.plural(artifacts.count, "file"))")
             }
             if let m = verify {
-                let manifest = try TextFile.read(m, what: "manifest")
+                let manifest = try TextFile.read(m)
                 let (checked, problems) = Manifest.verify(manifest)
                 for p in problems { printError(p) }
                 guard problems.isEmpty else { return 1 }
                 print("verified \(Format.plural(checked, "file")) against \(m): all identical")
             }
-        } catch let e as CommandError {
-            printError(e.message)
-            return 1
         } catch {
             printError("\(error)")
             return 1

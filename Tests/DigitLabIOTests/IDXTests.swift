@@ -29,10 +29,12 @@ import Testing
         #expect(imageError(IDXFixtures.images(count: 1, rows: 32, columns: 32)).contains("images are 32x32, DigitLab needs 28x28"))
         #expect(imageError(Array(IDXFixtures.images(count: 2).dropLast(5)), gzip: true).contains("truncated"))
 
-        // A 100-byte file claiming 2^31 images: refused after reading what is there,
-        // without reserving gigabytes first.
+        // A 100-byte file claiming 2^31 images: refused from its header, before reading.
         let liar = IDXFixtures.header([0x803, 0x8000_0000, 28, 28]) + [UInt8](repeating: 1, count: 84)
-        #expect(imageError(liar).contains("promises 2147483648 images"))
+        #expect(imageError(liar).contains("the header claims 2147483648 images of 28x28 (1.5 TB); DigitLab reads at most 128 MB"))
+        // Within the cap but more than the file holds: truncated, after reading what is there.
+        let short = IDXFixtures.header([0x803, 100_000, 28, 28]) + [UInt8](repeating: 1, count: 84)
+        #expect(imageError(short).contains("truncated: the header promises 100000 images (78400000 bytes after the 16-byte header) but the file holds 84"))
 
         // A gzip stream damaged in the middle.
         let good = f.write("good.gz", IDXFixtures.images(count: 50), gzip: true)

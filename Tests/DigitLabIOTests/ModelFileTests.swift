@@ -50,6 +50,7 @@ import Testing
     @Test func atomicSaveReplacesAndLeavesNoTemporaryFiles() throws {
         let folder = NSTemporaryDirectory() + "digitlab-model-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false) // never created by a save
         try ModelFile.save(network(seed: 1), info: info, to: folder + "/m.safetensors")
         try ModelFile.save(network(seed: 2), info: info, to: folder + "/m.safetensors")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m.safetensors"])

@@ -58,7 +58,7 @@ import Testing
         for target in ["\(folder)/x.txt", "../x.txt", "outputs/../x.txt", "x.txt"] {
             let r = try replay("w.lesson", text: "# title: W\n> record start \(target)\n")
             #expect(r.status == 1)
-            #expect(r.errors.first?.hasSuffix(": a lesson may write only inside outputs/ — run it with --allow-writes to let it write elsewhere") == true, "\(target): \(r.errors)")
+            #expect(r.errors.first?.hasSuffix(": not written: only files under outputs/ may be written here (relative paths that stay inside it) — run it with --allow-writes to let it write elsewhere") == true, "\(target): \(r.errors)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.txt"))
     }

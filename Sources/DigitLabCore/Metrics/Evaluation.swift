@@ -22,6 +22,15 @@ extension Network {
     /// network's activations would make a batch larger than `Network.inferenceBudget`.
     public func evaluate(_ images: LabeledImages, normalization: Normalization,
                          loss: Loss = .crossEntropy, batchSize requested: Int = 1000) -> Evaluation {
+        evaluate(images, normalization: normalization, loss: loss, batchSize: requested, shouldStop: { false })
+            ?? Evaluation(loss: 0, confusion: ConfusionMatrix(classes: outputShape.reduce(1, *)), predictions: [], probabilities: [])
+    }
+
+    /// The same, asking `shouldStop` before each batch (wire it to Ctrl-C: a big network
+    /// on 10,000 images can take minutes); nil when it asked to stop.
+    public func evaluate(_ images: LabeledImages, normalization: Normalization,
+                         loss: Loss = .crossEntropy, batchSize requested: Int = 1000,
+                         shouldStop: () -> Bool) -> Evaluation? {
         let batchSize = inferenceBatch(requested)
         let classes = outputShape.reduce(1, *)
         var confusion = ConfusionMatrix(classes: classes)
@@ -31,6 +40,7 @@ extension Network {
         var rng = SeededRNG(seed: 0) // inference draws nothing
         var start = 0
         while start < images.count {
+            if shouldStop() { return nil }
             let end = min(images.count, start + batchSize)
             let (x, labels) = normalization.batch(images, indices: start..<end)
             var p = forward(x, mode: .inference, upTo: loss == .crossEntropy ? logitLayerCount : nil, rng: &rng)

@@ -15,7 +15,8 @@ struct EvalCommand: ShellCommand, Equatable {
         let set = try context.images(split)
         let (net, data) = try context.requireCompatibleNetwork()
         guard !set.isEmpty else { throw CommandError("eval: the \(split) split has no images — nothing to evaluate") }
-        let e = net.evaluate(set, normalization: context.state.data.normalization, loss: context.state.settings.training.loss)
+        guard let e = net.evaluate(set, normalization: context.state.data.normalization, loss: context.state.settings.training.loss,
+                                   shouldStop: context.interrupted) else { throw CommandError("eval: interrupted") }
         var out = Output.text("\(split): accuracy \(Format.percent(e.accuracy)) (\(Format.count(e.confusion.correct)) of \(Format.count(e.count))), loss \(Format.fixed(e.loss, 4))")
         let names = context.state.model.classNames ?? data.classNames
         out.append(.table(Table([.init("class"), .init("precision", .right), .init("recall", .right), .init("F1", .right), .init("images", .right)],

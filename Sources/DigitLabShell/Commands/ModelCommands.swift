@@ -61,7 +61,8 @@ enum ModelCommands {
 
     static func loadModel(_ path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
         let loaded: (network: Network, info: ModelFile.Info)
-        do { loaded = try ModelFile.load(path) } catch { throw CommandError(error.description) }
+        do { loaded = try ModelFile.load(path, budget: context.budget) } catch { throw CommandError(error.description) }
+        try MemoryCheck.network(loaded.network, context.state.settings, what: "load model")
         context.state.replaceNetwork(loaded.network, origin: ModelState.fromModelFile)
         context.state.data.useModelNormalization(loaded.info.normalization)
         context.state.model.classNames = loaded.info.classNames

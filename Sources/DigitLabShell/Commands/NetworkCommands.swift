@@ -51,6 +51,7 @@ enum NetCommand: ShellCommand, Equatable {
         case .preset(let name):
             guard let preset = Preset.named(name) else { throw CommandError("net preset: unknown preset '\(name)'") }
             let before = context.state.settings
+            try MemoryCheck.architecture(preset.layers, batch: preset.batchSize, optimizer: preset.optimizer.kind, before, what: "net preset \(name)")
             let net = preset.makeNetwork(using: &context.state.rng)
             context.state.replaceNetwork(net, origin: "preset \(preset.name)")
             context.state.settings.training.batchSize = preset.batchSize
@@ -59,7 +60,6 @@ enum NetCommand: ShellCommand, Equatable {
             var out = Output.text("\(preset.name): \(preset.summary)")
             out.append(.table(Self.summaryTable(net)))
             out.text(Self.changes(from: before, to: context.state.settings, preset: preset.name))
-            try MemoryCheck.network(net, context.state.settings)
             return out
         case .summary:
             return Output([.table(Self.summaryTable(try context.requireNetwork()))])
@@ -73,11 +73,12 @@ enum NetCommand: ShellCommand, Equatable {
         let first = net.layers.count
         var added = [LayerSpec]()
         for spec in specs {
+            // Checked before the layer's weights are allocated, not after.
+            try MemoryCheck.appending(spec, to: net, context.state.settings)
             do { added += try net.append(spec, using: &context.state.rng) } catch {
                 throw CommandError("net add \(spec.description): \(error.message)" + (added.isEmpty ? "" : " — nothing was added"))
             }
         }
-        try MemoryCheck.network(net, context.state.settings)
         context.state.replaceNetwork(net, origin: context.state.model.origin.isEmpty ? "built" : context.state.model.origin)
         var out = Output()
         for (spec, layer) in zip(added, net.layers[first...]) {

@@ -161,7 +161,9 @@ struct RenderCommand: ShellCommand, Equatable {
                 rows += net.activations(normalization.batch(set, indices: start..<end).x, layer: last - 1).data
                 start = end
             }
-            let (points, explained) = PCA.project(rows, count: count, dimension: d)
+            guard let (points, explained) = PCA.project(rows, count: count, dimension: d, shouldStop: context.interrupted) else {
+                throw CommandError("render embedding: interrupted")
+            }
             let pca = zip(points, set.labels.prefix(count)).map { EmbeddingFigure.Point($0.0, $0.1, Int($1)) }
             let subtitle = "\(Format.count(count)) \(split) images; the \(d) inputs of layer \(last) (\(net.layers[last].spec.description))"
             guard tsne else {
@@ -221,7 +223,9 @@ struct RenderCommand: ShellCommand, Equatable {
         let set = try context.images(split)
         let (net, _) = try context.requireCompatibleNetwork()
         guard !set.isEmpty else { throw CommandError("render: the \(split) split has no images") }
-        return net.evaluate(set, normalization: context.state.data.normalization, loss: context.state.settings.training.loss)
+        guard let e = net.evaluate(set, normalization: context.state.data.normalization, loss: context.state.settings.training.loss,
+                                   shouldStop: context.interrupted) else { throw CommandError("render: interrupted") }
+        return e
     }
 
     static func slug(_ ref: ImageRef) -> String {

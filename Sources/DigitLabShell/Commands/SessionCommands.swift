@@ -110,27 +110,35 @@ struct ExportCommand: ShellCommand, Equatable {
     func run(_ context: inout CommandContext) throws(CommandError) -> Output {
         let journal = context.session.journal
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        let bytes: [UInt8]
-        var extra = [(path: String, bytes: [UInt8])]()
-        switch ext {
-        case "html": bytes = Array(Notebook.html(journal).utf8)
-        case "ipynb": bytes = Notebook.jupyter(journal)
-        case "md":
-            let (text, files) = Notebook.markdown(journal, path: path)
-            bytes = Array(text.utf8)
-            extra = files
-        default: throw CommandError("export notebook: the file must end in .html, .md or .ipynb, got '\(Sanitize.line(path))'")
+        guard ["html", "ipynb", "md"].contains(ext) else {
+            throw CommandError("export notebook: the file must end in .html, .md or .ipynb, got '\(Sanitize.line(path))'")
         }
-        if !extra.isEmpty {
-            let folder = (extra[0].path as NSString).deletingLastPathComponent
+        // Markdown keeps, beside the notebook, the pictures whose files changed since.
+        var kept = [(path: String, bytes: [UInt8])]()
+        let notebook = path
+        try context.write(to: path) { (append) throws(IOError) in
+            // Pieces go out a megabyte at a time: a long session is never whole in memory.
+            var buffer = [UInt8]()
+            func emit(_ text: String) throws(IOError) {
+                buffer += text.utf8
+                if buffer.count >= 1 << 20 { try append(buffer); buffer.removeAll(keepingCapacity: true) }
+            }
+            switch ext {
+            case "html": try Notebook.html(journal, emit)
+            case "ipynb": try Notebook.jupyter(journal, emit)
+            default: try Notebook.markdown(journal, path: notebook, emit) { (bytes, file) throws(IOError) in kept.append((file, bytes)) }
+            }
+            try append(buffer)
+        }
+        for f in kept {
+            let folder = (f.path as NSString).deletingLastPathComponent
             if !FileManager.default.fileExists(atPath: folder) {
                 do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false) } catch {
                     throw CommandError("export notebook: cannot make \(folder) for the pictures that changed since (\(error.localizedDescription))")
                 }
             }
-            for f in extra { try context.write(f.bytes, to: f.path) }
+            try context.write(f.bytes, to: f.path)
         }
-        try context.write(bytes, to: path)
         var cells = 0, pictures = 0
         Notebook.forEachCell(journal) { cell in
             cells += 1

@@ -90,9 +90,15 @@ enum SetCommand: ShellCommand, Equatable {
         case .loss(let l): s.training.loss = l
         case .initializer(let i): s.initializer = i
         case .pictures(let p): s.pictures = p
-        case .memoryLimit(let bytes): s.memoryLimit = bytes
+        case .memoryLimit(let bytes):
+            guard bytes >= MemoryBudget.minimumLimit else {
+                throw CommandError("set memory-limit: at least \(MemoryEstimate.format(MemoryBudget.minimumLimit)) — even a small network and the data need that much")
+            }
+            s.memoryLimit = bytes
         }
-        if let net = context.state.model.network, !net.isEmpty { try MemoryCheck.network(net, s) }
+        // A batch size, an optimiser, thread workspaces or a lower limit the network no
+        // longer fits: refused with the estimate, before anything changes.
+        if let net = context.state.model.network { try MemoryCheck.network(net, s, what: "set") }
         context.state.settings = s
         var out = Output(notes.map { .text($0) })
         if let warning = Self.rateWarning(s.training) { out.append(.warning(warning)) }

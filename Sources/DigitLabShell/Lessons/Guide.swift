@@ -171,7 +171,7 @@ extension Session {
 
     // Progress: one line per lesson, "NAME POSITION" (-1 = done), in ~/.digitlab_lessons.
     func loadLessonProgress() -> [String: Int] {
-        guard let path = lessonProgressFile, let text = try? TextFile.read(path, what: "progress") else { return [:] }
+        guard let path = lessonProgressFile, let text = try? TextFile.read(path, limit: 1 << 20) else { return [:] }
         var progress = [String: Int]()
         for line in Tokenizer.lines(text) {
             let parts = line.split(separator: " ")

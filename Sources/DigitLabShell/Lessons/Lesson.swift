@@ -1,3 +1,4 @@
+import DigitLabIO
 import Foundation
 
 /// A lesson file (`lessons/NN-name.lesson`): a header, then prose paragraphs, command
@@ -77,7 +78,8 @@ public struct Lesson: Sendable {
 
     /// Reads and parses a lesson file (a regular file of at most 1 MB).
     public static func load(_ path: String) throws(CommandError) -> Lesson {
-        let text = try TextFile.read(path, what: "lesson")
+        let text: String
+        do { text = try TextFile.read(path) } catch { throw CommandError(error.description) }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(text, name: name, file: path)
     }

@@ -1,16 +1,32 @@
+import DigitLabIO
 import Foundation
 
 extension Notebook {
-    /// One self-contained page: every picture embedded, readable offline.
-    static func html(_ journal: NotebookJournal) -> String {
-        var body = [String]()
+    /// One self-contained page: every picture embedded, readable offline. Handed out in
+    /// pieces (`emit`), cell by cell.
+    static func html(_ journal: NotebookJournal, _ emit: (String) throws(IOError) -> Void) throws(IOError) {
+        try emit("""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>DigitLab notebook</title>
+        <style>
+        body { font: 15px/1.45 "DejaVu Sans", sans-serif; max-width: 1000px; margin: 2em auto; color: #212529; }
+        h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; } .cell { margin: 1.2em 0; } .md p { margin: .6em 0; }
+        pre { margin: 0; padding: .6em .8em; white-space: pre-wrap; font: 13px/1.35 "DejaVu Sans Mono", monospace; }
+        pre.in { background: #e9ecef; border-left: 4px solid #1f77b4; } .n { color: #6c757d; }
+        pre.out { background: #f8f9fa; } pre.err { background: #fbe9eb; color: #a4161a; }
+        figure { margin: .5em 0; } figcaption { font-size: 12px; color: #6c757d; }
+        img { max-width: 100%; border: 1px solid #dee2e6; } .digits img { image-rendering: pixelated; }
+        </style></head><body>
+        <h1>DigitLab notebook</h1>
+
+        """)
         var number = 0
-        forEachCell(journal) { cell in
+        try forEachCell(journal) { (cell) throws(IOError) in
             switch cell.kind {
             case .markdown(let text):
-                body.append("<div class=\"md\">" + text.components(separatedBy: "\n\n").map { paragraph in
+                try emit("<div class=\"md\">" + text.components(separatedBy: "\n\n").map { paragraph in
                     paragraph.hasPrefix("## ") ? "<h2>\(escape(String(paragraph.dropFirst(3))))</h2>" : "<p>\(escape(paragraph))</p>"
-                }.joined() + "</div>")
+                }.joined() + "</div>\n")
             case let .code(source, outputs, _):
                 number += 1
                 var html = "<div class=\"cell\"><pre class=\"in\"><span class=\"n\">[\(number)]</span> &gt; \(escape(Sanitize.visible(source)))</pre>"
@@ -28,26 +44,10 @@ extension Notebook {
                         }
                     }
                 }
-                body.append(html + "</div>")
+                try emit(html + "</div>\n")
             }
         }
-        return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>DigitLab notebook</title>
-        <style>
-        body { font: 15px/1.45 "DejaVu Sans", sans-serif; max-width: 1000px; margin: 2em auto; color: #212529; }
-        h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; } .cell { margin: 1.2em 0; } .md p { margin: .6em 0; }
-        pre { margin: 0; padding: .6em .8em; white-space: pre-wrap; font: 13px/1.35 "DejaVu Sans Mono", monospace; }
-        pre.in { background: #e9ecef; border-left: 4px solid #1f77b4; } .n { color: #6c757d; }
-        pre.out { background: #f8f9fa; } pre.err { background: #fbe9eb; color: #a4161a; }
-        figure { margin: .5em 0; } figcaption { font-size: 12px; color: #6c757d; }
-        img { max-width: 100%; border: 1px solid #dee2e6; } .digits img { image-rendering: pixelated; }
-        </style></head><body>
-        <h1>DigitLab notebook</h1>
-        \(body.joined(separator: "\n"))
-        </body></html>
-
-        """
+        try emit("</body></html>\n")
     }
 
     static func escape(_ s: String) -> String {

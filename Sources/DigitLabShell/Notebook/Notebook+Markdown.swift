@@ -1,3 +1,4 @@
+import DigitLabIO
 import Foundation
 
 extension Notebook {
@@ -5,13 +6,14 @@ extension Notebook {
     /// holds the bytes the command made; otherwise (overwritten since, or never written)
     /// those bytes go to `NAME_files/` beside the notebook, so every link shows what the
     /// cell showed. Returns the text and the extra files to write.
-    static func markdown(_ journal: NotebookJournal, path: String) -> (text: String, files: [(path: String, bytes: [UInt8])]) {
+    static func markdown(_ journal: NotebookJournal, path: String, _ emit: (String) throws(IOError) -> Void,
+                         keep: ([UInt8], String) throws(IOError) -> Void) throws(IOError) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        var out = ["# DigitLab notebook", ""]
-        var files = [(path: String, bytes: [UInt8])]()
+        try emit("# DigitLab notebook\n\n")
         var number = 0
-        forEachCell(journal) { cell in
+        try forEachCell(journal) { (cell) throws(IOError) in
+            var out = [String]()
             switch cell.kind {
             case .markdown(let text): out += [text, ""]
             case let .code(source, outputs, _):
@@ -29,7 +31,7 @@ extension Notebook {
                             link = relative(written, from: folder)
                         } else {
                             let name = "\(stem)_files/\(number)-\(URL(fileURLWithPath: p.path ?? "picture.png").lastPathComponent)"
-                            files.append((folder.appendingPathComponent(name).path, p.png))
+                            try keep(p.png, folder.appendingPathComponent(name).path)
                             link = name
                         }
                         pictures.append("![\(p.caption.isEmpty ? "picture" : p.caption)](\(link.replacingOccurrences(of: " ", with: "%20")))")
@@ -38,8 +40,8 @@ extension Notebook {
                 out += ["```", ""]
                 for p in pictures { out += [p, ""] }
             }
+            try emit(out.joined(separator: "\n") + "\n")
         }
-        return (out.joined(separator: "\n"), files)
     }
 
     static func relative(_ path: String, from folder: URL) -> String {

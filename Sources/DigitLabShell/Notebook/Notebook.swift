@@ -79,10 +79,11 @@ enum Notebook {
 
     /// The cells of the whole journal, handed over one at a time (commands that export
     /// notebooks are left out: they are about the notebook, not the work).
-    static func forEachCell(_ journal: NotebookJournal, _ body: (NotebookCell) throws -> Void) rethrows {
-        try journal.forEach { entry in
+    static func forEachCell<E: Error>(_ journal: NotebookJournal, _ body: (NotebookCell) throws(E) -> Void) throws(E) {
+        try journal.forEach { (entry) throws(E) in
             if case .command(let line, _, _) = entry, line.hasPrefix("export ") { return }
             for cell in cells(entry) { try body(cell) }
         }
     }
+
 }

@@ -1,3 +1,4 @@
+import DigitLabIO
 import Foundation
 import Glibc
 
@@ -48,7 +49,7 @@ public final class NotebookJournal: @unchecked Sendable {
     }
 
     /// The entries in order, read back one at a time.
-    public func forEach(_ body: (Entry) throws -> Void) rethrows {
+    public func forEach<E: Error>(_ body: (Entry) throws(E) -> Void) throws(E) {
         let (spans, fd) = lock.withLock { (self.spans, self.fd) }
         let decoder = JSONDecoder()
         for span in spans {

@@ -55,8 +55,7 @@ extension Session {
         guard var r = recorder else { return nil }
         r.lines.append(line)
         do {
-            try r.policy.check(r.path)
-            try AtomicFile.write(Array(r.text.utf8), to: r.path)
+            try AtomicFile.write(Array(r.text.utf8), to: r.path, policy: r.policy)
         } catch {
             recorder = nil
             return "the recording stopped: \(error) — the commands up to the previous one are in \(r.path)"

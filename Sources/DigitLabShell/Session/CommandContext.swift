@@ -66,20 +66,18 @@ public struct CommandContext {
     /// Writes a file the command made, through the write policy; notes it for manifests.
     /// Only the session's own outputs/ folder is ever created.
     public mutating func write(_ bytes: [UInt8], to path: String) throws(CommandError) {
-        do {
-            try writePolicy.check(path)
-            if Self.isOwnOutputFolder(path, state.outputs.folder), !FileManager.default.fileExists(atPath: state.outputs.folder) {
-                try? FileManager.default.createDirectory(atPath: state.outputs.folder, withIntermediateDirectories: false)
-            }
-            try AtomicFile.write(bytes, to: path)
-        } catch let e as CommandError { throw e } catch { throw CommandError("\(error)") }
+        do { try AtomicFile.write(bytes, to: path, policy: writePolicy) } catch { throw CommandError(error.description) }
         state.outputs.wrote(path)
     }
 
-    static func isOwnOutputFolder(_ path: String, _ folder: String) -> Bool {
-        let parent = (path as NSString).deletingLastPathComponent
-        return parent == folder
+    /// Writes a file made in pieces (a notebook) without holding it whole in memory.
+    public mutating func write(to path: String, produce: (_ append: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Void) throws(CommandError) {
+        do { try AtomicFile.write(to: path, policy: writePolicy, produce: produce) } catch { throw CommandError(error.description) }
+        state.outputs.wrote(path)
     }
+
+    /// The one memory limit (`set memory-limit`).
+    var budget: MemoryBudget { MemoryBudget(limit: state.settings.memoryLimit) }
 
     /// Makes a picture from a figure: its PNG bytes, written to `path` (or the next
     /// default name), as a block.

@@ -68,7 +68,9 @@ public final class Session: @unchecked Sendable {
             throw error
         }
         if origin != .quietReplay { history.append(text) }
-        let policy: WritePolicy = origin == .typed || allowLessonWrites ? .anywhere : .under(state.outputs.folder)
+        // The learner's own lines write where they say; a lesson's only under outputs/.
+        let policy: WritePolicy = origin == .typed || allowLessonWrites ? WritePolicy.anywhere.creating(state.outputs.folder)
+            : .under(state.outputs.folder, hint: "run it with --allow-writes to let it write elsewhere")
         var context = CommandContext(state: state, session: self, writePolicy: policy, origin: origin)
         var output: Output
         do {

@@ -16,20 +16,14 @@ public struct Settings: Equatable, Sendable {
     public var initializer: Initializer = .pytorch
     /// How pictures show in the terminal (a display preference: recordings leave it out).
     public var pictures: PictureProtocol = PictureSupport.choice(environment: ProcessInfo.processInfo.environment).choice
-    /// The most memory a network may need at the current batch size.
-    public var memoryLimit = Settings.defaultMemoryLimit
+    /// The most memory a network may need at the current batch size (Core's budget: a
+    /// quarter of physical memory, at most 1 GB).
+    public var memoryLimit = MemoryBudget.default.limit
 
     public init() {}
 
     /// The cores this process may run on.
     public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
-    /// A quarter of physical memory, at most 1 GiB: far more than any MNIST network needs
-    /// (the CNN preset: about 200 MB at batch 64), and a typo cannot exhaust the machine.
-    public static var defaultMemoryLimit: Int {
-        let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
-        return max(256 << 20, min(1 << 30, physical / 4))
-    }
 
     /// The lines that put every setting in force, as `set` takes them (a recording's header).
     public var commands: [String] {
