@@ -1,7 +1,7 @@
 # DigitLab — the two Quick start commands are `make run` and `make test`.
 SHELL := /bin/bash
 PACKAGES := libreadline-dev libpng-dev zlib1g-dev libopenblas-dev libcairo2-dev \
-            libfontconfig-dev fonts-dejavu-core pkg-config
+            libfontconfig-dev fonts-dejavu-core pkg-config libturbojpeg0-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX ?= /usr/local
 BIN := .build/release/digitlab
