@@ -42,7 +42,7 @@ public enum ImageFile {
         }
         let size = Int(info.st_size)
         guard size <= maxFileBytes else {
-            throw IOError(path, "the file holds \(size >> 20) MB, more than the \(maxFileBytes >> 20) MB a digit picture may have — shrink it")
+            throw IOError(path, "the file holds \(size) bytes, more than the \(maxFileBytes >> 20) MB a digit picture may have — shrink it")
         }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0

@@ -44,16 +44,23 @@ public enum DigitPipeline {
         // ink is (or the digit fills the picture), the best group read the other way round.
         var candidates = [(analysis: Analysis, group: DigitGroup, prior: Double)]()
         let groups = a.groups()
+        // A digit that fills the picture (a tight crop) leaves the border to the paper:
+        // then the border decides which reading is likelier.
+        let tight = groups.first.map { a.fills($0) } ?? true
+        func polarityPrior(_ x: Analysis) -> Double {
+            if tight { return x.map.lightOnDark == a.borderLight ? 1 : 0.25 }
+            return x.map.lightOnDark == a.map.lightOnDark ? 1 : (a.polarityCertain ? 0.5 : 0.8)
+        }
         if let first = groups.first {
-            candidates.append((a, first, a.strokeLikeness(first)))
+            candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a)))
             if let second = groups.dropFirst().first, second.score >= 0.35 * first.score {
-                candidates.append((a, second, second.score / first.score * a.strokeLikeness(second)))
+                candidates.append((a, second, second.score / first.score * a.strokeLikeness(second) * polarityPrior(a)))
             }
         }
-        if classifier != nil, !a.polarityCertain || groups.first.map({ a.fills($0) }) ?? true,
+        if classifier != nil, !a.polarityCertain || tight,
            let b = try? Analysis(picture, workingSize: workingSize, light: !a.map.lightOnDark),
            let first = b.groups().first {
-            candidates.append((b, first, (a.polarityCertain ? 0.5 : 0.8) * b.strokeLikeness(first)))
+            candidates.append((b, first, b.strokeLikeness(first) * polarityPrior(b)))
         }
         guard !candidates.isEmpty else { throw .blank }
         var best = candidates[0]
@@ -110,6 +117,8 @@ struct Analysis {
     let plane: Plane
     /// Whether the polarity rules agreed (see `InkMap.polarity`).
     let polarityCertain: Bool
+    /// What the picture's border says (see `InkMap.borderSaysLight`).
+    let borderLight: Bool
 
     var width: Int { ink.width }
     var height: Int { ink.height }
@@ -135,6 +144,7 @@ struct Analysis {
         let choice = InkMap.choose(channels)
         plane = choice.plane
         polarityCertain = light == nil && choice.unanimous
+        borderLight = choice.borderLight
         let first = try Self.read(plane, light: light ?? choice.light, radius: nil)
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         stages = []

@@ -30,19 +30,42 @@ struct InkMap {
     /// the ink much better — red ink on blue paper of the same brightness) and which way
     /// round. `unanimous` is false when the three polarity rules disagree: then the
     /// caller may try the other way too and let the network decide.
-    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool) {
+    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool) {
         var candidates = [luminance(channels)]
         if channels.count == 3 { candidates += channels }
         var best: (plane: Plane, light: Bool, unanimous: Bool, contrast: Float)? = nil
         for (i, c) in candidates.enumerated() {
-            // The rules are coarse: half size is plenty for them.
-            let rule = polarity(max(c.width, c.height) > 320 ? c.halved() : c)
+            // The rules are coarse: half size is plenty for them; and they look at the
+            // picture with its light evened out, so a deep shadow is not taken for paper.
+            let rule = polarity(flattened(max(c.width, c.height) > 320 ? c.halved() : c))
             // A colour channel must see the ink clearly better than luminance to be used
             // (a channel alone is noisier).
             let contrast = rule.contrast * (i == 0 ? 1.5 : 1)
             if best == nil || contrast > best!.contrast { best = (c, rule.light, rule.unanimous, contrast) }
         }
-        return (best!.plane, best!.light, best!.unanimous)
+        return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane))
+    }
+
+    /// The first pipeline's rule: the picture's outermost pixels are paper. Wrong for a
+    /// frame, a desk or a shadow at the edge; right for a digit cropped tightly, whose
+    /// ink meets the edge only at a few points — where the other rules are least sure.
+    static func borderSaysLight(_ c: Plane) -> Bool {
+        var border = [Float]()
+        for x in 0..<c.width { border.append(c[x, 0]); border.append(c[x, c.height - 1]) }
+        for y in 0..<c.height { border.append(c[0, y]); border.append(c[c.width - 1, y]) }
+        border.sort()
+        let q = c.percentiles([0.02, 0.98])
+        return border[border.count / 2] < (q[0] + q[1]) / 2
+    }
+
+    /// The plane divided by its own large-scale brightness (two box means an eighth of
+    /// the picture wide): shadows and gradients even out, strokes stay.
+    static func flattened(_ c: Plane) -> Plane {
+        let r = max(4, max(c.width, c.height) / 8)
+        let light = c.boxMean(radius: r).boxMean(radius: r)
+        var out = c
+        for i in out.values.indices { out.values[i] = 128 * c.values[i] / max(light.values[i], 4) }
+        return out
     }
 
     static func luminance(_ channels: [Plane]) -> Plane {

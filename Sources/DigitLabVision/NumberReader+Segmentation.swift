@@ -88,9 +88,9 @@ extension Analysis {
             let aspect = Float(seg.box.width) / lineHeight
             let tall = Float(seg.box.height) / lineHeight
             var s = log(max(probability, 1e-6))
-            s -= 4 * max(0, aspect - 0.95)          // wider than a digit
+            s -= 4 * max(0, aspect - 0.95)          // wider than a digit: two that touch?
             s -= 6 * max(0, 0.45 - tall)           // a fragment, not a digit
-            s -= cutCost[seg.from] + cutCost[seg.to]
+            s -= cutCost[seg.to]                    // each cut paid once, by the segment it ends
             score[n] = s + 0.2
         }
         // Best chain from the first boundary to the last; a lone small atom may be skipped
@@ -146,7 +146,7 @@ extension Analysis {
             picked.append(m)
             if picked.count == 8 { break }
         }
-        return picked.sorted { $0.x < $1.x }.map { (a.box.x + $0.x, 0.3 + 1.5 * $0.depth / lineHeight) }
+        return picked.sorted { $0.x < $1.x }.map { (a.box.x + $0.x, 0.6 + 3 * $0.depth / lineHeight) }
     }
 }
 

@@ -25,6 +25,7 @@ enum RuledLines {
             lines += found
             for line in found { erase(line, &kept, &removed, width: w, height: h) }
         }
+        if lines.contains(where: \.horizontal) { eraseBoxWalls(&kept, &removed, width: w, height: h, stroke: stroke) }
         return (kept, removed, lines)
     }
 
@@ -111,6 +112,39 @@ enum RuledLines {
             if lines.count > 200 { break }
         }
         return lines
+    }
+
+    /// The walls of form boxes (one box per digit): thin vertical runs that reach from a
+    /// removed rule above to one below. Too short to be lines of the page, but a digit's
+    /// stroke never joins two rules exactly like that.
+    static func eraseBoxWalls(_ mask: inout [Bool], _ removed: inout [Bool], width w: Int, height h: Int, stroke: Float) {
+        let maxThickness = max(2, Int(stroke * 1.2) + 1)
+        let reach = maxThickness + 2
+        func thin(_ x: Int, _ y: Int) -> Bool {
+            guard mask[y * w + x] else { return false }
+            var (l, r) = (x, x)
+            while l > 0 && mask[y * w + l - 1] { l -= 1 }
+            while r + 1 < w && mask[y * w + r + 1] { r += 1 }
+            return r - l + 1 <= maxThickness
+        }
+        func removedNear(_ x: Int, _ y: Int) -> Bool {
+            for yy in max(0, y - reach)...min(h - 1, y + reach) {
+                for xx in max(0, x - 1)...min(w - 1, x + 1) where removed[yy * w + xx] { return true }
+            }
+            return false
+        }
+        for x in 0..<w {
+            var y = 0
+            while y < h {
+                guard thin(x, y) else { y += 1; continue }
+                var end = y
+                while end + 1 < h && thin(x, end + 1) { end += 1 }
+                if end - y >= 4 * maxThickness, removedNear(x, y), removedNear(x, end) {
+                    for k in y...end { mask[k * w + x] = false; removed[k * w + x] = true }
+                }
+                y = end + 1
+            }
+        }
     }
 
     @inline(__always) static func at(_ mask: [Bool], _ a: Int, _ c: Int, _ w: Int, _ horizontal: Bool) -> Bool {

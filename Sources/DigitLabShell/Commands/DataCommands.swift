@@ -17,9 +17,9 @@ extension CommandTable {
                 example: "split validation 5000", words: ["validation"],
                 action: { s, a in try s.splitValidation(a) }),
         Command("augment", step: .preprocessing,
-                usage: "augment [shift PIXELS] [rotate DEGREES] [scale FRACTION] [elastic PIXELS] | augment off",
-                summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions. Evaluation always uses the real images. With no argument, shows what is in force.",
-                example: "augment shift 2 rotate 10 scale 0.1", words: ["shift", "rotate", "scale", "elastic", "off"],
+                usage: "augment [shift PIXELS] [rotate DEGREES] [scale FRACTION] [elastic PIXELS] [thickness PIXELS] [blur PIXELS] [contrast FRACTION] | augment off",
+                summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions; thicken or thin the strokes, blur them or change their contrast, so it reads real pens and photos. Evaluation always uses the real images. With no argument, shows what is in force.",
+                example: "augment shift 2 rotate 10 scale 0.1", words: ["shift", "rotate", "scale", "elastic", "thickness", "blur", "contrast", "off"],
                 action: { s, a in try s.augment(a) }),
     ]
 }
@@ -140,7 +140,10 @@ extension Session {
             case "elastic":
                 // The strength is optional: Simard's distortions look right at about 2 px on MNIST.
                 if let w = a.first, Float(w) != nil { next.elastic = try nonNegative(&a, "elastic", "the distortion in pixels", max: 10) } else { next.elastic = 2 }
-            default: throw CommandError("augment: unknown '\(word)' — shift, rotate, scale, elastic or off")
+            case "thickness": next.thickness = try nonNegative(&a, "thickness", "the largest change of stroke width in pixels", max: 3)
+            case "blur": next.blur = try nonNegative(&a, "blur", "the largest blur (Gaussian sigma) in pixels", max: 3)
+            case "contrast": next.contrast = try nonNegative(&a, "contrast", "the largest change of ink contrast (0.5 = ±50%)", max: 1)
+            default: throw CommandError("augment: unknown '\(word)' — shift, rotate, scale, elastic, thickness, blur, contrast or off")
             }
         }
         augmentation = next
