@@ -81,10 +81,14 @@ extension Analysis {
         // table edge, when there is other ink that keeps clear of the edges (a digit
         // cropped tightly touches the edges too, but then it is all there is).
         for i in groups.indices where edgeContact[i] >= 0.25 {
-            if groups.indices.contains(where: { $0 != i && edgeContact[$0] < 0.1 && groups[$0].mass >= 0.15 * groups[i].mass }) {
+            if groups.indices.contains(where: { $0 != i && edgeContact[$0] < 0.1 && groups[$0].mass >= 0.03 * groups[i].mass }) {
                 groups[i].score *= 0.1
             }
         }
+        groups.sort { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
+        // Slabs (a strip of desk, a sheet read the wrong way round) are not strokes: the
+        // leading few are weighed by how stroke-like they are, and sorted again.
+        for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) }
         return groups.sorted { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
     }
 

@@ -54,7 +54,7 @@ public enum DigitPipeline {
         if let first = groups.first {
             candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a)))
             if let second = groups.dropFirst().first, second.score >= 0.35 * first.score {
-                candidates.append((a, second, second.score / first.score * a.strokeLikeness(second) * polarityPrior(a)))
+                candidates.append((a, second, second.score / first.score * polarityPrior(a)))
             }
         }
         if classifier != nil, !a.polarityCertain || tight,
@@ -148,10 +148,14 @@ struct Analysis {
         let first = try Self.read(plane, light: light ?? choice.light, radius: nil)
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         stages = []
+        // A digit that fills the picture may have strokes far wider than a tenth of it.
+        if let g = groups().first, fills(g), let wide = try? Self.read(plane, light: map.lightOnDark, radius: nil, tight: true) {
+            (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
+        }
         // Second look: the paper's closing radius from the strokes of the digit itself,
         // when the whole picture's estimate was off (ruled lines, noise or a frame can
         // outweigh the digit's strokes in it).
-        if let g = groups().first {
+        if let g = groups().first, strokeLikeness(g) > 0.5 {
             let measured = strokeWidth(of: g)
             let wanted = max(2, Int((0.8 * measured + 1).rounded()))
             if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,
@@ -172,9 +176,9 @@ struct Analysis {
     }
 
     /// Ink strength, the ink mask without lines and frames, and its components.
-    static func read(_ plane: Plane, light: Bool, radius: Int?) throws(DigitPipeline.Failure)
+    static func read(_ plane: Plane, light: Bool, radius: Int?, tight: Bool = false) throws(DigitPipeline.Failure)
         -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
-        let map = InkMap.analyse(plane, light: light, radius: radius)
+        let map = InkMap.analyse(plane, light: light, radius: radius, tight: tight)
         let ink = map.ink
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.

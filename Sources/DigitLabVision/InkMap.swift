@@ -37,7 +37,8 @@ struct InkMap {
         for (i, c) in candidates.enumerated() {
             // The rules are coarse: half size is plenty for them; and they look at the
             // picture with its light evened out, so a deep shadow is not taken for paper.
-            let rule = polarity(flattened(max(c.width, c.height) > 320 ? c.halved() : c))
+            let small = max(c.width, c.height) > 320 ? c.halved() : c
+            let rule = polarity(small, evened: flattened(small))
             // A colour channel must see the ink clearly better than luminance to be used
             // (a channel alone is noisier).
             let contrast = rule.contrast * (i == 0 ? 1.5 : 1)
@@ -81,8 +82,10 @@ struct InkMap {
     ///   the majority (wrong when strokes are fat);
     /// - the envelope vote: where closing and opening differ, the local mean sits nearer
     ///   the paper (wrong when the digit fills the picture).
-    /// Light ink needs all three; `unanimous` says whether they agreed.
-    static func polarity(_ c: Plane) -> (light: Bool, unanimous: Bool, contrast: Float) {
+    /// Light ink needs all three; `unanimous` says whether they agreed. The two medians
+    /// look at `flat` (the light evened out, so a deep shadow is not the paper); the vote
+    /// is local and looks at the plane itself.
+    static func polarity(_ c: Plane, evened flat: Plane) -> (light: Bool, unanimous: Bool, contrast: Float) {
         let r0 = max(3, max(c.width, c.height) / 10)
         let upper = c.closing(radius: r0), lower = c.opening(radius: r0)
         let mean = c.boxMean(radius: 2 * r0)
@@ -93,12 +96,12 @@ struct InkMap {
             range.values[i] = u - l
             if u - l > 12 { vote += Double(2 * mean.values[i] - u - l) }
         }
-        let q = c.percentiles([0.02, 0.5, 0.98])
+        let q = flat.percentiles([0.02, 0.5, 0.98])
         let (p2, median, p98) = (q[0], q[1], q[2])
         let byMedian = median < (p2 + p98) / 2
         let busyLevel = range.percentile(0.8)
         var busy = [Float]()
-        for i in c.values.indices where range.values[i] >= busyLevel { busy.append(c.values[i]) }
+        for i in c.values.indices where range.values[i] >= busyLevel { busy.append(flat.values[i]) }
         busy.sort()
         let byBusy = busy.isEmpty ? byMedian : busy[busy.count / 2] < (busy[busy.count / 20] + busy[busy.count * 19 / 20]) / 2
         let byVote = vote < 0
@@ -114,10 +117,11 @@ struct InkMap {
     /// The ink of `plane`, read the way round `light` says.
     /// `radius`: the closing radius to use (the pipeline's second pass, once the digit's
     /// own strokes have been measured); nil estimates it from the whole picture.
-    static func analyse(_ plane: Plane, light: Bool, radius given: Int? = nil) -> InkMap {
+    /// `tight`: the digit fills the picture, so strokes may be up to a quarter of it wide.
+    static func analyse(_ plane: Plane, light: Bool, radius given: Int? = nil, tight: Bool = false) -> InkMap {
         let (w, h) = (plane.width, plane.height)
         let oriented = light ? plane.map { 255 - $0 } : plane
-        let (width, radius) = given.map { (Float($0) / 1.25 * 1.6, $0) } ?? strokeScale(oriented, limit: max(2, min(w, h) / 4))
+        let (width, radius) = given.map { (Float($0) / 1.25 * 1.6, $0) } ?? strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
         let paper = oriented.closing(radius: radius)
         var ink = Plane(width: w, height: h)
         for p in 0..<(w * h) { ink.values[p] = max(0, (paper.values[p] - oriented.values[p]) / max(paper.values[p], 40)) }
@@ -130,7 +134,7 @@ struct InkMap {
     /// The strokes' width and the closing radius that removes them, from the pattern
     /// spectrum: how much more dark detail each larger closing fills in. Strokes make a
     /// peak at their half-width; shadows and desks only add at far larger radii.
-    static func strokeScale(_ c: Plane, limit: Int) -> (width: Float, radius: Int) {
+    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int) {
         var radii = [1, 2, 3, 4, 6, 8, 12, 16, 22, 32, 44, 64, 90, 128].filter { $0 <= limit }
         if radii.isEmpty { radii = [1] }
         var filled = [Double]()
@@ -153,11 +157,14 @@ struct InkMap {
         let from = radii.firstIndex { $0 >= 3 } ?? 0
         let coarse = spectrum[from...].reduce(0, +), total = max(1e-9, spectrum.reduce(0, +))
         var peak = from
-        if coarse >= 0.15 * total {
-            let top = spectrum[from...].max() ?? 0
-            // The first clear peak: a local maximum at least a quarter of the highest (a
-            // frame or a desk edge can fill in more, but only at far larger radii).
-            for k in from..<spectrum.count where spectrum[k] >= 0.25 * top && (k + 1 == spectrum.count || spectrum[k] >= spectrum[k + 1]) {
+        // Strokes are narrower than a tenth of the picture (a quarter when the digit fills
+        // it); strips of desk, frames and shadows fill in at larger radii and must not
+        // set the scale.
+        let upTo = max(from + 1, (radii.lastIndex { $0 <= max(c.width, c.height) / widest } ?? from) + 1)
+        if coarse >= 0.15 * total, from < min(upTo, spectrum.count) {
+            let top = spectrum[from..<min(upTo, spectrum.count)].max() ?? 0
+            // The first clear peak: a local maximum at least a quarter of the highest.
+            for k in from..<min(upTo, spectrum.count) where spectrum[k] >= 0.25 * top && (k + 1 == spectrum.count || spectrum[k] >= spectrum[k + 1]) {
                 peak = k; break
             }
         } else {
