@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "digitlab", targets: ["digitlab"]),
         // The libraries, for the fuzzing package in Fuzz/ (and anyone embedding DigitLab).
-        .library(name: "DigitLabKit", targets: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "DigitLabShell"]),
+        .library(name: "DigitLabKit", targets: ["DigitLabCore", "DigitLabIO", "DigitLabVision", "DigitLabViz", "DigitLabShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev", "libfontconfig-dev"])]),
         .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
@@ -36,12 +38,14 @@ let package = Package(
         // The layers of DESIGN.md; an arrow there is a dependency here.
         .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
-        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG", "CCrypto"], exclude: ["README.md"],
+        .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG", "CTurboJPEG", "CCrypto"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
-        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "CCairo", "CSixel"], exclude: ["README.md"],
+        .target(name: "DigitLabVision", dependencies: ["DigitLabCore", "DigitLabIO"], exclude: ["README.md"],
+                swiftSettings: optimisedAlways),
+        .target(name: "DigitLabViz", dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabVision", "CCairo", "CSixel"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabShell",
-                dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabViz", "CReadline"], exclude: ["README.md"]),
+                dependencies: ["DigitLabCore", "DigitLabIO", "DigitLabVision", "DigitLabViz", "CReadline"], exclude: ["README.md"]),
         .executableTarget(name: "digitlab", dependencies: [
             "DigitLabShell",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +53,8 @@ let package = Package(
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures", "FuzzRegressions"]),
+        .testTarget(name: "DigitLabVisionTests", dependencies: ["DigitLabVision"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz", "CSixel"]),
-        .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell"]),
+        .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell", "DigitLabVision"]),
     ]
 )

@@ -47,6 +47,36 @@ public enum PNG {
         return Grey(width: w, height: h, pixels: grey)
     }
 
+    /// PNGs claiming more pixels than this are refused before decoding (8192 x 8192).
+    public static let maxSourcePixels = 1 << 26
+    /// Above this many pixels a colour PNG is decoded as grey, 1 byte a pixel instead of
+    /// 3, so the largest accepted picture costs 64 MB rather than 192 MB while decoding.
+    public static let maxColourPixels = 1 << 24
+
+    /// Any PNG as `ImageFile` wants it: RGB when the file has colour, grey otherwise,
+    /// transparent parts composited over white paper, then shrunk to `maxPixels`.
+    public static func decodeRaster(_ bytes: [UInt8], name: String, maxPixels: Int = ImageFile.maxPixels) throws(IOError) -> RasterImage {
+        var image = png_image()
+        image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
+        let began = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw failure(&image, name, "not a readable PNG") }
+        let (w, h) = (Int(image.width), Int(image.height))
+        // Refuse absurd sizes before allocating (a corrupt header can claim 2^31 x 2^31).
+        guard w > 0, h > 0, w * h <= maxSourcePixels else {
+            png_image_free(&image)
+            throw IOError(name, "PNG claims \(w)x\(h) pixels — too large for a digit picture (at most \(maxSourcePixels / 1_000_000) megapixels); shrink it")
+        }
+        // libpng's format flags: 1 = alpha, 2 = colour.
+        let colour = image.format & 2 != 0 && w * h <= maxColourPixels
+        image.format = UInt32(colour ? DIGITLAB_PNG_FORMAT_RGB : DIGITLAB_PNG_FORMAT_GRAY)
+        let channels = colour ? 3 : 1
+        var pixels = [UInt8](repeating: 255, count: w * h * channels)
+        var white = png_color(red: 255, green: 255, blue: 255)
+        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, &white, $0.baseAddress, 0, nil) }
+        guard finished != 0 else { throw failure(&image, name, "damaged PNG data") }
+        return RasterImage(width: w, height: h, channels: channels, pixels: pixels).downscaled(maxPixels: maxPixels)
+    }
+
     /// Decodes any PNG to 8-bit RGB (3 bytes per pixel), alpha composited over white.
     public static func decodeRGB(_ bytes: [UInt8], name: String) throws(IOError) -> (width: Int, height: Int, pixels: [UInt8]) {
         var image = png_image()

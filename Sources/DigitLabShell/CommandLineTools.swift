@@ -54,31 +54,64 @@ public enum CommandLineTools {
     }
 
     /// `digitlab predict [--model FILE] IMAGE... [--json] [--top K]`: one line or JSON
-    /// object per image; an unreadable image is reported and the others still classified.
+    /// object per image, in the order given. A picture that cannot be classified is a
+    /// line on stderr (plain) or `{"file": …, "error": …}` in its place (JSON), the others
+    /// are still classified, and the exit status is 1 at the end.
     public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int) -> Int32 {
-        let path: String
-        if let model { path = model } else {
-            do { path = try locator.home() + "/models/default.safetensors" } catch {
-                printError("predict: \(error) — or pass --model FILE")
-                return 1
-            }
-        }
-        let loaded: (network: Network, info: ModelFile.Info)
-        do { loaded = try ModelFile.load(path) } catch {
-            printError("predict: \(error)")
-            return 1
-        }
+        guard let loaded = loadModel(model, locator: locator, command: "predict") else { return 1 }
         var failed = false
         for image in images {
-            do {
+            do throws(IOError) {
                 let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
             } catch {
-                printError(error.description)
                 failed = true
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
             }
         }
         return failed ? 1 : 0
+    }
+
+    /// `digitlab read [--model FILE] IMAGE... [--json] [--stages]`: the whole number in
+    /// each picture, one line or JSON object per image (errors as for `predict`).
+    /// `--stages` writes `outputs/read-NAME.png` for each picture (the boxes and each
+    /// digit as the network saw it) and says so on stderr, so JSON stays clean.
+    public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
+        guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
+        var failed = false
+        for image in images {
+            do throws(IOError) {
+                let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
+                                                  classNames: loaded.info.classNames)
+                print(json ? r.json : r.line)
+                if stages {
+                    let name = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
+                    let out = "outputs/read-\(name).png"
+                    try AtomicFile.write(try r.stagesFigure().png(), to: out)
+                    printError("wrote \(out)")
+                }
+            } catch {
+                failed = true
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    /// The model named, or the default model of the DigitLab home; nil (after one line on
+    /// stderr) when it cannot be loaded.
+    static func loadModel(_ model: String?, locator: DataLocator, command: String) -> (network: Network, info: ModelFile.Info)? {
+        let path: String
+        if let model { path = model } else {
+            do { path = try locator.home() + "/models/default.safetensors" } catch {
+                printError("\(command): \(error) — or pass --model FILE")
+                return nil
+            }
+        }
+        do { return try ModelFile.load(path) } catch {
+            printError("\(command): \(error)")
+            return nil
+        }
     }
 }

@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabVision
 import DigitLabViz
 import Foundation
 
@@ -12,15 +13,20 @@ public struct ImagePrediction: Sendable {
 
     public var prediction: String { ranked[0].label }
 
+    /// Reads any PNG or JPEG (`ImageFile`), finds the digit, classifies it.
+    ///
+    /// - Throws: one line for an unreadable file, a picture without a digit, or a network
+    ///   whose answer is not a number (NaN or infinity: a broken model).
     public static func classify(_ path: String, network: Network, normalization: Normalization,
                                 classNames: [String], top: Int = 3) throws(IOError) -> ImagePrediction {
-        let picture = try PNG.readGrey(path)
+        let picture = try ImageFile.read(path)
+        let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         let result: DigitPipeline.Result
-        do { result = try DigitPipeline.run(picture) } catch {
-            throw IOError(path, "no digit found: the picture is blank or has no contrast")
+        do { result = try DigitPipeline.run(picture, classifier: classifier) } catch {
+            throw IOError(path, DigitPipeline.blankMessage)
         }
-        let images = LabeledImages(pixels: result.pixels, labels: [0], rows: 28, columns: 28)
-        let p = network.probabilities(normalization.batch(images, indices: [0]).x).data
+        let p = classifier.probabilities([result.pixels])[0]
+        try requireFinite(p, path)
         let order = classesByProbability(p)
         return ImagePrediction(file: path, ranked: order.prefix(max(1, top)).map { (classNames[$0], p[$0]) },
                                pipeline: result)
@@ -32,10 +38,16 @@ public struct ImagePrediction: Sendable {
             + ranked.dropFirst().map { " · \($0.label) \(String(format: "%.1f", $0.probability * 100))%" }.joined()
     }
 
-    /// One JSON object: file, prediction, top (label and probability).
+    /// One JSON object: `{"file": …, "prediction": …, "top": [{"label": …, "probability": …}, …]}`.
     public var json: String {
-        let top = ranked.map { "{\"label\": \(jsonQuote($0.label)), \"probability\": \(String(format: "%.6f", $0.probability))}" }
-        return "{\"file\": \(jsonQuote(file)), \"prediction\": \(jsonQuote(prediction)), \"top\": [\(top.joined(separator: ", "))]}"
+        JSONLine.encode(Record(file: file, prediction: prediction, top: ranked.map { Record.Top(label: $0.label, probability: $0.probability) }))
+    }
+
+    struct Record: Encodable {
+        struct Top: Encodable { let label: String; let probability: Float }
+        let file: String
+        let prediction: String
+        let top: [Top]
     }
 
     /// The stages as one PNG strip.
@@ -45,7 +57,26 @@ public struct ImagePrediction: Sendable {
     }
 }
 
-func jsonQuote(_ s: String) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+/// A network whose answer is NaN or infinite is broken; say so rather than print it.
+func requireFinite(_ p: [Float], _ path: String) throws(IOError) {
+    guard !p.isEmpty, p.allSatisfy(\.isFinite) else {
+        throw IOError(path, "the network's answer is not a number (NaN or infinity) — the model is broken: retrain it or load another")
+    }
+}
+
+/// One JSON object per line through Foundation's JSONEncoder (never string pasting):
+/// keys in the order declared, slashes as they are.
+enum JSONLine {
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `{"file": …, "error": …}` for a file that could not be classified.
+    static func error(file: String, _ message: String) -> String {
+        struct Failure: Encodable { let file: String; let error: String }
+        return encode(Failure(file: file, error: message))
+    }
 }

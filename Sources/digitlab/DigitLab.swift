@@ -12,7 +12,7 @@ struct DigitLab: ParsableCommand {
         abstract: "Learn how a neural network reads handwritten digits.",
         discussion: "With no sub-command: the interactive shell (or, when stdin is piped, its lines run as a script).",
         version: Version.text,
-        subcommands: [Shell.self, Run.self, Predict.self, Bench.self, VersionCommand.self, Docs.self],
+        subcommands: [Shell.self, Run.self, Predict.self, Read.self, Bench.self, VersionCommand.self, Docs.self],
         defaultSubcommand: Shell.self)
 }
 
@@ -53,16 +53,16 @@ struct Run: ParsableCommand {
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Classify digit pictures (PNG): one line, or one JSON object, per image.",
-        discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG works: photos, scans, drawings; light or dark paper; any size and position.")
+        abstract: "Classify digit pictures (PNG or JPEG): one line, or one JSON object, per image.",
+        discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG or JPEG works: photos (EXIF orientation applied), scans, drawings; light or dark paper, coloured ink, ruled paper, frames, shadows; any size and position. With --json, a picture that cannot be classified gives {\"file\": ..., \"error\": ...} in its place; the exit status is then 1.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Option(help: "How many of the most likely classes to show.") var top: Int = 3
-    @Flag(help: "One JSON object per line: file, prediction, top.") var json = false
-    @ArgumentParser.Argument(help: "PNG files.") var images: [String]
+    @Flag(help: "One JSON object per line: file, prediction, top (or file, error).") var json = false
+    @ArgumentParser.Argument(help: "PNG or JPEG files.") var images: [String]
     @OptionGroup var options: DataOption
 
     func validate() throws {
-        guard !images.isEmpty else { throw ValidationError("give at least one PNG file") }
+        guard !images.isEmpty else { throw ValidationError("give at least one picture (PNG or JPEG)") }
         guard (1...10).contains(top) else { throw ValidationError("--top must be between 1 and 10") }
     }
 
@@ -77,6 +77,27 @@ struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version",
         abstract: "DigitLab's version, the Swift it was built with and the libraries it runs with (as --version).")
     func run() { print(Version.text) }
+}
+
+struct Read: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a whole handwritten number (a line of digits) in each picture: one line, or one JSON object, per image.",
+        discussion: "Touching digits are split where the network is surest of the parts. Without --model, uses models/default.safetensors. JSON: {\"file\": ..., \"text\": \"2026\", \"digits\": [{\"digit\": \"2\", \"probability\": 0.99, \"box\": [x, y, w, h]}, ...]}.")
+    @Option(help: "A model saved with `save model`.") var model: String?
+    @Flag(help: "One JSON object per line: file, text, digits (or file, error).") var json = false
+    @Flag(help: "Also write outputs/read-NAME.png: the boxes found and each digit as the network saw it.") var stages = false
+    @ArgumentParser.Argument(help: "PNG or JPEG files.") var images: [String]
+    @OptionGroup var options: DataOption
+
+    func validate() throws {
+        guard !images.isEmpty else { throw ValidationError("give at least one picture (PNG or JPEG)") }
+    }
+
+    func run() throws {
+        let status = CommandLineTools.read(images: images, model: model, locator: DataLocator(explicit: options.data),
+                                           json: json, stages: stages)
+        if status != 0 { throw ExitCode(status) }
+    }
 }
 
 struct Docs: ParsableCommand {

@@ -46,3 +46,36 @@ import Testing
         #expect(a.data.allSatisfy { $0.isFinite })
     }
 }
+
+/// Stroke changes: off changes nothing (not even a draw), thickening adds ink, thinning
+/// takes it away, and a seed repeats.
+@Suite struct StrokeAugmentationTests {
+    /// A 28x28 "1": a vertical bar two pixels wide, normalised as MNIST batches are.
+    static func bar(background: Float) -> [Float] {
+        var v = [Float](repeating: background, count: 784)
+        for y in 4..<24 { v[y * 28 + 13] = 2.8; v[y * 28 + 14] = 2.8 }
+        return v
+    }
+
+    @Test func strokesThickenThinAndRepeat() {
+        let background: Float = -0.42
+        func ink(_ v: [Float]) -> Float { v.reduce(0) { $0 + ($1 - background) } }
+        var thick = Augmentation(); thick.thickness = 2
+        var seen = Set<Int>()
+        for seed in 0..<20 {
+            var rng = SeededRNG(seed: UInt64(seed))
+            var v = Self.bar(background: background)
+            v.withUnsafeMutableBufferPointer { thick.restyle($0.baseAddress!, height: 28, width: 28, background: background, using: &rng) }
+            seen.insert(ink(v) > ink(Self.bar(background: background)) + 1 ? 1 : ink(v) < ink(Self.bar(background: background)) - 1 ? -1 : 0)
+            #expect(v.allSatisfy { $0.isFinite && $0 >= background - 1e-4 })
+        }
+        #expect(seen.contains(1) && seen.contains(-1), "both thicker and thinner strokes are drawn: \(seen)")
+        // Off: the generator is not touched.
+        var a = SeededRNG(seed: 7), b = SeededRNG(seed: 7)
+        var v = Self.bar(background: background)
+        v.withUnsafeMutableBufferPointer { Augmentation().restyle($0.baseAddress!, height: 28, width: 28, background: background, using: &a) }
+        #expect(a.next() == b.next() && v == Self.bar(background: background))
+        #expect(!Augmentation().changesStrokes && thick.changesStrokes && !thick.isIdentity)
+        #expect(thick.description == "thickness 2.0")
+    }
+}

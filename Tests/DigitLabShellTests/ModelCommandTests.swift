@@ -69,10 +69,18 @@ import Testing
         p.standardOutput = out; p.standardError = err
         try p.run(); p.waitUntilExit()
         let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(p.terminationStatus == 1, "a bad image makes the exit status non-zero")
-        #expect(lines.count >= 3, "the other images are still classified")
-        let good = lines.filter { !$0.contains("bad.png") }
-        #expect(good.map { $0.contains("\"prediction\":\"7\"") || $0.contains("\"prediction\": \"7\"") || $0.contains("\"2\"") || $0.contains("\"1\"") } == [true, true, true])
+        // One JSON object per picture, in order; the bad one says why in its place.
+        #expect(lines.count == 4, "every picture has its line")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == 4, "every line is a JSON object: \(lines)")
+        #expect(objects.map { $0["file"] as? String } == ["0.png", "bad.png", "1.png", "2.png"].map { "\(folder)/\($0)" })
+        #expect(objects.map { $0["prediction"] as? String } == ["7", nil, "2", "1"])
+        #expect((objects[1]["error"] as? String)?.hasPrefix("not a readable PNG") == true)
+        let top = objects[0]["top"] as? [[String: Any]]
+        #expect(top?.count == 3 && top?[0]["label"] as? String == "7" && (top?[0]["probability"] as? Double ?? 0) > 0.5)
+        #expect(errors.isEmpty, "JSON mode keeps errors in the JSON: \(errors)")
     }
 }
 

@@ -15,12 +15,17 @@ public struct Augmentation: Equatable, Sendable {
     /// Elastic distortion strength in pixels (0 = off); smoothed over `elasticSigma`.
     public var elastic: Float = 0
     public var elasticSigma: Float = 4
+    /// Stroke changes (Augmentation+Strokes.swift): thickness in pixels, blur sigma in
+    /// pixels, contrast as a fraction.
+    public var thickness: Float = 0
+    public var blur: Float = 0
+    public var contrast: Float = 0
 
     public init(shift: Float = 0, rotate: Float = 0, scale: Float = 0, elastic: Float = 0) {
         self.shift = shift; self.rotate = rotate; self.scale = scale; self.elastic = elastic
     }
 
-    public var isIdentity: Bool { shift == 0 && rotate == 0 && scale == 0 && elastic == 0 }
+    public var isIdentity: Bool { shift == 0 && rotate == 0 && scale == 0 && elastic == 0 && !changesStrokes }
 
     /// `shift 2 rotate 10 scale 0.1 elastic 34`, only the parts in force.
     public var description: String {
@@ -30,6 +35,7 @@ public struct Augmentation: Equatable, Sendable {
         if rotate != 0 { parts.append("rotate \(rotate)") }
         if scale != 0 { parts.append("scale \(scale)") }
         if elastic != 0 { parts.append("elastic \(elastic)") }
+        if changesStrokes { parts.append(strokeDescription) }
         return parts.joined(separator: " ")
     }
 
@@ -71,6 +77,7 @@ public struct Augmentation: Equatable, Sendable {
                 out[y * w + x] = Self.bilinear(source, px, py, height: h, width: w, background: background)
             }
         }
+        restyle(out, height: h, width: w, background: background, using: &rng)
     }
 
     /// Random displacements in [-1, 1], blurred with a Gaussian and scaled by `elastic`.

@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabVision
 
 /// `load`: a dataset (MNIST, Fashion-MNIST, IDX files, your own pictures), a saved
 /// model, or a checkpoint.
@@ -78,7 +79,16 @@ enum LoadCommand: ShellCommand, Equatable {
             case .mnist: loaded = try DatasetLoader.mnist(locator: context.session.locator)
             case .fashion: loaded = try DatasetLoader.fashion()
             case .idx(let p): loaded = try DatasetLoader.idx(folder: context.resolve(p))
-            case .folder(let p): (loaded, skipped) = try FolderDataset.load(context.resolve(p), shouldStop: context.interrupted)
+            case .folder(let p):
+                // The network, when there is one, helps the pipeline decide which way round
+                // an unclear picture is (ink or paper).
+                let classifier = context.state.model.network.flatMap { net -> DigitClassifier? in
+                    net.inputShape == [1, 28, 28] && !net.isEmpty
+                        ? DigitClassifier(network: net, normalization: context.state.data.normalization, classNames: context.classNames(for: net)) : nil
+                }
+                let reading = try DatasetLoader.readFolder(context.resolve(p), classifier: classifier)
+                loaded = reading.dataset
+                skipped = reading.skippedReport
             }
         } catch {
             throw CommandError(error.description)
@@ -94,9 +104,10 @@ enum LoadCommand: ShellCommand, Equatable {
         }
         context.state.replaceData(loaded, recipe: random ? ["set seed \(seed)", line] : [line])
         var out = Output()
-        for s in skipped.prefix(20) { out.append(.warning("skipped \(s)")) }
-        if skipped.count > 20 { out.append(.warning("… and \(skipped.count - 20) more")) }
-        if !skipped.isEmpty { out.append(.text("skipped \(Format.plural(skipped.count, "picture")) that could not be used")) }
+        // One line per picture left out (at most 20), then the count and names.
+        for line in skipped.dropLast().prefix(20) { out.append(.warning(line)) }
+        if skipped.count > 21 { out.append(.warning("… and \(skipped.count - 21) more")) }
+        if let summary = skipped.last { out.text(summary) }
         let data = context.state.data
         if loaded.train.isEmpty {
             out.text("loaded \(loaded.name): \(Format.plural(loaded.test.count, "picture")) of yours as the test set (no training images) — `eval` or `predict test N` with a trained or loaded model")

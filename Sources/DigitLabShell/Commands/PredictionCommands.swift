@@ -66,6 +66,7 @@ enum PredictCommand: ShellCommand, Equatable {
         guard net.inputShape == [1, 28, 28], net.outputShape == [names.count] else {
             throw CommandError("predict file: the network must take 1x28x28 images and end with \(names.count) outputs")
         }
+        if number { return try predictNumber(path, net, names, stages: stages, &context) }
         let result: ImagePrediction
         do {
             result = try ImagePrediction.classify(path, network: net, normalization: context.state.data.normalization, classNames: names)
@@ -80,6 +81,32 @@ enum PredictCommand: ShellCommand, Equatable {
             do { png = try figure.png() } catch { throw CommandError(error.description) }
             out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil,
                                            caption: "the pipeline, stage by stage"))
+        }
+        return out
+    }
+
+    /// `predict file PATH --number`: a line of digits, each found, cut out and read.
+    private func predictNumber(_ path: String, _ net: Network, _ names: [String], stages: Bool,
+                               _ context: inout CommandContext) throws(CommandError) -> Output {
+        let result: NumberPrediction
+        do {
+            result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names)
+        } catch { throw CommandError(error.description) }
+        let digits = result.reading.digits
+        var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
+                          .text("\(path): the network reads \(result.text)"),
+                          .table(Table([.init("digit"), .init("sure", .right), .init("box (x, y, w, h)")],
+                                       rows: digits.map { ["\($0.label)", Format.percent(Double($0.probability), 1), "\($0.box.x), \($0.box.y), \($0.box.width), \($0.box.height)"] }))])
+        if let unsure = digits.filter({ $0.probability < 0.6 }).first {
+            out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
+        }
+        if stages {
+            let figure = result.stagesFigure()
+            let png: [UInt8]
+            do { png = try figure.png() } catch { throw CommandError(error.description) }
+            out.append(try context.picture(png, width: figure.width, height: figure.height,
+                                           name: "number-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, to: nil,
+                                           caption: "the digits found, each as the network saw it"))
         }
         return out
     }

@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabVision
 import Glibc
 import Synchronization
 

@@ -1,6 +1,9 @@
+import Foundation
 import DigitLabIO
+import DigitLabVision
 
-/// `predict file PATH --stages`: the picture at each step of the pipeline, left to right.
+/// `predict file PATH --stages`: the picture at each step of the pipeline, left to right,
+/// each with its name and size.
 public enum PipelineFigure {
     public static func draw(_ stages: [DigitPipeline.Stage], file: String, verdict: String) -> Canvas {
         let box = 120.0, gap = 22.0
@@ -8,30 +11,35 @@ public enum PipelineFigure {
                        height: Int(Style.header + box + 58))
         c.title("From your picture to 28x28: \(verdict)", subtitle: file)
         for (i, stage) in stages.enumerated() {
-            let img = stage.image
-            let cell = box / Double(max(img.width, img.height))
             let x = Style.margin + Double(i) * (box + gap)
             let y = Style.header + 6
-            // Pictures as they are: the first two are paper-white, the rest white-on-black ink.
-            let values = img.pixels.map { Float($0) / 255 }
-            if cell >= 1 {
-                c.grid(values, rows: img.height, columns: img.width, x: x + (box - cell * Double(img.width)) / 2,
-                       y: y + (box - cell * Double(img.height)) / 2, cell: cell) { v in
-                    let g = UInt8((v * 255).rounded()); return RGB(g, g, g)
-                }
-            } else {
-                // Bigger than the box: show it shrunk (area-averaged) rather than skip pixels.
-                let scale = box / Double(max(img.width, img.height))
-                let small = Resample.image(img, width: max(1, Int(Double(img.width) * scale)), height: max(1, Int(Double(img.height) * scale)))
-                c.grid(small.pixels.map { Float($0) / 255 }, rows: small.height, columns: small.width,
-                       x: x + (box - Double(small.width)) / 2, y: y + (box - Double(small.height)) / 2, cell: 1) { v in
-                    let g = UInt8((v * 255).rounded()); return RGB(g, g, g)
-                }
-            }
+            picture(stage.image, on: c, x: x, y: y, width: box, height: box)
             c.frame(x, y, box, box, .grid)
             c.text("\(i + 1). \(stage.name)", x + box / 2, y + box + 16, size: Style.captionSize, align: .center)
-            c.text("\(img.width)x\(img.height)", x + box / 2, y + box + 30, size: Style.captionSize - 1, align: .center, color: .muted)
+            c.text("\(stage.image.width)x\(stage.image.height)", x + box / 2, y + box + 30, size: Style.captionSize - 1, align: .center, color: .muted)
         }
         return c
+    }
+
+    /// A grey or colour picture fitted into a `width` x `height` rectangle, centred:
+    /// enlarged by whole cells when small (crisp pixels), shrunk by area averaging when
+    /// large. Returns where it went: the top-left corner and the size of one picture pixel.
+    @discardableResult
+    static func picture(_ img: RasterImage, on c: Canvas, x: Double, y: Double, width: Double, height: Double) -> (x: Double, y: Double, scale: Double) {
+        guard img.width > 0, img.height > 0 else { return (x, y, 1) }
+        let fit = min(width / Double(img.width), height / Double(img.height))
+        let shown = fit < 1
+            ? Resample.image(img, width: max(1, Int(Double(img.width) * fit)), height: max(1, Int(Double(img.height) * fit)))
+            : img
+        let cell = fit < 1 ? 1 : fit.rounded(.down)
+        let (ox, oy) = (x + (width - cell * Double(shown.width)) / 2, y + (height - cell * Double(shown.height)) / 2)
+        let ch = shown.channels
+        c.grid((0..<(shown.width * shown.height)).map { Float($0) }, rows: shown.height, columns: shown.width,
+               x: ox, y: oy, cell: cell) { v in
+            let i = Int(v) * ch
+            return ch == 3 ? RGB(shown.pixels[i], shown.pixels[i + 1], shown.pixels[i + 2])
+                           : RGB(shown.pixels[i], shown.pixels[i], shown.pixels[i])
+        }
+        return (ox, oy, cell * Double(shown.width) / Double(img.width))
     }
 }

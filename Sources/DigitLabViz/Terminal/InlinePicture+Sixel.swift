@@ -1,3 +1,4 @@
+import DigitLabVision
 import CSixel
 import DigitLabIO
 

@@ -1,0 +1,112 @@
+import CTurboJPEG
+
+/// JPEG files (phone photos) through libjpeg-turbo's TurboJPEG API, which reports every
+/// failure as a status rather than a longjmp.
+///
+/// Memory is bounded before anything is decoded: the frame header gives the size, and
+/// the decoder's own scaling (1/2, 1/4, 1/8 in the DCT) brings a large photo down to
+/// at most `maxPixels` while it decodes, so a 48-megapixel photo never exists at full
+/// size. A progressive JPEG keeps every DCT coefficient of the picture until its last
+/// scan (2 bytes per sample), so its size is limited by that cost too.
+public enum JPEG {
+    /// Pictures larger than this (in the file) are refused: about 10,000 x 10,000.
+    public static let maxSourcePixels = 100_000_000
+    /// A progressive decode's coefficient buffers may take at most this many bytes.
+    public static let maxCoefficientBytes = 160 << 20
+
+    public static func decode(_ bytes: [UInt8], name: String, maxPixels: Int = ImageFile.maxPixels) throws(IOError) -> RasterImage {
+        guard let header = header(bytes), header.width > 0, header.height > 0 else {
+            throw IOError(name, "not a readable JPEG (no frame header before the image data) — check it is a JPEG file")
+        }
+        let pixels = header.width * header.height
+        guard pixels <= maxSourcePixels else {
+            throw IOError(name, "JPEG claims \(header.width)x\(header.height) pixels — too large for a digit picture (at most \(maxSourcePixels / 1_000_000) megapixels); shrink it")
+        }
+        let coefficientBytes = pixels * max(1, header.components) * 2
+        guard !header.progressive || coefficientBytes <= maxCoefficientBytes else {
+            throw IOError(name, "progressive JPEG of \(header.width)x\(header.height) pixels needs \(coefficientBytes >> 20) MB to decode, more than \(maxCoefficientBytes >> 20) MB — save it as a baseline JPEG or smaller")
+        }
+        guard let handle = tjInitDecompress() else { throw IOError(name, "cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        var (w, h, subsampling, colorspace): (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+        let read = bytes.withUnsafeBufferPointer {
+            tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &w, &h, &subsampling, &colorspace)
+        }
+        guard read == 0, w > 0, h > 0 else { throw failure(handle, name, "not a readable JPEG") }
+        guard colorspace != Int32(TJCS_CMYK.rawValue), colorspace != Int32(TJCS_YCCK.rawValue) else {
+            throw IOError(name, "a CMYK JPEG (print colours) — save it as an ordinary RGB JPEG or a PNG")
+        }
+        // The smallest reduction the DCT offers that fits in maxPixels.
+        let (sw, sh) = scaledSize(width: Int(w), height: Int(h), maxPixels: maxPixels)
+        let grey = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = grey ? 1 : 3
+        var out = [UInt8](repeating: 0, count: sw * sh * channels)
+        // LIMITSCANS: a progressive file with more than 500 scans is an attack, not a photo.
+        let flags = Int32(TJFLAG_LIMITSCANS) | Int32(TJFLAG_ACCURATEDCT)
+        let status = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                tjDecompress2(handle, src.baseAddress, UInt(bytes.count), dst.baseAddress, Int32(sw), 0, Int32(sh),
+                              Int32(grey ? TJPF_GRAY.rawValue : TJPF_RGB.rawValue), flags)
+            }
+        }
+        if status != 0 {
+            // Warnings still give a picture; a cut-short file does not give the whole one.
+            let message = errorText(handle)
+            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") {
+                throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — the file is cut short or corrupt; save it again")
+            }
+        }
+        var image = RasterImage(width: sw, height: sh, channels: channels, pixels: out)
+        image = image.downscaled(maxPixels: maxPixels)
+        return image.oriented(header.orientation)
+    }
+
+    /// The decoded size: the largest of TurboJPEG's reductions (8/8 … 1/8) that fits.
+    static func scaledSize(width: Int, height: Int, maxPixels: Int) -> (Int, Int) {
+        var count: Int32 = 0
+        var best = (width: width, height: height)
+        guard let factors = tjGetScalingFactors(&count) else { return best }
+        var bestScale = 2.0
+        for i in 0..<Int(count) {
+            let f = factors[i]
+            guard f.num > 0, f.num <= f.denom else { continue }
+            let sw = (width * Int(f.num) + Int(f.denom) - 1) / Int(f.denom)
+            let sh = (height * Int(f.num) + Int(f.denom) - 1) / Int(f.denom)
+            let scale = Double(f.num) / Double(f.denom)
+            // Prefer the largest scale that fits; failing all, the smallest there is.
+            let fits = sw * sh <= maxPixels
+            let bestFits = best.width * best.height <= maxPixels
+            if (fits && (!bestFits || scale > bestScale)) || (!fits && !bestFits && scale < bestScale) {
+                best = (sw, sh); bestScale = scale
+            }
+        }
+        return best
+    }
+
+    /// Encodes grey (1 channel) or RGB (3 channels) pixels as a baseline JPEG, 4:2:0 for
+    /// colour. Used by tests and by anyone who wants a photo-like file.
+    public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8], quality: Int = 90) throws(IOError) -> [UInt8] {
+        precondition((channels == 1 || channels == 3) && pixels.count == width * height * channels)
+        guard let handle = tjInitCompress() else { throw IOError("jpeg", "cannot start the JPEG encoder") }
+        defer { tjDestroy(handle) }
+        var buffer: UnsafeMutablePointer<UInt8>? = nil
+        var size: UInt = 0
+        let status = pixels.withUnsafeBufferPointer {
+            tjCompress2(handle, $0.baseAddress, Int32(width), 0, Int32(height),
+                        Int32(channels == 1 ? TJPF_GRAY.rawValue : TJPF_RGB.rawValue), &buffer, &size,
+                        Int32(channels == 1 ? TJSAMP_GRAY.rawValue : TJSAMP_420.rawValue), Int32(max(1, min(100, quality))), 0)
+        }
+        defer { tjFree(buffer) }
+        guard status == 0, let buffer else { throw IOError("jpeg", "cannot encode (libjpeg: \(errorText(handle)))") }
+        return Array(UnsafeBufferPointer(start: buffer, count: Int(size)))
+    }
+
+    static func errorText(_ handle: tjhandle) -> String {
+        guard let c = tjGetErrorStr2(handle) else { return "unknown error" }
+        return String(cString: c)
+    }
+
+    static func failure(_ handle: tjhandle, _ name: String, _ what: String) -> IOError {
+        IOError(name, "\(what) (libjpeg: \(errorText(handle))) — check it is a JPEG file")
+    }
+}

@@ -1,0 +1,53 @@
+import DigitLabCore
+import DigitLabIO
+import DigitLabVision
+import DigitLabViz
+import Foundation
+
+/// Reading a whole number from a picture file: shared by `digitlab read` and (for the
+/// shell) `predict file PATH --number`.
+public struct NumberPrediction: Sendable {
+    public let file: String
+    public let reading: NumberReading
+
+    public var text: String { reading.text }
+
+    /// Reads any PNG or JPEG and the line of digits in it.
+    ///
+    /// - Throws: one line for an unreadable file, a picture without digits, or a network
+    ///   whose answer is not a number.
+    public static func read(_ path: String, network: Network, normalization: Normalization,
+                            classNames: [String]) throws(IOError) -> NumberPrediction {
+        let picture = try ImageFile.read(path)
+        let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
+        let reading: NumberReading
+        do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
+            throw IOError(path, "no digits found: the picture is blank or has no contrast")
+        }
+        try requireFinite(reading.digits.map(\.probability), path)
+        return NumberPrediction(file: path, reading: reading)
+    }
+
+    /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`
+    public var line: String {
+        "\(file): \(text) (" + reading.digits.map { "\($0.label) \(String(format: "%.1f", $0.probability * 100))%" }
+            .joined(separator: " · ") + ")"
+    }
+
+    /// `{"file": …, "text": "2026", "digits": [{"digit": "2", "probability": 0.99, "box": [x, y, w, h]}, …]}`
+    public var json: String {
+        JSONLine.encode(Record(file: file, text: text, digits: reading.digits.map {
+            Record.Digit(digit: $0.label, probability: $0.probability, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
+        }))
+    }
+
+    struct Record: Encodable {
+        struct Digit: Encodable { let digit: String; let probability: Float; let box: [Int] }
+        let file: String
+        let text: String
+        let digits: [Digit]
+    }
+
+    /// The picture with its boxes and each digit's 28x28 image with its answer.
+    public func stagesFigure() -> Canvas { NumberFigure.draw(reading, file: file) }
+}

@@ -1,0 +1,127 @@
+import DigitLabIO
+import Foundation
+
+/// Which pieces of ink are the digit. Pieces close together form one digit (the bar of
+/// a 5, a broken stroke); each group is scored by how much ink it holds, discounted when
+/// it hugs the picture's edge (a frame, a table edge, a desk's rim), when it lies on dark
+/// ground rather than paper (the desk around a sheet), and a little when it is far from
+/// the middle.
+extension Analysis {
+    /// Groups, best first. Specks smaller than a dot of the pen are left out.
+    func groups(joinGap: Int? = nil) -> [DigitGroup] {
+        let items = components.items
+        guard !items.isEmpty else { return [] }
+        let w = max(1, map.strokeWidth)
+        let minArea = max(4, Int(0.4 * w * w))
+        let band = max(2, min(width, height) / 40)
+        var borderMass = [Float](repeating: 0, count: items.count)
+        var paperSum = [Float](repeating: 0, count: items.count)
+        for i in 0..<(width * height) {
+            let l = Int(components.labels[i])
+            guard l != 0 else { continue }
+            let (x, y) = (i % width, i / width)
+            if x < band || y < band || x >= width - band || y >= height - band { borderMass[l - 1] += ink.values[i] }
+            paperSum[l - 1] += map.paperLevel.values[i]
+        }
+        // How much of each edge of the picture each component runs along.
+        var contact = [[Int]](repeating: [0, 0, 0, 0], count: items.count)
+        for x in 0..<width {
+            if components.labels[x] != 0 { contact[Int(components.labels[x]) - 1][0] += 1 }
+            let b = components.labels[(height - 1) * width + x]
+            if b != 0 { contact[Int(b) - 1][1] += 1 }
+        }
+        for y in 0..<height {
+            if components.labels[y * width] != 0 { contact[Int(components.labels[y * width]) - 1][2] += 1 }
+            let r = components.labels[y * width + width - 1]
+            if r != 0 { contact[Int(r) - 1][3] += 1 }
+        }
+        let keep = items.indices.filter { items[$0].area >= minArea }
+        guard !keep.isEmpty else { return [] }
+        // Join pieces whose boxes come within `join` pixels of each other.
+        let join = joinGap ?? max(2, Int((1.5 * w).rounded()))
+        var parent = Array(keep.indices)
+        func find(_ a: Int) -> Int { var a = a; while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }; return a }
+        for i in keep.indices {
+            for j in keep.indices where j > i {
+                let g = items[keep[i]].box.gap(to: items[keep[j]].box)
+                if max(g.x, g.y) <= join { let (a, b) = (find(i), find(j)); if a != b { parent[max(a, b)] = min(a, b) } }
+            }
+        }
+        var members = [Int: [Int]]()
+        for i in keep.indices { members[find(i), default: []].append(keep[i]) }
+        let paperRef = max(40, map.paperLevel.percentile(0.95))
+        let (cx, cy) = (Float(width) / 2, Float(height) / 2)
+        let halfDiagonal = (cx * cx + cy * cy).squareRoot()
+        var groups = [DigitGroup]()
+        var edgeContact = [Double]()
+        for (_, list) in members {
+            var box = items[list[0]].box
+            var (mass, border, paper, area, sx, sy): (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
+            for k in list {
+                let c = items[k]
+                box = box.union(c.box)
+                mass += c.mass; border += borderMass[k]; paper += paperSum[k]; area += Float(c.area)
+                sx += c.centre.x * c.mass; sy += c.centre.y * c.mass
+            }
+            guard mass > 0 else { continue }
+            let hugging = border / mass
+            let onPaper = min(1, paper / area / paperRef)
+            let (dx, dy) = (sx / mass - cx, sy / mass - cy)
+            let off = (dx * dx + dy * dy).squareRoot() / max(1, halfDiagonal)
+            // Lying along most of one side of the picture: a frame or an edge, unless alone.
+            let spans = (box.y == 0 || box.maxY == height - 1) && box.width >= width * 8 / 10
+                || (box.x == 0 || box.maxX == width - 1) && box.height >= height * 8 / 10
+            var score = Double(mass) * Double((1 - hugging) * (1 - hugging)) * Double(onPaper * onPaper) * Double(1 - 0.5 * off * off)
+            if spans { score *= 0.15 }
+            groups.append(DigitGroup(labels: list.map { items[$0].label }, box: box, mass: mass, area: Int(area), score: score))
+            let sides = (0..<4).map { side in Double(list.reduce(0) { $0 + contact[$1][side] }) / Double(side < 2 ? width : height) }
+            edgeContact.append(sides.max() ?? 0)
+        }
+        // A piece that runs along a quarter or more of an edge is a desk, a frame or a
+        // table edge, when there is other ink that keeps clear of the edges (a digit
+        // cropped tightly touches the edges too, but then it is all there is).
+        for i in groups.indices where edgeContact[i] >= 0.25 {
+            if groups.indices.contains(where: { $0 != i && edgeContact[$0] < 0.1 && groups[$0].mass >= 0.03 * groups[i].mass }) {
+                groups[i].score *= 0.1
+            }
+        }
+        groups.sort { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
+        // Slabs (a strip of desk, a sheet read the wrong way round) are not strokes: the
+        // leading few are weighed by how stroke-like they are, and sorted again.
+        for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) }
+        return groups.sorted { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
+    }
+
+    /// How much a group looks like strokes rather than a slab (a sheet of paper read as
+    /// ink, a filled blob): 1 for anything a pen draws, falling towards 0 as the ink
+    /// fills its box or grows as thick as it is long.
+    func strokeLikeness(_ g: DigitGroup) -> Double {
+        let fill = Double(g.area) / Double(max(1, g.box.width * g.box.height))
+        let thickness = Double(strokeWidth(of: g)) / Double(max(1, max(g.box.width, g.box.height)))
+        var p = 1.0
+        if fill > 0.6 { p *= exp(-pow((fill - 0.6) / 0.12, 2)) }
+        if thickness > 0.35 { p *= exp(-pow((thickness - 0.35) / 0.1, 2)) }
+        return p
+    }
+
+    /// Whether a group reaches three or four edges of the picture: a tight crop, where
+    /// little paper is left to tell which way round the ink is.
+    func fills(_ g: DigitGroup) -> Bool {
+        [g.box.x <= 1, g.box.y <= 1, g.box.maxX >= width - 2, g.box.maxY >= height - 2].filter { $0 }.count >= 3
+    }
+
+    /// The working picture with the chosen digit's ink in white, other ink dim, and its box.
+    func chosenPicture(_ g: DigitGroup) -> RasterImage {
+        let chosen = Set(g.labels)
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for i in 0..<(width * height) {
+            let l = components.labels[i]
+            let v: UInt8 = l != 0 && chosen.contains(l) ? 255 : mask[i] ? 70 : 0
+            rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v
+        }
+        let b = g.box
+        for x in b.x...b.maxX { for y in [b.y, b.maxY] { let i = 3 * (y * width + x); rgb[i] = 60; rgb[i + 1] = 200; rgb[i + 2] = 90 } }
+        for y in b.y...b.maxY { for x in [b.x, b.maxX] { let i = 3 * (y * width + x); rgb[i] = 60; rgb[i + 1] = 200; rgb[i + 2] = 90 } }
+        return RasterImage(width: width, height: height, channels: 3, pixels: rgb)
+    }
+}

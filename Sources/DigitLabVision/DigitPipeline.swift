@@ -1,0 +1,206 @@
+import DigitLabIO
+
+/// Turns a photo or scan of one handwritten digit into an MNIST-style 28x28 image, the
+/// way MNIST itself was made (white ink on black, longest side 20 px, centre of mass in
+/// the middle of 28x28), after finding the digit in a real picture:
+///
+///     picture → paper estimated around every pixel → ink strength (from colour)
+///     → lines and frames removed → the digit chosen among the pieces of ink
+///     → cropped → strokes evened → 20 px → 28x28, centred
+///
+/// Each stage is kept, so `--stages` can show what happened. See Docs/real-world.md.
+public enum DigitPipeline {
+    public struct Stage: Sendable {
+        public let name: String
+        /// Grey or RGB; for the first two stages as in the picture, afterwards ink is white.
+        public let image: RasterImage
+    }
+
+    public struct Result: Sendable {
+        /// 784 bytes, 255 = ink, ready for the network.
+        public let pixels: [UInt8]
+        public let stages: [Stage]
+        /// True when the paper was darker than the ink (chalk on a board, inverted scans).
+        public let lightInkOnDark: Bool
+        /// Where the digit is, in the picture's pixels.
+        public let box: Box
+    }
+
+    public enum Failure: Error, Equatable { case blank }
+
+    /// The picture is analysed at most this large on its longer side (and at least
+    /// `minimumSize`: small pictures are enlarged so that every filter has room).
+    public static let workingSize = 640
+    public static let minimumSize = 160
+
+    public static func run(_ input: PNG.Grey) throws(Failure) -> Result { try run(RasterImage(input)) }
+
+    /// The digit in `picture`. With a classifier, when the picture could be read more than
+    /// one way (a band along one edge: a table edge or the top bar of a tightly cropped 7?),
+    /// the reading the network is surest of wins; without one, the geometric best.
+    public static func run(_ picture: RasterImage, classifier: DigitClassifier? = nil) throws(Failure) -> Result {
+        let a = try Analysis(picture, workingSize: workingSize)
+        // Readings: the best one or two groups; and when it is unclear which way round the
+        // ink is (or the digit fills the picture), the best group read the other way round.
+        var candidates = [(analysis: Analysis, group: DigitGroup, prior: Double)]()
+        let groups = a.groups()
+        // A digit that fills the picture (a tight crop) leaves the border to the paper:
+        // then the border decides which reading is likelier.
+        let tight = groups.first.map { a.fills($0) } ?? true
+        func polarityPrior(_ x: Analysis) -> Double {
+            if tight { return x.map.lightOnDark == a.borderLight ? 1 : 0.25 }
+            return x.map.lightOnDark == a.map.lightOnDark ? 1 : (a.polarityCertain ? 0.5 : 0.8)
+        }
+        if let first = groups.first {
+            candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a)))
+            if let second = groups.dropFirst().first, second.score >= 0.35 * first.score {
+                candidates.append((a, second, second.score / first.score * polarityPrior(a)))
+            }
+        }
+        if classifier != nil, !a.polarityCertain || tight,
+           let b = try? Analysis(picture, workingSize: workingSize, light: !a.map.lightOnDark),
+           let first = b.groups().first {
+            candidates.append((b, first, b.strokeLikeness(first) * polarityPrior(b)))
+        }
+        guard !candidates.isEmpty else { throw .blank }
+        var best = candidates[0]
+        if let classifier, candidates.count > 1 {
+            let p = classifier.probabilities(candidates.map { $0.analysis.frame($0.group, stages: false).pixels })
+            // The network's certainty, tempered by how likely each reading looked.
+            let score = candidates.indices.map { Double(p[$0].max() ?? 0) * candidates[$0].prior.squareRoot() }
+            best = candidates[score.indices.max { score[$0] < score[$1] }!]
+        }
+        let (chosen, group) = (best.analysis, best.group)
+        let framed = chosen.frame(group)
+        var stages = chosen.stages
+        stages.append(Stage(name: "the digit", image: chosen.chosenPicture(group)))
+        stages += framed.stages
+        return Result(pixels: framed.pixels, stages: stages, lightInkOnDark: chosen.map.lightOnDark,
+                      box: group.box.scaled(chosen.scale).clamped(to: picture))
+    }
+}
+
+extension Box {
+    func clamped(to p: RasterImage) -> Box {
+        let x0 = max(0, min(p.width - 1, x)), y0 = max(0, min(p.height - 1, y))
+        return Box(x: x0, y: y0, width: max(1, min(p.width - x0, width)), height: max(1, min(p.height - y0, height)))
+    }
+}
+
+/// A digit made of one or more components (the bar of a 5 is often apart from its body).
+struct DigitGroup {
+    var labels: [Int32]
+    var box: Box
+    var mass: Float
+    var area: Int
+    var score: Double
+}
+
+/// What the pipeline learns about a picture before choosing digits: shared by single
+/// digits and whole numbers.
+struct Analysis {
+    let picture: RasterImage
+    /// Picture pixels per working pixel.
+    let scale: Double
+    let working: RasterImage
+    var map: InkMap
+    /// Ink strength, 0…1, at working size.
+    var ink: Plane
+    /// Ink after lines and frames were taken out.
+    var mask: [Bool]
+    var removed: [Bool]
+    var components: Components
+    /// Ink strength that counts as ink.
+    var threshold: Float
+    var stages: [DigitPipeline.Stage]
+    /// The plane read for ink, and which way round.
+    let plane: Plane
+    /// Whether the polarity rules agreed (see `InkMap.polarity`).
+    let polarityCertain: Bool
+    /// What the picture's border says (see `InkMap.borderSaysLight`).
+    let borderLight: Bool
+
+    var width: Int { ink.width }
+    var height: Int { ink.height }
+
+    /// `light`: read the picture as light ink on dark ground (true), dark on light (false)
+    /// or decide (nil).
+    init(_ picture: RasterImage, workingSize: Int, light: Bool? = nil) throws(DigitPipeline.Failure) {
+        guard picture.width > 0, picture.height > 0 else { throw .blank }
+        self.picture = picture
+        // The working copy: whole-factor shrink on bytes first (cheap, no float copy of a
+        // big picture), then an exact resize of each channel.
+        let longer = max(picture.width, picture.height)
+        let target = longer > workingSize ? workingSize : max(longer, DigitPipeline.minimumSize)
+        let s = Double(target) / Double(longer)
+        let (w, h) = (max(1, Int((Double(picture.width) * s).rounded())), max(1, Int((Double(picture.height) * s).rounded())))
+        let small = picture.downscaled(maxPixels: 4 * w * h)
+        let channels = (0..<small.channels).map { Plane(small, channel: $0).resized(width: w, height: h) }
+        scale = Double(picture.width) / Double(w)
+        working = RasterImage(width: w, height: h, channels: channels.count,
+                              pixels: (0..<(w * h * channels.count)).map { i in
+                                  UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))
+                              })
+        let choice = InkMap.choose(channels)
+        plane = choice.plane
+        polarityCertain = light == nil && choice.unanimous
+        borderLight = choice.borderLight
+        let first = try Self.read(plane, light: light ?? choice.light, radius: nil)
+        (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
+        stages = []
+        // A digit that fills the picture may have strokes far wider than a tenth of it.
+        if let g = groups().first, fills(g), let wide = try? Self.read(plane, light: map.lightOnDark, radius: nil, tight: true) {
+            (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
+        }
+        // Second look: the paper's closing radius from the strokes of the digit itself,
+        // when the whole picture's estimate was off (ruled lines, noise or a frame can
+        // outweigh the digit's strokes in it).
+        if let g = groups().first, strokeLikeness(g) > 0.5 {
+            let measured = strokeWidth(of: g)
+            let wanted = max(2, Int((0.8 * measured + 1).rounded()))
+            if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,
+               let second = try? Self.read(plane, light: map.lightOnDark, radius: wanted) {
+                (map, ink, threshold, mask, removed, components) = (second.map, second.ink, second.threshold, second.mask, second.removed, second.components)
+            }
+        }
+        stages.append(DigitPipeline.Stage(name: "picture", image: working))
+        stages.append(DigitPipeline.Stage(name: "paper (estimated)", image: map.paper))
+        stages.append(DigitPipeline.Stage(name: map.lightOnDark ? "ink (light on dark, turned round)" : "ink",
+                                          image: RasterImage(width: w, height: h, channels: 1, pixels: ink.map { $0 * 255 }.bytes)))
+        var rgb = [UInt8](repeating: 0, count: w * h * 3)
+        for i in 0..<(w * h) {
+            let v: [UInt8] = mask[i] ? [255, 255, 255] : removed[i] ? [220, 40, 40] : [UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90))]
+            rgb[3 * i] = v[0]; rgb[3 * i + 1] = v[1]; rgb[3 * i + 2] = v[2]
+        }
+        stages.append(DigitPipeline.Stage(name: "lines and frames removed", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
+    }
+
+    /// Ink strength, the ink mask without lines and frames, and its components.
+    static func read(_ plane: Plane, light: Bool, radius: Int?, tight: Bool = false) throws(DigitPipeline.Failure)
+        -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
+        let map = InkMap.analyse(plane, light: light, radius: radius, tight: tight)
+        let ink = map.ink
+        // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
+        // bright pixel does not set the scale), above the paper's own variation.
+        let smooth = ink.boxMean(radius: 1)
+        let q = smooth.percentiles([0.5, 0.999])
+        let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
+        guard peak - floor > 0.08 else { throw .blank }
+        let t = floor + 0.3 * (peak - floor)
+        let raw = smooth.values.map { $0 >= t }
+        let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
+        return (map, ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: ink))
+    }
+
+    /// The stroke width of a group's ink (working pixels).
+    func strokeWidth(of g: DigitGroup) -> Float {
+        let chosen = Set(g.labels)
+        let b = g.box
+        var inside = [Bool](repeating: false, count: b.width * b.height)
+        for y in 0..<b.height { for x in 0..<b.width {
+            let l = components.labels[(b.y + y) * width + b.x + x]
+            inside[y * b.width + x] = l != 0 && chosen.contains(l)
+        } }
+        return Self.strokeWidth(inside, width: b.width, height: b.height)
+    }
+}

@@ -1,0 +1,179 @@
+import DigitLabIO
+
+/// Where the ink is, and how strongly, with the paper estimated around every pixel rather
+/// than from the picture's border (a tight crop has no border of paper; a dark frame, a
+/// desk or a shadow along the edge is not the paper).
+///
+/// 1. **Which plane, which way round.** Luminance, or the colour channel that sees the
+///    ink best; light ink on a dark ground only when three rules agree (`polarity`).
+/// 2. **How thick the strokes are.** A granulometry: closings of growing radius, and the
+///    radius at which the residual stops growing fast is the strokes' half-width.
+/// 3. **The paper, locally.** A closing just wider than the strokes: the ink
+///    disappears, shadows and gradients stay (they are wider than any stroke).
+/// 4. **Ink strength.** How much darker than its paper each pixel is, as a fraction of
+///    the paper's brightness (a shadow dims ink and paper alike).
+struct InkMap {
+    /// 0 (paper) … 1 (ink as dark as can be), at working size.
+    var ink: Plane
+    /// The paper estimate of the plane read (for `--stages`).
+    var paper: RasterImage
+    /// How bright the paper is around each pixel (0–255, after turning light-on-dark
+    /// pictures round): a sheet of paper is bright, a desk around it darker.
+    var paperLevel: Plane
+    var lightOnDark: Bool
+    /// Typical stroke width in working pixels.
+    var strokeWidth: Float
+    /// The closing radius used for the paper.
+    var radius: Int
+
+    /// Which plane to read the ink from (luminance, or one colour channel when it sees
+    /// the ink much better — red ink on blue paper of the same brightness) and which way
+    /// round. `unanimous` is false when the three polarity rules disagree: then the
+    /// caller may try the other way too and let the network decide.
+    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool) {
+        var candidates = [luminance(channels)]
+        if channels.count == 3 { candidates += channels }
+        var best: (plane: Plane, light: Bool, unanimous: Bool, contrast: Float)? = nil
+        for (i, c) in candidates.enumerated() {
+            // The rules are coarse: half size is plenty for them; and they look at the
+            // picture with its light evened out, so a deep shadow is not taken for paper.
+            let small = max(c.width, c.height) > 320 ? c.halved() : c
+            let rule = polarity(small, evened: flattened(small))
+            // A colour channel must see the ink clearly better than luminance to be used
+            // (a channel alone is noisier).
+            let contrast = rule.contrast * (i == 0 ? 1.5 : 1)
+            if best == nil || contrast > best!.contrast { best = (c, rule.light, rule.unanimous, contrast) }
+        }
+        return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane))
+    }
+
+    /// The first pipeline's rule: the picture's outermost pixels are paper. Wrong for a
+    /// frame, a desk or a shadow at the edge; right for a digit cropped tightly, whose
+    /// ink meets the edge only at a few points — where the other rules are least sure.
+    static func borderSaysLight(_ c: Plane) -> Bool {
+        var border = [Float]()
+        for x in 0..<c.width { border.append(c[x, 0]); border.append(c[x, c.height - 1]) }
+        for y in 0..<c.height { border.append(c[0, y]); border.append(c[c.width - 1, y]) }
+        border.sort()
+        let q = c.percentiles([0.02, 0.98])
+        return border[border.count / 2] < (q[0] + q[1]) / 2
+    }
+
+    /// The plane divided by its own large-scale brightness (two box means an eighth of
+    /// the picture wide): shadows and gradients even out, strokes stay.
+    static func flattened(_ c: Plane) -> Plane {
+        let r = max(4, max(c.width, c.height) / 8)
+        let light = c.boxMean(radius: r).boxMean(radius: r)
+        var out = c
+        for i in out.values.indices { out.values[i] = 128 * c.values[i] / max(light.values[i], 4) }
+        return out
+    }
+
+    static func luminance(_ channels: [Plane]) -> Plane {
+        guard channels.count == 3 else { return channels[0] }
+        var l = channels[0]
+        for i in l.values.indices { l.values[i] = 0.299 * channels[0].values[i] + 0.587 * channels[1].values[i] + 0.114 * channels[2].values[i] }
+        return l
+    }
+
+    /// Light ink on dark ground? Three views, each right most of the time:
+    /// - the median: the paper is most of the picture (wrong for a sheet on a big desk);
+    /// - the median of the busy pixels (large local range): near strokes, the paper is
+    ///   the majority (wrong when strokes are fat);
+    /// - the envelope vote: where closing and opening differ, the local mean sits nearer
+    ///   the paper (wrong when the digit fills the picture).
+    /// Light ink needs all three; `unanimous` says whether they agreed. The two medians
+    /// look at `flat` (the light evened out, so a deep shadow is not the paper); the vote
+    /// is local and looks at the plane itself.
+    static func polarity(_ c: Plane, evened flat: Plane) -> (light: Bool, unanimous: Bool, contrast: Float) {
+        let r0 = max(3, max(c.width, c.height) / 10)
+        let upper = c.closing(radius: r0), lower = c.opening(radius: r0)
+        let mean = c.boxMean(radius: 2 * r0)
+        var vote: Double = 0
+        var range = Plane(width: c.width, height: c.height)
+        for i in c.values.indices {
+            let (u, l) = (upper.values[i], lower.values[i])
+            range.values[i] = u - l
+            if u - l > 12 { vote += Double(2 * mean.values[i] - u - l) }
+        }
+        let q = flat.percentiles([0.02, 0.5, 0.98])
+        let (p2, median, p98) = (q[0], q[1], q[2])
+        let byMedian = median < (p2 + p98) / 2
+        let busyLevel = range.percentile(0.8)
+        var busy = [Float]()
+        for i in c.values.indices where range.values[i] >= busyLevel { busy.append(flat.values[i]) }
+        busy.sort()
+        let byBusy = busy.isEmpty ? byMedian : busy[busy.count / 2] < (busy[busy.count / 20] + busy[busy.count * 19 / 20]) / 2
+        let byVote = vote < 0
+        let light = byMedian && byBusy && byVote
+        // How clearly the ink stands out that way round.
+        var hat = Plane(width: c.width, height: c.height)
+        for i in c.values.indices { hat.values[i] = light ? c.values[i] - lower.values[i] : upper.values[i] - c.values[i] }
+        let hq = hat.percentiles([0.5, 0.999])
+        let contrast = hq[1] - 2 * hq[0]
+        return (light, byMedian == byBusy && byBusy == byVote, contrast)
+    }
+
+    /// The ink of `plane`, read the way round `light` says.
+    /// `radius`: the closing radius to use (the pipeline's second pass, once the digit's
+    /// own strokes have been measured); nil estimates it from the whole picture.
+    /// `tight`: the digit fills the picture, so strokes may be up to a quarter of it wide.
+    static func analyse(_ plane: Plane, light: Bool, radius given: Int? = nil, tight: Bool = false) -> InkMap {
+        let (w, h) = (plane.width, plane.height)
+        let oriented = light ? plane.map { 255 - $0 } : plane
+        let (width, radius) = given.map { (Float($0) / 1.25 * 1.6, $0) } ?? strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
+        let paper = oriented.closing(radius: radius)
+        var ink = Plane(width: w, height: h)
+        for p in 0..<(w * h) { ink.values[p] = max(0, (paper.values[p] - oriented.values[p]) / max(paper.values[p], 40)) }
+        // The paper stage: the plane read, as it looked (light-on-dark turned back).
+        let shown = light ? paper.map { 255 - $0 } : paper
+        return InkMap(ink: ink, paper: RasterImage(width: w, height: h, channels: 1, pixels: shown.bytes),
+                      paperLevel: paper, lightOnDark: light, strokeWidth: width, radius: radius)
+    }
+
+    /// The strokes' width and the closing radius that removes them, from the pattern
+    /// spectrum: how much more dark detail each larger closing fills in. Strokes make a
+    /// peak at their half-width; shadows and desks only add at far larger radii.
+    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int) {
+        var radii = [1, 2, 3, 4, 6, 8, 12, 16, 22, 32, 44, 64, 90, 128].filter { $0 <= limit }
+        if radii.isEmpty { radii = [1] }
+        var filled = [Double]()
+        // From radius 6 on, half size with half the radius says the same at a quarter of
+        // the cost.
+        let half = c.halved()
+        for r in radii {
+            let (plane, radius, weight) = r >= 6 && half.width >= 8 && half.height >= 8 ? (half, r / 2, 4.0) : (c, r, 1.0)
+            let closed = plane.closing(radius: radius)
+            var s = 0.0
+            for i in 0..<plane.values.count { s += Double(closed.values[i] - plane.values[i]) }
+            filled.append(s * weight)
+        }
+        // The spectrum: what each step adds.
+        var spectrum = [Double]()
+        for k in radii.indices { spectrum.append(filled[k] - (k > 0 ? filled[k - 1] : 0)) }
+        // Details one or two pixels wide are noise, ruled lines and JPEG ringing as often
+        // as strokes: the strokes' peak is looked for from radius 3 on, unless almost all
+        // the detail is that fine (a hair-thin pen).
+        let from = radii.firstIndex { $0 >= 3 } ?? 0
+        let coarse = spectrum[from...].reduce(0, +), total = max(1e-9, spectrum.reduce(0, +))
+        var peak = from
+        // Strokes are narrower than a tenth of the picture (a quarter when the digit fills
+        // it); strips of desk, frames and shadows fill in at larger radii and must not
+        // set the scale.
+        let upTo = max(from + 1, (radii.lastIndex { $0 <= max(c.width, c.height) / widest } ?? from) + 1)
+        if coarse >= 0.15 * total, from < min(upTo, spectrum.count) {
+            let top = spectrum[from..<min(upTo, spectrum.count)].max() ?? 0
+            // The first clear peak: a local maximum at least a quarter of the highest.
+            for k in from..<min(upTo, spectrum.count) where spectrum[k] >= 0.25 * top && (k + 1 == spectrum.count || spectrum[k] >= spectrum[k + 1]) {
+                peak = k; break
+            }
+        } else {
+            peak = radii.firstIndex { $0 >= 2 } ?? 0
+        }
+        let halfWidth = Float(radii[peak])
+        // A closing of radius r fills details up to 2r + 1 wide; strokes vary and meet
+        // in blobs, so take the next step up, and a little more.
+        let radius = min(limit, max(2, Int((Float(radii[min(peak + 1, radii.count - 1)]) * 1.25).rounded())))
+        return (2 * halfWidth, radius)
+    }
+}

@@ -1,0 +1,112 @@
+import DigitLabIO
+
+/// What `NumberReader` read in a picture: the digits left to right, each with the
+/// network's answer, how sure it was, where it was, and the 28x28 image it saw.
+public struct NumberReading: Sendable {
+    public struct Digit: Sendable {
+        public let label: String
+        public let probability: Float
+        /// In the picture's pixels.
+        public let box: Box
+        /// The 28x28 image classified (255 = ink).
+        public let pixels: [UInt8]
+    }
+
+    public let digits: [Digit]
+    /// The stages shared with single digits (picture, paper, ink, lines removed).
+    public let stages: [DigitPipeline.Stage]
+    /// The picture as analysed (at most `NumberReader.workingSize`) and its scale:
+    /// picture pixels per working pixel — for drawing the boxes.
+    public let working: RasterImage
+    public let scale: Double
+
+    /// "2026"
+    public var text: String { digits.map(\.label).joined() }
+}
+
+/// Reads a line of handwritten digits — a year, a postcode, a phone number — from one
+/// picture, the way a reader of forms does:
+///
+/// 1. The same analysis as a single digit (paper, ink, lines and frames removed).
+/// 2. The pieces of ink on the line of writing (specks, and pieces far above or below
+///    it, are left out); pieces one above the other are one digit (the bar of a 5).
+/// 3. **Over-segmentation**: each piece wide enough to hold two digits gets candidate
+///    cuts where its vertical projection has minima (touching digits meet thinly).
+/// 4. **Recognition chooses the segmentation**: every run of pieces and cuts that could
+///    be one digit goes through the same 28x28 framing and the classifier, and dynamic
+///    programming picks the split whose digits the network is surest of (the sum of
+///    the log-probabilities of the winners), with a small cost for implausible shapes.
+public enum NumberReader {
+    public static let workingSize = 1200
+
+    public static func read(_ picture: RasterImage, classifier: DigitClassifier) throws(DigitPipeline.Failure) -> NumberReading {
+        let a = try Analysis(picture, workingSize: workingSize)
+        let atoms = a.lineAtoms()
+        guard !atoms.isEmpty else { throw .blank }
+        let digits = a.segment(atoms, classifier: classifier)
+        guard !digits.isEmpty else { throw .blank }
+        return NumberReading(digits: digits.map { d in
+            NumberReading.Digit(label: d.label, probability: d.probability, box: d.box.scaled(a.scale).clamped(to: picture), pixels: d.pixels)
+        }, stages: a.stages, working: a.working, scale: a.scale)
+    }
+}
+
+/// One or more components that belong to the same digit, or to touching digits.
+struct Atom {
+    var labels: Set<Int32>
+    var box: Box
+    var mass: Float
+}
+
+extension Analysis {
+    /// The pieces of ink on the line of writing, left to right, joined where one lies
+    /// above another.
+    func lineAtoms() -> [Atom] {
+        let items = components.items
+        let w = max(1, map.strokeWidth)
+        let minArea = max(4, Int(0.4 * w * w))
+        // Edge-huggers and frame remnants do not count (as for single digits).
+        let scored = groups(joinGap: 0)
+        var usable = Set<Int32>()
+        for g in scored where g.score > 0.02 * (scored.first?.score ?? 0) { usable.formUnion(g.labels) }
+        var pieces = items.filter { $0.area >= minArea && usable.contains($0.label) }
+        guard !pieces.isEmpty else { return [] }
+        // The line: the mass-weighted median height and centre of the substantial pieces.
+        func weightedMedian(_ values: [(Float, Float)]) -> Float {
+            let sorted = values.sorted { $0.0 < $1.0 }
+            let total = sorted.reduce(0) { $0 + $1.1 }
+            var run: Float = 0
+            for (v, m) in sorted { run += m; if run >= total / 2 { return v } }
+            return sorted.last?.0 ?? 0
+        }
+        let tallest = Float(pieces.map(\.height).max() ?? 1)
+        let big = pieces.filter { Float($0.height) >= 0.35 * tallest }
+        let lineHeight = weightedMedian(big.map { (Float($0.height), $0.mass) })
+        let lineCentre = weightedMedian(big.map { (Float($0.minY + $0.maxY) / 2, $0.mass) })
+        pieces = pieces.filter { c in
+            let cy = Float(c.minY + c.maxY) / 2
+            return abs(cy - lineCentre) <= 0.75 * lineHeight && (Float(c.height) >= 0.12 * lineHeight || Float(c.width) >= 0.25 * lineHeight)
+        }
+        // Pieces that overlap horizontally by half the narrower one are one digit.
+        var atoms = pieces.map { Atom(labels: [$0.label], box: $0.box, mass: $0.mass) }
+        var merged = true
+        while merged {
+            merged = false
+            outer: for i in atoms.indices {
+                for j in atoms.indices where j > i {
+                    let (p, q) = (atoms[i].box, atoms[j].box)
+                    let overlap = min(p.maxX, q.maxX) - max(p.x, q.x) + 1
+                    if Float(overlap) >= 0.5 * Float(min(p.width, q.width)) && Float(max(p.maxY, q.maxY) - min(p.y, q.y) + 1) <= 1.5 * lineHeight {
+                        atoms[i].labels.formUnion(atoms[j].labels)
+                        atoms[i].box = p.union(q)
+                        atoms[i].mass += atoms[j].mass
+                        atoms.remove(at: j)
+                        merged = true
+                        break outer
+                    }
+                }
+            }
+        }
+        return atoms.sorted { $0.box.x < $1.box.x }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import DigitLabIO
+import DigitLabVision
+
+/// `digitlab read --stages` and `predict file PATH --number --stages`: the picture with a
+/// box around each digit found, and under it each digit's 28x28 image as the network saw
+/// it, with its answer and how sure the network was.
+public enum NumberFigure {
+    public static func draw(_ reading: NumberReading, file: String) -> Canvas {
+        let tile = 56.0, gap = 14.0, caption = 30.0
+        let digits = reading.digits
+        let pictureWidth = min(900.0, max(300.0, Double(digits.count) * (tile + gap)))
+        let s = pictureWidth / Double(max(1, reading.working.width))
+        let pictureHeight = Double(reading.working.height) * s
+        let perRow = max(1, Int((pictureWidth + gap) / (tile + gap)))
+        let rows = max(1, (digits.count + perRow - 1) / perRow)
+        let c = Canvas(width: Int(2 * Style.margin + pictureWidth),
+                       height: Int(Style.header + pictureHeight + 24 + Double(rows) * (tile + caption + gap) + Style.margin))
+        c.title("The number read: \(reading.text.isEmpty ? "(nothing)" : reading.text)", subtitle: file)
+        let top = Style.header + 4
+        let at = PipelineFigure.picture(reading.working, on: c, x: Style.margin, y: top, width: pictureWidth, height: pictureHeight)
+        for (i, d) in digits.enumerated() {
+            // Boxes are in the picture's pixels; the drawing is of the working copy.
+            let f = at.scale / reading.scale
+            let colour = d.probability >= 0.9 ? RGB.good : RGB.bad
+            c.frame(at.x + Double(d.box.x) * f, at.y + Double(d.box.y) * f, Double(d.box.width) * f, Double(d.box.height) * f,
+                    colour, width: 2)
+            c.text("\(i + 1)", at.x + Double(d.box.x) * f + 2, at.y + Double(d.box.y) * f - 3, size: Style.captionSize - 1, color: colour)
+        }
+        let gallery = top + pictureHeight + 24
+        for (i, d) in digits.enumerated() {
+            let x = Style.margin + Double(i % perRow) * (tile + gap)
+            let y = gallery + Double(i / perRow) * (tile + caption + gap)
+            c.digit(d.pixels, x: x, y: y, cell: tile / 28)
+            c.frame(x, y, tile, tile, .grid)
+            c.text("\(i + 1): \(d.label)", x + tile / 2, y + tile + 13, size: Style.captionSize, bold: true, align: .center)
+            c.text(String(format: "%.1f%%", Double(d.probability) * 100), x + tile / 2, y + tile + 26,
+                   size: Style.captionSize - 1, align: .center, color: d.probability >= 0.9 ? .muted : .bad)
+        }
+        return c
+    }
+}
