@@ -29,8 +29,14 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev", "libfontconfig-dev"])]),
 
+        // DigitLab's own kernels (matrix products, convolutions, spin-wait), optimised in
+        // debug builds too; the AVX2 code is chosen at run time, so no -march flag.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .debug)),
+                            .unsafeFlags(["-O3"], .when(configuration: .release))]),
+
         // The layers of DESIGN.md; an arrow there is a dependency here.
-        .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
+        .target(name: "DigitLabCore", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),

@@ -52,8 +52,21 @@ public final class Network {
     /// Runs the first `upTo` layers (all by default) on a batch.
     public func forward(_ x: Tensor, mode: PassMode, upTo: Int? = nil, rng: inout SeededRNG) -> Tensor {
         var y = x
-        // `consume` hands each layer the only reference, so it may reuse the memory.
-        for layer in layers.prefix(upTo ?? layers.count) { y = layer.forward(consume y, mode: mode, rng: &rng) }
+        let end = min(upTo ?? layers.count, layers.count)
+        var index = 0
+        while index < end {
+            // `consume` hands each layer the only reference, so it may reuse the memory.
+            if index + 1 < end, let fusable = layers[index] as? ReLUFusable,
+               let relu = layers[index + 1] as? ActivationLayer, relu.kind == .relu {
+                // dense/conv + relu: the product applies the ReLU as it writes y.
+                y = fusable.forward(consume y, mode: mode, relu: true)
+                relu.keepFusedOutput(y, mode: mode)
+                index += 2
+            } else {
+                y = layers[index].forward(consume y, mode: mode, rng: &rng)
+                index += 1
+            }
+        }
         return y
     }
 

@@ -45,6 +45,12 @@ public final class ActivationLayer: Layer {
         return y
     }
 
+    /// The previous layer already applied this ReLU (see `ReLUFusable`): keep its
+    /// output for the backward pass, as `forward` would have.
+    func keepFusedOutput(_ y: Tensor, mode: PassMode) {
+        saved = mode.keepsForBackward ? y : nil
+    }
+
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let y = saved else { preconditionFailure("backward before forward") }
         saved = nil

@@ -7,14 +7,14 @@
 /// the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, and col2im adds each column back
 /// onto the pixels it came from.
 ///
-/// Speed: groups are sized so `cols` stays in the core's L2 cache (measured: one CNN
-/// image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at ~77). Backward
-/// reuses the forward pass's columns when a whole batch of them is small (LeNet's), and
-/// recomputes them from the kept input when it is not (42 MB for the CNN preset's
-/// second convolution). Parallel parts take slices of the batch; each
-/// sums its own ∂W, and the partial sums are added in part order, so results repeat
-/// exactly.
-public final class Conv2D: Layer {
+/// Work is cut into chunks of whole images, fixed by the batch size alone; threads claim
+/// chunks as they become free. Each chunk sums its own ∂W and ∂b, and the partial sums
+/// are added in chunk order, so the result is the same on any number of threads.
+/// Inside a chunk, images go through the product in groups whose columns fit in L2
+/// (measured: one CNN image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at
+/// ~77). Backward reuses the forward pass's columns when a whole batch of them is small
+/// (LeNet's) and recomputes them from the kept input when not (42 MB for the CNN).
+public final class Conv2D: Layer, ReLUFusable {
     public let spec: LayerSpec
     public let inputShape: [Int]
     public let outputShape: [Int]
@@ -25,16 +25,21 @@ public final class Conv2D: Layer {
     static let columnBudget = 128 * 1024
     /// Keep a training batch's columns for backward when they fit in this many floats (8 MB).
     static let keepBudget = 2 << 20
+    /// A batch is cut into about this many chunks (more balance the load on a busy
+    /// machine; each chunk keeps its own partial ∂W).
+    static let chunksPerBatch = 16
 
     private var input: Tensor?
-    private var scratch: [PartScratch] = []
+    private var scratch: [WorkerScratch] = []
+    /// Each chunk's partial ∂W and ∂b, added in chunk order after the backward pass.
+    private let partialWeightGrads = Workspace(), partialBiasGrads = Workspace()
     /// The columns of the last training batch, when small enough to keep (else empty).
     private let keptColumns = Workspace()
     private var columnsKept = false
 
-    /// What one parallel part writes: its columns, its product, its partial gradients.
-    private final class PartScratch {
-        let cols = Workspace(), product = Workspace(), weightGrad = Workspace(), biasGrad = Workspace()
+    /// What one thread writes while it runs a chunk: its columns and its product.
+    private final class WorkerScratch {
+        let cols = Workspace(), product = Workspace()
     }
 
     init(channels: Int, height: Int, width: Int, filters: Int, kernel: Int, stride: Int,
@@ -54,59 +59,41 @@ public final class Conv2D: Layer {
     var filters: Int { outputShape[0] }
     public var flopsPerImage: Int { 2 * geometry.patchSize * filters * geometry.outPixels }
 
-    /// Images per group: as many as keep the columns within `columnBudget`.
+    /// Images per product: as many as keep the columns within `columnBudget`.
     var groupSize: Int { max(1, min(64, Self.columnBudget / (geometry.patchSize * geometry.outPixels))) }
 
-    /// Groups covering one part's slice of the batch.
-    private func groups(_ part: Int, batch n: Int) -> [Range<Int>] {
-        let slice = Parallel.range(part, of: Parallel.threads, count: n)
-        let size = groupSize
-        return stride(from: slice.lowerBound, to: slice.upperBound, by: size).map {
-            $0..<min($0 + size, slice.upperBound)
-        }
+    /// Images per chunk for a batch of `n`: whole groups, about `chunksPerBatch` chunks.
+    func chunkImages(batch n: Int) -> Int {
+        let group = groupSize
+        let wanted = max(1, (n + Self.chunksPerBatch - 1) / Self.chunksPerBatch)
+        return (wanted + group - 1) / group * group
+    }
+
+    /// The groups of images that make up one chunk.
+    private func groups(of images: Range<Int>) -> StrideTo<Int> {
+        stride(from: images.lowerBound, to: images.upperBound, by: groupSize)
     }
 
     private func prepareScratch() {
-        while scratch.count < Parallel.threads { scratch.append(PartScratch()) }
+        while scratch.count < Parallel.threads { scratch.append(WorkerScratch()) }
     }
 
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        forward(x, mode: mode, relu: false)
+    }
+
+    func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor {
         let n = x.batch
         let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
-        let imageSize = inputShape.reduce(1, *)
-        let group = groupSize
+        let perChunk = chunkImages(batch: n)
         prepareScratch()
         let keep = mode.keepsForBackward && n * patch * pixels <= Self.keepBudget
         let kept = keep ? keptColumns.reserve(n * patch * pixels) : nil
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
-        x.data.pointer { xp in
-            weight.value.pointer { wp in
-                bias.value.pointer { bp in
-                    y.mutablePointer { yp in
-                        Parallel.forEachPart { part in
-                            let s = scratch[part]
-                            let own = s.cols.reserve(patch * group * pixels)
-                            let product = s.product.reserve(f * group * pixels)
-                            for g in groups(part, batch: n) {
-                                let columns = g.count * pixels
-                                // Kept columns live group by group in one buffer for backward.
-                                let cols = kept.map { $0 + g.lowerBound * patch * pixels } ?? own
-                                geometry.im2col(xp + g.lowerBound * imageSize, batch: g.count, into: cols)
-                                BLAS.gemm(m: f, n: columns, k: patch, a: wp, lda: patch,
-                                          b: cols, ldb: columns, c: product, ldc: columns)
-                                // product is [filter, image, pixel]; y is [image, filter, pixel].
-                                for img in 0..<g.count {
-                                    for fi in 0..<f {
-                                        let src = product + fi * columns + img * pixels
-                                        let dst = yp + ((g.lowerBound + img) * f + fi) * pixels
-                                        let b = bp[fi]
-                                        for p in 0..<pixels { dst[p] = src[p] + b }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
+            Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, worker in
+                let images = Parallel.chunk(chunk, grain: perChunk, count: n)
+                forward(images, x: xp, weight: wp, bias: bp, relu: relu, keptColumns: kept, y: yp, scratch: scratch[worker])
             }
         }
         input = mode.keepsForBackward ? x : nil
@@ -114,77 +101,103 @@ public final class Conv2D: Layer {
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
+    /// One chunk of the forward pass: `y = W · im2col(x) + b` for its images, a group at a time.
+    private func forward(_ images: Range<Int>, x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                         bias: UnsafePointer<Float>, relu: Bool, keptColumns kept: UnsafeMutablePointer<Float>?,
+                         y: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
+        let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
+        let imageSize = inputShape.reduce(1, *)
+        let own = s.cols.reserve(patch * group * pixels)
+        let product = s.product.reserve(f * group * pixels)
+        for first in groups(of: images) {
+            let count = min(group, images.upperBound - first)
+            let columns = count * pixels
+            // Kept columns live group by group in one buffer for backward.
+            let cols = kept.map { $0 + first * patch * pixels } ?? own
+            geometry.im2col(x + first * imageSize, batch: count, into: cols)
+            // One image: the product lands in y directly ([filter, pixel]).
+            let out = count == 1 ? y + first * f * pixels : product
+            Kernels.gemm(m: f, n: columns, k: patch, a: w, lda: patch, b: cols, ldb: columns,
+                         c: out, ldc: columns, rowBias: bias, relu: relu)
+            guard count > 1 else { continue }
+            // product is [filter, image, pixel]; y is [image, filter, pixel].
+            for img in 0..<count {
+                for fi in 0..<f {
+                    (y + ((first + img) * f + fi) * pixels).update(from: product + fi * columns + img * pixels, count: pixels)
+                }
+            }
+        }
+    }
+
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let x = input else { preconditionFailure("backward before forward") }
         input = nil
         let n = dy.batch
-        let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
+        let (patch, f) = (geometry.patchSize, filters)
         let imageSize = inputShape.reduce(1, *)
-        let group = groupSize
+        let perChunk = chunkImages(batch: n)
+        let chunks = Parallel.chunkCount(n, grain: perChunk)
         let kept = columnsKept ? keptColumns.pointer : nil
         columnsKept = false
-        var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0) // col2im adds
-        dy.data.pointer { g in
-            x.data.pointer { xp in
-                weight.value.pointer { wp in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        Parallel.forEachPart { part in
-                            let s = scratch[part]
-                            let scratchCols = s.cols.reserve(patch * group * pixels)
-                            let gradY = s.product.reserve(f * group * pixels)
-                            let dW = s.weightGrad.reserve(f * patch)
-                            let db = s.biasGrad.reserve(f)
-                            dW.update(repeating: 0, count: f * patch)
-                            db.update(repeating: 0, count: f)
-                            for grp in groups(part, batch: n) {
-                                let columns = grp.count * pixels
-                                // Regroup ∂Y as [filter, image, pixel] and sum it for ∂b.
-                                for img in 0..<grp.count {
-                                    for fi in 0..<f {
-                                        let src = g + ((grp.lowerBound + img) * f + fi) * pixels
-                                        let dst = gradY + fi * columns + img * pixels
-                                        var sum: Float = 0
-                                        for p in 0..<pixels { dst[p] = src[p]; sum += src[p] }
-                                        db[fi] += sum
-                                    }
-                                }
-                                // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-                                let cols: UnsafeMutablePointer<Float>
-                                if let kept {
-                                    cols = kept + grp.lowerBound * patch * pixels
-                                } else {
-                                    cols = scratchCols
-                                    geometry.im2col(xp + grp.lowerBound * imageSize, batch: grp.count, into: cols)
-                                }
-                                BLAS.gemm(transB: true, m: f, n: patch, k: columns,
-                                          a: gradY, lda: columns, b: cols, ldb: columns,
-                                          beta: 1, c: dW, ldc: patch)
-                                // ∂cols = Wᵀ · ∂Y into scratch, then back onto the pixels.
-                                // Test the flag, not the pointer: an empty array may still
-                                // have a base address (the shared empty storage).
-                                if needInputGradient, let dxp = dxBuffer.baseAddress {
-                                    BLAS.gemm(transA: true, m: patch, n: columns, k: f,
-                                              a: wp, lda: patch, b: gradY, ldb: columns, c: scratchCols, ldc: columns)
-                                    geometry.col2im(scratchCols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
-                                }
-                            }
-                        }
+        prepareScratch()
+        let partialW = partialWeightGrads.reserve(chunks * f * patch)
+        let partialB = partialBiasGrads.reserve(chunks * f)
+        // Each chunk zeroes its own images' part before col2im adds into it.
+        var dx = [Float](uninitializedCount: needInputGradient ? n * imageSize : 1)
+        withPointers(dy.data, x.data, weight.value, writing: &dx) { g, xp, wp, dxp in
+            Parallel.forEachChunk(chunks) { chunk, worker in
+                backward(Parallel.chunk(chunk, grain: perChunk, count: n), dy: g, x: xp, weight: wp,
+                         dx: needInputGradient ? dxp : nil, keptColumns: kept,
+                         weightGrad: partialW + chunk * f * patch, biasGrad: partialB + chunk * f,
+                         scratch: scratch[worker])
+            }
+        }
+        // Add the chunks' partial sums in chunk order: the same bits on any thread count.
+        weight.grad.mutablePointer { Kernels.sumInOrder(partialW, parts: chunks, count: f * patch, into: $0) }
+        bias.grad.mutablePointer { Kernels.sumInOrder(partialB, parts: chunks, count: f, into: $0) }
+        return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
+    }
+
+    /// One chunk of the backward pass: its images' ∂x, and its own partial ∂W and ∂b.
+    private func backward(_ images: Range<Int>, dy g: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                          weight w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                          keptColumns kept: UnsafeMutablePointer<Float>?, weightGrad dW: UnsafeMutablePointer<Float>,
+                          biasGrad db: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
+        let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
+        let imageSize = inputShape.reduce(1, *)
+        let scratchCols = s.cols.reserve(patch * group * pixels)
+        let gradY = s.product.reserve(f * group * pixels)
+        db.update(repeating: 0, count: f)
+        dx.map { ($0 + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize) }
+        for first in groups(of: images) {
+            let count = min(group, images.upperBound - first)
+            let columns = count * pixels
+            // ∂Y as [filter, image, pixel] (for one image, ∂Y itself), summed for ∂b.
+            var dY = g + first * f * pixels
+            if count > 1 {
+                for img in 0..<count {
+                    for fi in 0..<f {
+                        (gradY + fi * columns + img * pixels).update(from: g + ((first + img) * f + fi) * pixels, count: pixels)
                     }
                 }
+                dY = UnsafePointer(gradY)
+            }
+            Kernels.rowSums(dY, rows: f, columns: columns, addingTo: db)
+            // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+            var cols = scratchCols
+            if let kept {
+                cols = kept + first * patch * pixels
+            } else {
+                geometry.im2col(x + first * imageSize, batch: count, into: cols)
+            }
+            Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
+                         b: cols, ldb: columns, c: dW, ldc: patch, accumulate: first != images.lowerBound)
+            // ∂cols = Wᵀ · ∂Y into scratch, then back onto the pixels.
+            if let dx {
+                Kernels.gemm(transA: true, m: patch, n: columns, k: f, a: w, lda: patch,
+                             b: dY, ldb: columns, c: scratchCols, ldc: columns)
+                geometry.col2im(scratchCols, batch: count, into: dx + first * imageSize)
             }
         }
-        // Add the parts' partial sums in part order (deterministic).
-        weight.grad.mutablePointer { gw in
-            bias.grad.mutablePointer { gb in
-                gw.update(repeating: 0, count: f * patch)
-                gb.update(repeating: 0, count: f)
-                for part in 0..<Parallel.threads {
-                    let (pw, pb) = (scratch[part].weightGrad.pointer, scratch[part].biasGrad.pointer)
-                    for i in 0..<(f * patch) { gw[i] += pw[i] }
-                    for i in 0..<f { gb[i] += pb[i] }
-                }
-            }
-        }
-        return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
     }
 }

@@ -1,8 +1,10 @@
 /// A fully connected layer: `y = x · Wᵀ + b`, with W stored `[units, inputs]` as PyTorch's
-/// `nn.Linear` does. Each parallel part takes a slice of the units (forward, ∂W, ∂b) or
-/// of the inputs (∂x): it then reads only its share of W — measured faster than
-/// splitting the batch — and no part ever adds into another's numbers.
-public final class Dense: Layer {
+/// `nn.Linear` does.
+///
+/// Three matrix products, each split by `Kernels.parallelGemm` into chunks of C's
+/// columns (and rows): no chunk adds into another's numbers, so no reduction is needed
+/// and any thread count gives the same bits.
+public final class Dense: Layer, ReLUFusable {
     public let spec: LayerSpec
     public let inputShape: [Int]
     public let outputShape: [Int]
@@ -18,40 +20,21 @@ public final class Dense: Layer {
                                           fanIn: inputs, fanOut: units, using: &rng)
     }
 
-    /// From this batch size on, forward splits rows rather than units: with hundreds of
-    /// rows each part's product is large enough on its own (measured on mlp inference).
-    static let rowSplitBatch = 256
-
     public var parameters: [Parameter] { [weight, bias] }
     public var flopsPerImage: Int { 2 * inputShape[0] * outputShape[0] }
 
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        forward(x, mode: mode, relu: false)
+    }
+
+    /// `y = x · Wᵀ + b` (then ReLU, when the next layer is one: the product's last pass
+    /// over y applies it, saving a pass over memory).
+    func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor {
         let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        var y = [Float](uninitializedCount: n * units) // each row starts as the bias
-        x.data.pointer { xp in
-            weight.value.pointer { wp in
-                bias.value.pointer { bp in
-                    y.mutablePointer { yp in
-                        if n >= Self.rowSplitBatch {
-                            // Big inference batches: each part takes whole rows.
-                            Parallel.forEachSlice(count: n, minimumPerPart: 8) { rows in
-                                for r in rows { (yp + r * units).update(from: bp, count: units) }
-                                BLAS.gemm(transB: true, m: rows.count, n: units, k: inputs,
-                                          a: xp + rows.lowerBound * inputs, lda: inputs, b: wp, ldb: inputs,
-                                          beta: 1, c: yp + rows.lowerBound * units, ldc: units)
-                            }
-                            return
-                        }
-                        Parallel.forEachSlice(count: units, minimumPerPart: 8) { u in
-                            // Start every row at the bias, then add x · Wᵀ on top (beta = 1).
-                            for r in 0..<n { (yp + r * units + u.lowerBound).update(from: bp + u.lowerBound, count: u.count) }
-                            BLAS.gemm(transB: true, m: n, n: u.count, k: inputs,
-                                      a: xp, lda: inputs, b: wp + u.lowerBound * inputs, ldb: inputs,
-                                      beta: 1, c: yp + u.lowerBound, ldc: units)
-                        }
-                    }
-                }
-            }
+        var y = [Float](uninitializedCount: n * units) // the product writes every value
+        withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
+            Kernels.parallelGemm(transB: true, m: n, n: units, k: inputs, a: xp, lda: inputs,
+                                 b: wp, ldb: inputs, c: yp, ldc: units, columnBias: bp, relu: relu)
         }
         input = mode.keepsForBackward ? x : nil
         return Tensor(shape: [n, units], data: y)
@@ -61,44 +44,19 @@ public final class Dense: Layer {
         guard let x = input else { preconditionFailure("backward before forward") }
         input = nil
         let (n, inputs, units) = (x.batch, inputShape[0], outputShape[0])
-        var dx = [Float](uninitializedCount: needInputGradient ? n * inputs : 0) // beta = 0 overwrites
-        dy.data.pointer { g in
-            x.data.pointer { xp in
-                weight.value.pointer { wp in
-                    weight.grad.mutablePointer { gw in
-                        bias.grad.mutablePointer { gb in
-                            dx.withUnsafeMutableBufferPointer { dxBuffer in
-                                Parallel.forEachPart { part in
-                                    let parts = Parallel.threads
-                                    // ∂L/∂W = dyᵀ · x for this part's units ([u, n] · [n, inputs]).
-                                    let u = Parallel.range(part, of: parts, count: units)
-                                    if !u.isEmpty {
-                                        BLAS.gemm(transA: true, m: u.count, n: inputs, k: n,
-                                                  a: g + u.lowerBound, lda: units, b: xp, ldb: inputs,
-                                                  c: gw + u.lowerBound * inputs, ldc: inputs)
-                                        // ∂L/∂b = column sums of dy.
-                                        for j in u { gb[j] = 0 }
-                                        for row in 0..<n {
-                                            let r = g + row * units
-                                            for j in u { gb[j] += r[j] }
-                                        }
-                                    }
-                                    // ∂L/∂x = dy · W for this part's inputs ([n, units] · [units, i]).
-                                    let i = Parallel.range(part, of: parts, count: inputs)
-                                    // Test the flag, not the pointer: an empty array may still
-                                    // have a base address (the shared empty storage).
-                                    if needInputGradient, let dxp = dxBuffer.baseAddress, !i.isEmpty {
-                                        BLAS.gemm(m: n, n: i.count, k: units,
-                                                  a: g, lda: units, b: wp + i.lowerBound, ldb: inputs,
-                                                  c: dxp + i.lowerBound, ldc: inputs)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        // ∂L/∂W = dyᵀ · x   ([units, n] · [n, inputs]);  ∂L/∂b = column sums of dy.
+        withPointers(dy.data, x.data, writing: &weight.grad, &bias.grad) { g, xp, gw, gb in
+            Kernels.parallelGemm(transA: true, m: units, n: inputs, k: n, a: g, lda: units,
+                                 b: xp, ldb: inputs, c: gw, ldc: inputs)
+            Kernels.columnSums(g, rows: n, columns: units, into: gb)
         }
-        return needInputGradient ? Tensor(shape: [n, inputs], data: dx) : nil
+        guard needInputGradient else { return nil }
+        // ∂L/∂x = dy · W   ([n, units] · [units, inputs])
+        var dx = [Float](uninitializedCount: n * inputs) // the product overwrites every value
+        withPointers(dy.data, weight.value, writing: &dx) { g, wp, dxp in
+            Kernels.parallelGemm(m: n, n: inputs, k: units, a: g, lda: units, b: wp, ldb: inputs,
+                                 c: dxp, ldc: inputs)
+        }
+        return Tensor(shape: [n, inputs], data: dx)
     }
 }

@@ -33,7 +33,7 @@ public final class Pool2D: Layer {
         x.data.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 winners.withUnsafeMutableBufferPointer { wp in
-                  Parallel.forEachSlice(count: planes, minimumPerPart: 16) { slice in
+                  Parallel.forEachSlice(count: planes, grain: 64) { slice in
                     for plane in slice {
                         let src = xp.baseAddress! + plane * h * w
                         let out = plane * oh * ow
@@ -89,7 +89,7 @@ public final class Pool2D: Layer {
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dp in
               winners.withUnsafeBufferPointer { wp in
-                Parallel.forEachSlice(count: planes, minimumPerPart: 16) { slice in
+                Parallel.forEachSlice(count: planes, grain: 64) { slice in
                 for plane in slice {
                     let dst = dp.baseAddress! + plane * h * w
                     let out = plane * oh * ow

@@ -1,0 +1,51 @@
+// DigitLab's numeric kernels in C: matrix products with fused epilogues, picked at run
+// time for the CPU (AVX2+FMA where present, portable loops elsewhere).
+#ifndef DL_KERNELS_H
+#define DL_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// C = op(A)·op(B) (+ C when accumulate) (+ row_bias[i]) (+ col_bias[j]) (then ReLU),
+/// row-major. op(A) is m x k, op(B) is k x n; lda/ldb/ldc are the stored row lengths.
+typedef struct {
+    int trans_a, trans_b;
+    long m, n, k;
+    const float *a; long lda;
+    const float *b; long ldb;
+    float *c; long ldc;
+    int accumulate;
+    const float *row_bias;
+    const float *col_bias;
+    int relu;
+} dl_gemm_args;
+
+void dl_gemm(const dl_gemm_args *args);
+
+/// B packed once for many products (a layer's weights, shared by every chunk of a
+/// step): dl_packed_b_size(k, n) floats, filled panel by panel (panels of
+/// dl_gemm_panel_width() columns; [panel_begin, panel_end) lets chunks pack in parallel).
+long dl_packed_b_size(long k, long n);
+long dl_gemm_panel_width(void);
+long dl_gemm_k_block(long k);
+void dl_pack_b(int trans_b, const float *b, long ldb, long k, long n, long panel_begin,
+               long panel_end, float *packed);
+/// The product for columns [j_begin, j_end) of C (j_begin a multiple of the panel width),
+/// with B already packed; args->b, ldb and trans_b are ignored.
+void dl_gemm_packed(const dl_gemm_args *args, const float *packed_b, long j_begin, long j_end);
+
+/// 1 when this CPU has AVX2 and FMA (the fast kernels).
+int dl_cpu_has_avx2_fma(void);
+/// The kernel family in use: "avx2+fma" or "portable".
+const char *dl_kernel_name(void);
+/// Tests: use the portable kernels even where AVX2 exists.
+void dl_force_portable(int on);
+
+/// One pause of a spin loop (x86 PAUSE, arm64 YIELD).
+void dl_cpu_relax(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,13 @@
+// The one instruction a spinning thread should execute between polls.
+#include "dl_kernels.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+void dl_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause(); // tells the core this is a spin loop: less power, no pipeline flush on exit
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
