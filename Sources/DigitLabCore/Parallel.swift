@@ -85,7 +85,7 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     private var jobNumber = 0
     private var job: ((Int, Int) -> Void)?
-    private var helpers: [pthread_t] = []
+    fileprivate var helpers: [pthread_t] = []
     private var mutex = pthread_mutex_t(), wake = pthread_cond_t()
     private var doneMutex = pthread_mutex_t(), done = pthread_cond_t()
 
@@ -218,6 +218,18 @@ final class WorkerPool: @unchecked Sendable {
             } else if waited > Self.pauseNanoseconds {
                 sched_yield()
             }
+        }
+    }
+}
+
+extension WorkerPool {
+    /// CPU time the helpers have used so far (a test checks they sleep when idle).
+    func helperCPUNanoseconds() -> Int {
+        helpers.reduce(0) { total, thread in
+            var clock = clockid_t()
+            var t = timespec()
+            guard pthread_getcpuclockid(thread, &clock) == 0, clock_gettime(clock, &t) == 0 else { return total }
+            return total + t.tv_sec * 1_000_000_000 + t.tv_nsec
         }
     }
 }
