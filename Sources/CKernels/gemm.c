@@ -268,11 +268,10 @@ void dl_pack_b(int trans_b, const float *b, long ldb, long k, long n, long panel
 // K-block, with B's panels at `bp` (panel for column j at bp + (j - j0)*kc).
 
 static void tiles(micro_kernel kernel, long kc, const float *a, long rs, long cs,
-                  const float *bp, long i0, long i1, long j0, long j1, float *C, long ldc,
-                  int load_c, const tile_epilogue *epi_base, const float *row_bias,
+                  const float *edge, const float *bp, long i0, long i1, long j0, long j1, float *C,
+                  long ldc, int load_c, const tile_epilogue *epi_base, const float *row_bias,
                   const float *col_bias) {
     float tile[MR * NR];
-    float apack[MR * KC_MAX];
     for (long j = j0; j < j1; j += NR) {
         long cols = j1 - j < NR ? j1 - j : NR;
         const float *panel = bp + (j - j0) * kc;
@@ -290,11 +289,9 @@ static void tiles(micro_kernel kernel, long kc, const float *a, long rs, long cs
             const float *ap = a + i * rs;
             long ars = rs, acs = cs;
             if (rows < MR) {
-                // The rows past the end must not be read: copy the ones that exist
-                // (zeros below) into a packed sliver.
-                for (long k = 0; k < kc; k++)
-                    for (long r = 0; r < MR; r++) apack[k * MR + r] = r < rows ? ap[r * rs + k * cs] : 0;
-                ap = apack; ars = 1; acs = MR;
+                // The last rows, packed once per K-block with zeros below: rows past
+                // the end must not be read.
+                ap = edge; ars = 1; acs = MR;
             }
             if (rows == MR && cols == NR) {
                 kernel(kc, ap, ars, acs, panel, cp, ldc, load_c, ep);
@@ -329,6 +326,7 @@ static void product(const dl_gemm_args *g, const float *packed, long jbegin, lon
     long rs = g->trans_a ? 1 : g->lda, cs = g->trans_a ? g->lda : 1;
     int has_epilogue = g->row_bias || g->col_bias || g->relu;
     tile_epilogue base = {NULL, NULL, g->relu};
+    float edge[MR * KC_MAX];
     for (long jc = jbegin; jc < jend; jc += NC) {
         long nc = jend - jc < NC ? jend - jc : NC;
         for (long pc = 0; pc < K; pc += kcb) {
@@ -343,9 +341,15 @@ static void product(const dl_gemm_args *g, const float *packed, long jbegin, lon
                 bp = scratch;
             }
             const float *a = g->a + pc * cs;
+            long full = M / MR * MR;
+            if (full < M) {
+                for (long k = 0; k < kc; k++)
+                    for (long r = 0; r < MR; r++)
+                        edge[k * MR + r] = full + r < M ? a[(full + r) * rs + k * cs] : 0;
+            }
             for (long ic = 0; ic < M; ic += MC) {
                 long ie = M - ic < MC ? M : ic + MC;
-                tiles(kernel, kc, a, rs, cs, bp, ic, ie, jc, jc + nc, g->c, g->ldc, load_c,
+                tiles(kernel, kc, a, rs, cs, edge, bp, ic, ie, jc, jc + nc, g->c, g->ldc, load_c,
                       last && has_epilogue ? &base : NULL, g->row_bias, g->col_bias);
             }
         }

@@ -42,6 +42,12 @@ const char *dl_kernel_name(void);
 /// Tests: use the portable kernels even where AVX2 exists.
 void dl_force_portable(int on);
 
+/// The im2col matrix of `images` NCHW images — rows (channel, ky, kx), columns (image,
+/// output row, output column) — written straight into packed B panels, as dl_pack_b
+/// would pack it: dl_packed_b_size(channels*kernel*kernel, images*oh*ow) floats.
+void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
+                      long stride, long pad, long oh, long ow, float *packed);
+
 /// One pause of a spin loop (x86 PAUSE, arm64 YIELD).
 void dl_cpu_relax(void);
 

@@ -1,19 +1,20 @@
-/// A 2-D convolution (a cross-correlation, as in PyTorch), computed as im2col followed
-/// by a matrix product.
+/// A 2-D convolution (a cross-correlation, as in PyTorch), computed as a matrix product.
 ///
-/// im2col copies every KxK patch of a group of images into a column of `cols`
+/// im2col lays every KxK patch of a group of images out as a column of `cols`
 /// (`[C·K·K, images·Ho·Wo]`), so the convolution becomes `W · cols` with W stored
-/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Backward reads the same product
-/// the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, and col2im adds each column back
-/// onto the pixels it came from.
+/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Forward writes the columns
+/// straight into the product's packed panels (`Kernels.im2colPacked`) and adds the bias
+/// (and a following ReLU) as the product writes y. Backward reads the same product the
+/// other way: `∂W = ∂Y · colsᵀ` (computed as `∂Wᵀ = cols · ∂Yᵀ` when there are 16 filters
+/// or more: then the small ∂Y is what gets transposed, not the large cols),
+/// `∂cols = Wᵀ · ∂Y`, and col2im adds each column back onto the pixels it came from.
 ///
 /// Work is cut into chunks of whole images, fixed by the batch size alone; threads claim
 /// chunks as they become free. Each chunk sums its own ∂W and ∂b, and the partial sums
 /// are added in chunk order, so the result is the same on any number of threads.
 /// Inside a chunk, images go through the product in groups whose columns fit in L2
 /// (measured: one CNN image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at
-/// ~77). Backward reuses the forward pass's columns when a whole batch of them is small
-/// (LeNet's) and recomputes them from the kept input when not (42 MB for the CNN).
+/// ~77).
 public final class Conv2D: Layer, ReLUFusable {
     public let spec: LayerSpec
     public let inputShape: [Int]
@@ -23,8 +24,6 @@ public final class Conv2D: Layer, ReLUFusable {
     let geometry: ConvGeometry
     /// Floats of columns per group: 512 KB, half a typical L2.
     static let columnBudget = 128 * 1024
-    /// Keep a training batch's columns for backward when they fit in this many floats (8 MB).
-    static let keepBudget = 2 << 20
     /// A batch is cut into about this many chunks (more balance the load on a busy
     /// machine; each chunk keeps its own partial ∂W).
     static let chunksPerBatch = 16
@@ -33,9 +32,6 @@ public final class Conv2D: Layer, ReLUFusable {
     private var scratch: [WorkerScratch] = []
     /// Each chunk's partial ∂W and ∂b, added in chunk order after the backward pass.
     private let partialWeightGrads = Workspace(), partialBiasGrads = Workspace()
-    /// The columns of the last training batch, when small enough to keep (else empty).
-    private let keptColumns = Workspace()
-    private var columnsKept = false
 
     /// What one thread writes while it runs a chunk: its columns and its product.
     private final class WorkerScratch {
@@ -61,6 +57,9 @@ public final class Conv2D: Layer, ReLUFusable {
 
     /// Images per product: as many as keep the columns within `columnBudget`.
     var groupSize: Int { max(1, min(64, Self.columnBudget / (geometry.patchSize * geometry.outPixels))) }
+    /// ∂W is computed transposed (`cols · ∂Yᵀ`) from this many filters on.
+    static let transposedWeightGradFrom = 16
+    var weightGradTransposed: Bool { filters >= Self.transposedWeightGradFrom }
 
     /// Images per chunk for a batch of `n`: whole groups, about `chunksPerBatch` chunks.
     func chunkImages(batch n: Int) -> Int {
@@ -84,41 +83,35 @@ public final class Conv2D: Layer, ReLUFusable {
 
     func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor {
         let n = x.batch
-        let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
+        let (pixels, f) = (geometry.outPixels, filters)
         let perChunk = chunkImages(batch: n)
         prepareScratch()
-        let keep = mode.keepsForBackward && n * patch * pixels <= Self.keepBudget
-        let kept = keep ? keptColumns.reserve(n * patch * pixels) : nil
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
         withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
             Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, worker in
                 let images = Parallel.chunk(chunk, grain: perChunk, count: n)
-                forward(images, x: xp, weight: wp, bias: bp, relu: relu, keptColumns: kept, y: yp, scratch: scratch[worker])
+                forward(images, x: xp, weight: wp, bias: bp, relu: relu, y: yp, scratch: scratch[worker])
             }
         }
         input = mode.keepsForBackward ? x : nil
-        columnsKept = keep
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
     /// One chunk of the forward pass: `y = W · im2col(x) + b` for its images, a group at a time.
     private func forward(_ images: Range<Int>, x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>, relu: Bool, keptColumns kept: UnsafeMutablePointer<Float>?,
-                         y: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
+                         bias: UnsafePointer<Float>, relu: Bool, y: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
         let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
         let imageSize = inputShape.reduce(1, *)
-        let own = s.cols.reserve(patch * group * pixels)
+        let cols = s.cols.reserve(Kernels.packedSize(rows: patch, columns: group * pixels))
         let product = s.product.reserve(f * group * pixels)
         for first in groups(of: images) {
             let count = min(group, images.upperBound - first)
             let columns = count * pixels
-            // Kept columns live group by group in one buffer for backward.
-            let cols = kept.map { $0 + first * patch * pixels } ?? own
-            geometry.im2col(x + first * imageSize, batch: count, into: cols)
+            Kernels.im2colPacked(x + first * imageSize, images: count, geometry: geometry, into: cols)
             // One image: the product lands in y directly ([filter, pixel]).
             let out = count == 1 ? y + first * f * pixels : product
-            Kernels.gemm(m: f, n: columns, k: patch, a: w, lda: patch, b: cols, ldb: columns,
-                         c: out, ldc: columns, rowBias: bias, relu: relu)
+            Kernels.gemm(m: f, n: columns, k: patch, a: w, lda: patch, packedB: cols, c: out, ldc: columns,
+                         rowBias: bias, relu: relu)
             guard count > 1 else { continue }
             // product is [filter, image, pixel]; y is [image, filter, pixel].
             for img in 0..<count {
@@ -137,35 +130,38 @@ public final class Conv2D: Layer, ReLUFusable {
         let imageSize = inputShape.reduce(1, *)
         let perChunk = chunkImages(batch: n)
         let chunks = Parallel.chunkCount(n, grain: perChunk)
-        let kept = columnsKept ? keptColumns.pointer : nil
-        columnsKept = false
         prepareScratch()
-        let partialW = partialWeightGrads.reserve(chunks * f * patch)
+        let partialW = partialWeightGrads.reserve((chunks + 1) * f * patch) // + 1: the transposed total
         let partialB = partialBiasGrads.reserve(chunks * f)
         // Each chunk zeroes its own images' part before col2im adds into it.
         var dx = [Float](uninitializedCount: needInputGradient ? n * imageSize : 1)
         withPointers(dy.data, x.data, weight.value, writing: &dx) { g, xp, wp, dxp in
             Parallel.forEachChunk(chunks) { chunk, worker in
                 backward(Parallel.chunk(chunk, grain: perChunk, count: n), dy: g, x: xp, weight: wp,
-                         dx: needInputGradient ? dxp : nil, keptColumns: kept,
-                         weightGrad: partialW + chunk * f * patch, biasGrad: partialB + chunk * f,
-                         scratch: scratch[worker])
+                         dx: needInputGradient ? dxp : nil, weightGrad: partialW + chunk * f * patch,
+                         biasGrad: partialB + chunk * f, scratch: scratch[worker])
             }
         }
         // Add the chunks' partial sums in chunk order: the same bits on any thread count.
-        weight.grad.mutablePointer { Kernels.sumInOrder(partialW, parts: chunks, count: f * patch, into: $0) }
+        let transposed = weightGradTransposed
+        weight.grad.mutablePointer { gw in
+            let total = transposed ? partialW + chunks * f * patch : gw
+            Kernels.sumInOrder(partialW, parts: chunks, count: f * patch, into: total)
+            if transposed { Kernels.transpose(total, rows: patch, columns: f, into: gw) }
+        }
         bias.grad.mutablePointer { Kernels.sumInOrder(partialB, parts: chunks, count: f, into: $0) }
         return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
     }
 
-    /// One chunk of the backward pass: its images' ∂x, and its own partial ∂W and ∂b.
+    /// One chunk of the backward pass: its images' ∂x, and its own partial ∂W (or ∂Wᵀ)
+    /// and ∂b.
     private func backward(_ images: Range<Int>, dy g: UnsafePointer<Float>, x: UnsafePointer<Float>,
                           weight w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                          keptColumns kept: UnsafeMutablePointer<Float>?, weightGrad dW: UnsafeMutablePointer<Float>,
-                          biasGrad db: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
+                          weightGrad dW: UnsafeMutablePointer<Float>, biasGrad db: UnsafeMutablePointer<Float>,
+                          scratch s: WorkerScratch) {
         let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
         let imageSize = inputShape.reduce(1, *)
-        let scratchCols = s.cols.reserve(patch * group * pixels)
+        let cols = s.cols.reserve(patch * group * pixels)
         let gradY = s.product.reserve(f * group * pixels)
         db.update(repeating: 0, count: f)
         dx.map { ($0 + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize) }
@@ -183,20 +179,22 @@ public final class Conv2D: Layer, ReLUFusable {
                 dY = UnsafePointer(gradY)
             }
             Kernels.rowSums(dY, rows: f, columns: columns, addingTo: db)
-            // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-            var cols = scratchCols
-            if let kept {
-                cols = kept + first * patch * pixels
+            geometry.im2col(x + first * imageSize, batch: count, into: cols)
+            let accumulate = first != images.lowerBound
+            if weightGradTransposed {
+                // ∂Wᵀ += cols · ∂Yᵀ   ([patch, columns] · [columns, f])
+                Kernels.gemm(transB: true, m: patch, n: f, k: columns, a: cols, lda: columns,
+                             b: dY, ldb: columns, c: dW, ldc: f, accumulate: accumulate)
             } else {
-                geometry.im2col(x + first * imageSize, batch: count, into: cols)
+                // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+                Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
+                             b: cols, ldb: columns, c: dW, ldc: patch, accumulate: accumulate)
             }
-            Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
-                         b: cols, ldb: columns, c: dW, ldc: patch, accumulate: first != images.lowerBound)
-            // ∂cols = Wᵀ · ∂Y into scratch, then back onto the pixels.
+            // ∂cols = Wᵀ · ∂Y, then back onto the pixels.
             if let dx {
                 Kernels.gemm(transA: true, m: patch, n: columns, k: f, a: w, lda: patch,
-                             b: dY, ldb: columns, c: scratchCols, ldc: columns)
-                geometry.col2im(scratchCols, batch: count, into: dx + first * imageSize)
+                             b: dY, ldb: columns, c: cols, ldc: columns)
+                geometry.col2im(cols, batch: count, into: dx + first * imageSize)
             }
         }
     }

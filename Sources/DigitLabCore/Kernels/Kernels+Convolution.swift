@@ -1,0 +1,30 @@
+import CKernels
+
+/// Convolution as a matrix product without a second copy: im2col writes the product's
+/// packed panels directly, and the product reads them.
+extension Kernels {
+    /// Floats the packed im2col matrix of `columns` output pixels takes.
+    static func packedSize(rows: Int, columns: Int) -> Int { dl_packed_b_size(rows, columns) }
+
+    /// The im2col matrix of `images` images (rows: channel, ky, kx; columns: image, output
+    /// pixel) as packed B panels for `gemm(packedB:)`.
+    static func im2colPacked(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                             into packed: UnsafeMutablePointer<Float>) {
+        dl_im2col_packed(x, images, g.channels, g.height, g.width, g.kernel, g.stride, g.padding,
+                         g.outHeight, g.outWidth, packed)
+    }
+
+    /// `C = A · B (+ rowBias) (ReLU)` with B already packed (`im2colPacked`), A row-major.
+    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, rowBias: UnsafePointer<Float>? = nil,
+                     relu: Bool = false) {
+        var args = dl_gemm_args(trans_a: 0, trans_b: 0, m: m, n: n, k: k, a: a, lda: lda, b: nil, ldb: 0,
+                                c: c, ldc: ldc, accumulate: 0, row_bias: rowBias, col_bias: nil, relu: relu ? 1 : 0)
+        dl_gemm_packed(&args, packedB, 0, n)
+    }
+
+    /// `out[j][i] = m[i][j]` for a rows x columns matrix.
+    static func transpose(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<rows { for j in 0..<columns { out[j * rows + i] = m[i * columns + j] } }
+    }
+}
