@@ -1,6 +1,7 @@
 // Convolution helpers: im2col written straight into the matrix product's packed panels
 // (no second copy), and the plain im2col / col2im of the backward pass.
 #include "dl_kernels.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define NR 16
@@ -25,31 +26,65 @@ static int runs_of_panel(long j0, long columns, long oh, long ow, pixel_run *run
     return n;
 }
 
+/// Where row k = (c, ky, kx) of the im2col matrix reads: its channel plane, its kernel
+/// offsets, and the output columns [lo, hi) whose input column is inside the image.
+typedef struct {
+    long plane, ky, kx, lo, hi;
+} patch_row;
+
+static _Thread_local patch_row *row_table;
+static _Thread_local long row_capacity;
+
+static patch_row *patch_rows(long channels, long h, long w, long kernel, long stride, long pad) {
+    long K = channels * kernel * kernel;
+    if (K > row_capacity) {
+        free(row_table);
+        row_table = malloc(K * sizeof(patch_row));
+        row_capacity = row_table ? K : 0;
+        if (!row_table) return NULL;
+    }
+    for (long k = 0; k < K; k++) {
+        long c = k / (kernel * kernel), ky = (k / kernel) % kernel, kx = k % kernel;
+        row_table[k] = (patch_row){c * h * w, ky, kx,
+                                   pad - kx > 0 ? (pad - kx + stride - 1) / stride : 0,
+                                   w - 1 + pad - kx < 0 ? 0 : (w - 1 + pad - kx) / stride + 1};
+    }
+    return row_table;
+}
+
 void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
                       long stride, long pad, long oh, long ow, float *packed) {
     long K = channels * kernel * kernel, N = images * oh * ow;
     long npad = dl_packed_b_size(1, N); // N rounded up to whole panels
     long kcb = dl_gemm_k_block(K);
+    patch_row *rows = patch_rows(channels, h, w, kernel, stride, pad);
+    if (!rows) return;
     pixel_run runs[NR];
     for (long j0 = 0; j0 < N; j0 += NR) {
         int nruns = runs_of_panel(j0, N, oh, ow, runs);
+        for (int r = 0; r < nruns; r++) runs[r].img *= channels * h * w; // image offset
         for (long pc = 0; pc < K; pc += kcb) {
             long kc = K - pc < kcb ? K - pc : kcb;
-            float *panel = packed + pc * npad + j0 * kc;
-            for (long k = pc; k < pc + kc; k++) {
-                long c = k / (kernel * kernel), ky = (k / kernel) % kernel, kx = k % kernel;
-                // Output columns whose input column ox*stride - pad + kx is inside the image.
-                long lo = pad - kx > 0 ? (pad - kx + stride - 1) / stride : 0;
-                long hi = w - 1 + pad - kx < 0 ? 0 : (w - 1 + pad - kx) / stride + 1;
-                float *d = panel + (k - pc) * NR;
+            float *d = packed + pc * npad + j0 * kc;
+            for (long k = pc; k < pc + kc; k++, d += NR) {
+                const patch_row *pr = &rows[k];
+                if (nruns == 1 && stride == 1 && runs[0].count == NR) {
+                    // The common case: 16 pixels of one output row, all inside the image.
+                    const pixel_run *run = &runs[0];
+                    long iy = run->oy - pad + pr->ky;
+                    if (iy >= 0 && iy < h && run->ox >= pr->lo && run->ox + NR <= pr->hi) {
+                        memcpy(d, x + run->img + pr->plane + iy * w - pad + pr->kx + run->ox, NR * sizeof(float));
+                        continue;
+                    }
+                }
                 memset(d, 0, NR * sizeof(float));
                 for (int r = 0; r < nruns; r++) {
                     const pixel_run *run = &runs[r];
-                    long iy = run->oy * stride - pad + ky;
+                    long iy = run->oy * stride - pad + pr->ky;
                     if (iy < 0 || iy >= h) continue;
-                    long t0 = lo - run->ox > 0 ? lo - run->ox : 0;
-                    long t1 = hi - run->ox < run->count ? hi - run->ox : run->count;
-                    const float *src = x + ((run->img * channels + c) * h + iy) * w - pad + kx + run->ox * stride;
+                    long t0 = pr->lo - run->ox > 0 ? pr->lo - run->ox : 0;
+                    long t1 = pr->hi - run->ox < run->count ? pr->hi - run->ox : run->count;
+                    const float *src = x + run->img + pr->plane + iy * w - pad + pr->kx + run->ox * stride;
                     float *out = d + run->first;
                     if (stride == 1) {
                         for (long t = t0; t < t1; t++) out[t] = src[t];
@@ -59,5 +94,87 @@ void dl_im2col_packed(const float *x, long images, long channels, long h, long w
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Convolution forward: one product per image, its B panels made by im2col on demand.
+// Padding is done once per image (a zero-bordered copy), so that every read below is
+// inside the image and a row of 16 output pixels is one or two plain copies.
+
+typedef struct {
+    const float *x;        // one image, already padded: channels x hp x wp
+    long stride, oh, ow;
+    const long *row_offset; // per im2col row k = (c, ky, kx): c*hp*wp + ky*wp + kx
+    long wp;
+} image_columns;
+
+static inline void copy_floats(float *restrict d, const float *restrict s, long n, long stride) {
+    if (stride != 1) {
+        for (long t = 0; t < n; t++) d[t] = s[t * stride];
+        return;
+    }
+    if (n == NR) { memcpy(d, s, NR * sizeof(float)); return; }
+    long t = 0;
+    for (; t + 8 <= n; t += 8) memcpy(d + t, s + t, 8 * sizeof(float));
+    for (; t < n; t++) d[t] = s[t];
+}
+
+/// Rows k0..<k0+kc of im2col columns (pixels) j0..<j0+cols of one image, as a [k][16] panel.
+static void fill_panel(const void *context, long k0, long kc, long j0, long cols, float *dst) {
+    const image_columns *ic = context;
+    pixel_run runs[NR];
+    int nruns = runs_of_panel(j0, j0 + cols, ic->oh, ic->ow, runs);
+    const float *base[NR];
+    for (int r = 0; r < nruns; r++) base[r] = ic->x + runs[r].oy * ic->stride * ic->wp + runs[r].ox * ic->stride;
+    if (cols < NR)
+        for (long k = 0; k < kc; k++) memset(dst + k * NR + cols, 0, (NR - cols) * sizeof(float));
+    for (long k = k0; k < k0 + kc; k++, dst += NR) {
+        long offset = ic->row_offset[k];
+        for (int r = 0; r < nruns; r++)
+            copy_floats(dst + runs[r].first, base[r] + offset, runs[r].count, ic->stride);
+    }
+}
+
+static _Thread_local float *padded_image;
+static _Thread_local long padded_capacity;
+static _Thread_local long *offsets;
+static _Thread_local long offsets_capacity;
+
+static void *grow(void **buffer, long *capacity, long count, size_t size) {
+    if (count > *capacity) {
+        free(*buffer);
+        *buffer = malloc(count * size);
+        *capacity = *buffer ? count : 0;
+    }
+    return *buffer;
+}
+
+void dl_conv_forward(const float *x, long images, long channels, long h, long w, long kernel,
+                     long stride, long pad, long oh, long ow, const float *weight, long filters,
+                     const float *bias, int relu, float *y) {
+    long K = channels * kernel * kernel, pixels = oh * ow;
+    long hp = h + 2 * pad, wp = w + 2 * pad;
+    long *row_offset = grow((void **)&offsets, &offsets_capacity, K, sizeof(long));
+    float *padded = pad > 0 ? grow((void **)&padded_image, &padded_capacity, channels * hp * wp, sizeof(float)) : NULL;
+    if (!row_offset || (pad > 0 && !padded)) return;
+    for (long k = 0; k < K; k++) {
+        long c = k / (kernel * kernel), ky = (k / kernel) % kernel, kx = k % kernel;
+        row_offset[k] = c * hp * wp + ky * wp + kx;
+    }
+    if (padded) memset(padded, 0, channels * hp * wp * sizeof(float));
+    for (long img = 0; img < images; img++) {
+        const float *image = x + img * channels * h * w;
+        if (padded) {
+            for (long c = 0; c < channels; c++)
+                for (long r = 0; r < h; r++)
+                    memcpy(padded + (c * hp + r + pad) * wp + pad, image + (c * h + r) * w, w * sizeof(float));
+            image = padded;
+        }
+        image_columns ic = {image, stride, oh, ow, row_offset, wp};
+        dl_panel_source source = {fill_panel, &ic};
+        dl_gemm_args g = {0, 0, filters, pixels, K, weight, K, NULL, 0, y + img * filters * pixels, pixels,
+                          0, bias, NULL, relu};
+        dl_gemm_source(&g, &source);
     }
 }

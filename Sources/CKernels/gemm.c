@@ -20,7 +20,6 @@
 #define MR 6
 #define NR 16
 #define KC_MAX 320 /* a B panel (KC x NR, 20 KB) and an A sliver stay in L1 */
-#define NC 512     /* columns of B packed at a time by dl_gemm (a multiple of NR) */
 
 typedef struct {
     const float *row_bias; /* MR values, one per row of the tile, or NULL */
@@ -264,108 +263,106 @@ void dl_pack_b(int trans_b, const float *b, long ldb, long k, long n, long panel
 }
 
 // ---------------------------------------------------------------------------------------
-// The macro-kernel: every MR x NR tile of rows [i0, i1) and columns [j0, j1) for one
-// K-block, with B's panels at `bp` (panel for column j at bp + (j - j0)*kc).
+// The macro-kernel. For each K-block, B is taken one panel (KC x NR, at most 20 KB) at a
+// time — packed into a buffer that stays in L1, or read where it was packed before — and
+// every MR-row sliver of A runs over it. A is read where it lies (from L2: the products
+// here have at most a few hundred rows); the last rows, when M is not a multiple of MR,
+// are packed once per K-block with zeros below.
 
-static void tiles(micro_kernel kernel, long kc, const float *a, long rs, long cs,
-                  const float *edge, const float *bp, long i0, long i1, long j0, long j1, float *C,
-                  long ldc, int load_c, const tile_epilogue *epi_base, const float *row_bias,
-                  const float *col_bias) {
+/// The tiles of one panel (columns j..j+cols) for rows [0, M).
+static void panel_tiles(micro_kernel kernel, long kc, long M, const float *a, long rs, long cs,
+                        const float *edge, const float *panel, long j, long cols, float *C, long ldc,
+                        int load_c, const tile_epilogue *epi_base, const float *row_bias,
+                        const float *col_bias) {
     float tile[MR * NR];
-    for (long j = j0; j < j1; j += NR) {
-        long cols = j1 - j < NR ? j1 - j : NR;
-        const float *panel = bp + (j - j0) * kc;
-        for (long i = i0; i < i1; i += MR) {
-            long rows = i1 - i < MR ? i1 - i : MR;
-            float *cp = C + i * ldc + j;
-            tile_epilogue e;
-            const tile_epilogue *ep = NULL;
-            if (epi_base) {
-                e = *epi_base;
-                e.row_bias = row_bias ? row_bias + i : NULL;
-                e.col_bias = col_bias ? col_bias + j : NULL;
-                ep = &e;
-            }
-            const float *ap = a + i * rs;
-            long ars = rs, acs = cs;
-            if (rows < MR) {
-                // The last rows, packed once per K-block with zeros below: rows past
-                // the end must not be read.
-                ap = edge; ars = 1; acs = MR;
-            }
-            if (rows == MR && cols == NR) {
-                kernel(kc, ap, ars, acs, panel, cp, ldc, load_c, ep);
-                continue;
-            }
-            // Edge tile: the same kernel into scratch, then the same additions in the
-            // same order on the part that exists.
-            kernel(kc, ap, ars, acs, panel, tile, NR, 0, NULL);
-            for (long r = 0; r < rows; r++)
-                for (long c = 0; c < cols; c++) {
-                    float v = tile[r * NR + c];
-                    if (load_c) v += cp[r * ldc + c];
-                    if (ep) {
-                        if (ep->row_bias) v += ep->row_bias[r];
-                        if (ep->col_bias) v += ep->col_bias[c];
-                        if (ep->relu) v = v < 0 ? 0 : v;
-                    }
-                    cp[r * ldc + c] = v;
-                }
+    for (long i = 0; i < M; i += MR) {
+        long rows = M - i < MR ? M - i : MR;
+        float *cp = C + i * ldc + j;
+        tile_epilogue e;
+        const tile_epilogue *ep = NULL;
+        if (epi_base) {
+            e = *epi_base;
+            e.row_bias = row_bias ? row_bias + i : NULL;
+            e.col_bias = col_bias ? col_bias + j : NULL;
+            ep = &e;
         }
+        const float *ap = rows < MR ? edge : a + i * rs;
+        long ars = rows < MR ? 1 : rs, acs = rows < MR ? MR : cs;
+        if (rows == MR && cols == NR) {
+            kernel(kc, ap, ars, acs, panel, cp, ldc, load_c, ep);
+            continue;
+        }
+        // Edge tile: the same kernel into scratch, then the same additions in the same
+        // order on the part that exists.
+        kernel(kc, ap, ars, acs, panel, tile, NR, 0, NULL);
+        for (long r = 0; r < rows; r++)
+            for (long c = 0; c < cols; c++) {
+                float v = tile[r * NR + c];
+                if (load_c) v += cp[r * ldc + c];
+                if (ep) {
+                    if (ep->row_bias) v += ep->row_bias[r];
+                    if (ep->col_bias) v += ep->col_bias[c];
+                    if (ep->relu) v = v < 0 ? 0 : v;
+                }
+                cp[r * ldc + c] = v;
+            }
     }
 }
 
-/// Rows of A per pass over B's panels: A's rows for one K-block stay in L2.
-#define MC 120
+/// Where the panels of B come from.
+typedef struct {
+    const float *packed;               // all of B packed before (dl_pack_b), or NULL
+    const dl_gemm_args *args;          // else packed from args->b, one panel at a time,
+    const dl_panel_source *source;     // or made by a source (im2col)
+} panel_origin;
 
-static void product(const dl_gemm_args *g, const float *packed, long jbegin, long jend,
-                    float *scratch) {
+static const float *panel_for(const panel_origin *o, long K, long N, long pc, long kc, long j, long cols,
+                              float *buffer) {
+    if (o->packed) return packed_panel(o->packed, K, N, pc, kc, j);
+    if (o->source) {
+        o->source->fill(o->source->context, pc, kc, j, cols, buffer);
+        return buffer;
+    }
+    pack_b_block(o->args->trans_b, o->args->b, o->args->ldb, pc, kc, j, cols, buffer);
+    return buffer;
+}
+
+/// Rows per pass over B: A's rows for one K-block stay in L2. Above this, B's panels are
+/// packed again for each block of rows.
+#define MC 384
+
+static void product(const dl_gemm_args *g, const panel_origin *origin, long jbegin, long jend) {
     long M = g->m, K = g->k;
     micro_kernel kernel = chosen_kernel();
     long kcb = dl_gemm_k_block(K);
     long rs = g->trans_a ? 1 : g->lda, cs = g->trans_a ? g->lda : 1;
     int has_epilogue = g->row_bias || g->col_bias || g->relu;
     tile_epilogue base = {NULL, NULL, g->relu};
-    float edge[MR * KC_MAX];
-    for (long jc = jbegin; jc < jend; jc += NC) {
-        long nc = jend - jc < NC ? jend - jc : NC;
+    float edge[MR * KC_MAX] __attribute__((aligned(64)));
+    float buffer[NR * KC_MAX] __attribute__((aligned(64)));
+    for (long ic = 0; ic < M; ic += MC) {
+        long mc = M - ic < MC ? M - ic : MC;
+        float *c = g->c + ic * g->ldc;
+        const float *row_bias = g->row_bias ? g->row_bias + ic : NULL;
         for (long pc = 0; pc < K; pc += kcb) {
             long kc = K - pc < kcb ? K - pc : kcb;
             int load_c = pc > 0 || g->accumulate;
             int last = pc + kc >= K;
-            const float *bp;
-            if (packed) {
-                bp = packed_panel(packed, K, g->n, pc, kc, jc);
-            } else {
-                pack_b_block(g->trans_b, g->b, g->ldb, pc, kc, jc, nc, scratch);
-                bp = scratch;
-            }
-            const float *a = g->a + pc * cs;
-            long full = M / MR * MR;
-            if (full < M) {
+            const float *a = g->a + ic * rs + pc * cs;
+            long full = mc / MR * MR;
+            if (full < mc) {
                 for (long k = 0; k < kc; k++)
                     for (long r = 0; r < MR; r++)
-                        edge[k * MR + r] = full + r < M ? a[(full + r) * rs + k * cs] : 0;
+                        edge[k * MR + r] = full + r < mc ? a[(full + r) * rs + k * cs] : 0;
             }
-            for (long ic = 0; ic < M; ic += MC) {
-                long ie = M - ic < MC ? M : ic + MC;
-                tiles(kernel, kc, a, rs, cs, edge, bp, ic, ie, jc, jc + nc, g->c, g->ldc, load_c,
-                      last && has_epilogue ? &base : NULL, g->row_bias, g->col_bias);
+            for (long j = jbegin; j < jend; j += NR) {
+                long cols = jend - j < NR ? jend - j : NR;
+                const float *panel = panel_for(origin, K, g->n, pc, kc, j, cols, buffer);
+                panel_tiles(kernel, kc, mc, a, rs, cs, edge, panel, j, cols, c, g->ldc, load_c,
+                            last && has_epilogue ? &base : NULL, row_bias, g->col_bias);
             }
         }
     }
-}
-
-static _Thread_local float *scratch_buffer;
-static _Thread_local size_t scratch_capacity;
-
-static float *scratch_for(size_t count) {
-    if (count > scratch_capacity) {
-        free(scratch_buffer);
-        scratch_buffer = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-        scratch_capacity = scratch_buffer ? count : 0;
-    }
-    return scratch_buffer;
 }
 
 static void epilogue_only(const dl_gemm_args *g) {
@@ -382,13 +379,20 @@ static void epilogue_only(const dl_gemm_args *g) {
 void dl_gemm(const dl_gemm_args *g) {
     if (g->m <= 0 || g->n <= 0) return;
     if (g->k <= 0) { epilogue_only(g); return; }
-    float *scratch = scratch_for((size_t)dl_gemm_k_block(g->k) * NC);
-    if (!scratch) return; // out of memory at a few hundred KB: cannot happen in practice
-    product(g, NULL, 0, g->n, scratch);
+    panel_origin origin = {NULL, g, NULL};
+    product(g, &origin, 0, g->n);
 }
 
 void dl_gemm_packed(const dl_gemm_args *g, const float *packed_b, long j_begin, long j_end) {
     if (g->m <= 0 || j_end <= j_begin) return;
     if (g->k <= 0) { epilogue_only(g); return; }
-    product(g, packed_b, j_begin, j_end, NULL);
+    panel_origin origin = {packed_b, g, NULL};
+    product(g, &origin, j_begin, j_end);
+}
+
+void dl_gemm_source(const dl_gemm_args *g, const dl_panel_source *source) {
+    if (g->m <= 0 || g->n <= 0) return;
+    if (g->k <= 0) { epilogue_only(g); return; }
+    panel_origin origin = {NULL, g, source};
+    product(g, &origin, 0, g->n);
 }

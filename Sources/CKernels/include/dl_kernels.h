@@ -42,6 +42,21 @@ const char *dl_kernel_name(void);
 /// Tests: use the portable kernels even where AVX2 exists.
 void dl_force_portable(int on);
 
+/// B made one panel at a time by a function (im2col straight into the panel, so the
+/// columns never leave L1): fill(context, k0, kc, j0, cols, dst) writes rows k0..<k0+kc
+/// of columns j0..<j0+cols as [k][16] with zeros past cols.
+typedef struct {
+    void (*fill)(const void *context, long k0, long kc, long j0, long cols, float *dst);
+    const void *context;
+} dl_panel_source;
+void dl_gemm_source(const dl_gemm_args *args, const dl_panel_source *source);
+
+/// Convolution forward for `images` NCHW images: y = W · im2col(x) + bias (ReLU), with
+/// y written [image][filter][pixel]; im2col is made panel by panel inside the product.
+void dl_conv_forward(const float *x, long images, long channels, long h, long w, long kernel,
+                     long stride, long pad, long oh, long ow, const float *weight, long filters,
+                     const float *bias, int relu, float *y);
+
 /// The im2col matrix of `images` NCHW images — rows (channel, ky, kx), columns (image,
 /// output row, output column) — written straight into packed B panels, as dl_pack_b
 /// would pack it: dl_packed_b_size(channels*kernel*kernel, images*oh*ow) floats.

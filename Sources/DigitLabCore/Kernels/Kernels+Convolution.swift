@@ -14,6 +14,16 @@ extension Kernels {
                          g.outHeight, g.outWidth, packed)
     }
 
+    /// `y = W · im2col(x) + b` (then ReLU) for `images` images, y as [image][filter][pixel]:
+    /// one product per image whose B panels im2col fills as the product needs them, so
+    /// the columns never leave L1.
+    static func convForward(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                            weight: UnsafePointer<Float>, filters: Int, bias: UnsafePointer<Float>,
+                            relu: Bool, into y: UnsafeMutablePointer<Float>) {
+        dl_conv_forward(x, images, g.channels, g.height, g.width, g.kernel, g.stride, g.padding,
+                        g.outHeight, g.outWidth, weight, filters, bias, relu ? 1 : 0, y)
+    }
+
     /// `C = A · B (+ rowBias) (ReLU)` with B already packed (`im2colPacked`), A row-major.
     static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
                      c: UnsafeMutablePointer<Float>, ldc: Int, rowBias: UnsafePointer<Float>? = nil,

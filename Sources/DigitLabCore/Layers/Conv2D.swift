@@ -2,9 +2,9 @@
 ///
 /// im2col lays every KxK patch of a group of images out as a column of `cols`
 /// (`[C·K·K, images·Ho·Wo]`), so the convolution becomes `W · cols` with W stored
-/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Forward writes the columns
-/// straight into the product's packed panels (`Kernels.im2colPacked`) and adds the bias
-/// (and a following ReLU) as the product writes y. Backward reads the same product the
+/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Forward makes the columns one
+/// panel of 16 pixels at a time as the product needs them (`Kernels.convForward`: they
+/// never leave L1) and adds the bias (and a following ReLU) as the product writes y. Backward reads the same product the
 /// other way: `∂W = ∂Y · colsᵀ` (computed as `∂Wᵀ = cols · ∂Yᵀ` when there are 16 filters
 /// or more: then the small ∂Y is what gets transposed, not the large cols),
 /// `∂cols = Wᵀ · ∂Y`, and col2im adds each column back onto the pixels it came from.
@@ -84,42 +84,18 @@ public final class Conv2D: Layer, ReLUFusable {
     func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor {
         let n = x.batch
         let (pixels, f) = (geometry.outPixels, filters)
+        let imageSize = inputShape.reduce(1, *)
         let perChunk = chunkImages(batch: n)
-        prepareScratch()
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
         withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
-            Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, worker in
+            Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, _ in
                 let images = Parallel.chunk(chunk, grain: perChunk, count: n)
-                forward(images, x: xp, weight: wp, bias: bp, relu: relu, y: yp, scratch: scratch[worker])
+                Kernels.convForward(xp + images.lowerBound * imageSize, images: images.count, geometry: geometry,
+                                    weight: wp, filters: f, bias: bp, relu: relu, into: yp + images.lowerBound * f * pixels)
             }
         }
         input = mode.keepsForBackward ? x : nil
         return Tensor(shape: [n] + outputShape, data: y)
-    }
-
-    /// One chunk of the forward pass: `y = W · im2col(x) + b` for its images, a group at a time.
-    private func forward(_ images: Range<Int>, x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
-                         bias: UnsafePointer<Float>, relu: Bool, y: UnsafeMutablePointer<Float>, scratch s: WorkerScratch) {
-        let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
-        let imageSize = inputShape.reduce(1, *)
-        let cols = s.cols.reserve(Kernels.packedSize(rows: patch, columns: group * pixels))
-        let product = s.product.reserve(f * group * pixels)
-        for first in groups(of: images) {
-            let count = min(group, images.upperBound - first)
-            let columns = count * pixels
-            Kernels.im2colPacked(x + first * imageSize, images: count, geometry: geometry, into: cols)
-            // One image: the product lands in y directly ([filter, pixel]).
-            let out = count == 1 ? y + first * f * pixels : product
-            Kernels.gemm(m: f, n: columns, k: patch, a: w, lda: patch, packedB: cols, c: out, ldc: columns,
-                         rowBias: bias, relu: relu)
-            guard count > 1 else { continue }
-            // product is [filter, image, pixel]; y is [image, filter, pixel].
-            for img in 0..<count {
-                for fi in 0..<f {
-                    (y + ((first + img) * f + fi) * pixels).update(from: product + fi * columns + img * pixels, count: pixels)
-                }
-            }
-        }
     }
 
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
