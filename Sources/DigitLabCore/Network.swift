@@ -76,8 +76,12 @@ public final class Network {
     public func backward(_ dy: Tensor, from: Int? = nil, needInputGradient: Bool = false) -> Tensor? {
         var g: Tensor = dy
         let top = from ?? layers.count
+        // Below the first layer with parameters nobody needs ∂x (unless asked for it):
+        // for an MLP, ∂x of the first dense layer would cost as much as its forward pass.
+        let firstLearnable = layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count
         for index in stride(from: top - 1, through: 0, by: -1) {
-            guard let next = layers[index].backward(consume g, needInputGradient: index > 0 || needInputGradient) else { return nil }
+            let needed = needInputGradient || index > firstLearnable
+            guard let next = layers[index].backward(consume g, needInputGradient: needed) else { return nil }
             g = next
         }
         return g

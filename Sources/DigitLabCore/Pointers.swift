@@ -50,3 +50,22 @@ func withPointers<R>(_ a: [Float], _ b: [Float], writing w: inout [Float], _ v: 
         }
     }
 }
+
+@inline(__always)
+func withPointers<R>(_ a: [Float], _ b: [Float], writing w: inout [Float], _ v: inout [Float], _ u: inout [Float],
+                     _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>,
+                              UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> R) -> R {
+    withPointers(a, b, writing: &w, &v) { ap, bp, wp, vp in
+        u.withUnsafeMutableBufferPointer { ub in body(ap, bp, wp, vp, ub.baseAddress!) }
+    }
+}
+
+@inline(__always)
+func withPointers<R>(_ a: [Float], writing w: inout [Float], _ v: inout [Float],
+                     _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> R) -> R {
+    a.withUnsafeBufferPointer { ab in
+        w.withUnsafeMutableBufferPointer { wb in
+            v.withUnsafeMutableBufferPointer { vb in body(ab.baseAddress!, wb.baseAddress!, vb.baseAddress!) }
+        }
+    }
+}

@@ -1,6 +1,11 @@
 /// Batch normalisation per feature (after dense) or per channel (after conv), as
 /// PyTorch's `BatchNorm1d`/`BatchNorm2d`: eps 1e-5, momentum 0.1, biased batch variance
 /// for normalising and unbiased variance in the running estimate.
+///
+///     x̂ = (x − μ) / √(σ² + ε),   y = γ·x̂ + β
+///
+/// Channels are independent, so the work is cut into chunks of whole channels; each
+/// channel's sums run in one fixed order whatever thread runs them.
 public final class BatchNorm: StatefulLayer {
     public let inputShape: [Int]
     public var outputShape: [Int] { inputShape }
@@ -13,7 +18,7 @@ public final class BatchNorm: StatefulLayer {
     public static let epsilon: Float = 1e-5
     public static let momentum: Float = 0.1
 
-    private var normalised: [Float] = []   // x̂, kept for backward in training
+    private var normalised: [Float] = []   // x̂, kept for backward
     private var inverseStd: [Float] = []   // 1/√(σ² + ε) per channel
     private var keptMode: PassMode?
 
@@ -49,43 +54,91 @@ public final class BatchNorm: StatefulLayer {
         return true
     }
 
+    /// Channels per chunk: about 16K values each.
+    private func channelGrain(batch n: Int) -> Int { max(1, 16_384 / max(1, n * spatial)) }
+
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         let (n, c, s) = (x.batch, channels, spatial)
-        let m = n * s
-        var y = copy x // x is still read below
         var mean = runningMean, variance = runningVar
         if mode.isTraining {
-            // Batch statistics per channel, in Double for a stable variance.
+            (mean, variance) = statistics(x, batch: n)
+            let m = Double(n * s)
             for ch in 0..<c {
-                var sum = 0.0, sq = 0.0
-                for img in 0..<n {
-                    let base = (img * c + ch) * s
-                    for i in 0..<s { let v = Double(x.data[base + i]); sum += v; sq += v * v }
-                }
-                let mu = sum / Double(m)
-                let v = max(0, sq / Double(m) - mu * mu)
-                mean[ch] = Float(mu); variance[ch] = Float(v)
-                let unbiased = m > 1 ? v * Double(m) / Double(m - 1) : v
-                runningMean[ch] = (1 - Self.momentum) * runningMean[ch] + Self.momentum * Float(mu)
+                // The running variance is the unbiased one, as PyTorch keeps it.
+                let unbiased = m > 1 ? Double(variance[ch]) * m / (m - 1) : Double(variance[ch])
+                runningMean[ch] = (1 - Self.momentum) * runningMean[ch] + Self.momentum * mean[ch]
                 runningVar[ch] = (1 - Self.momentum) * runningVar[ch] + Self.momentum * Float(unbiased)
             }
             batchesTracked += 1
         }
         inverseStd = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
-        if mode.keepsForBackward { normalised = [Float](repeating: 0, count: x.count) }
-        for img in 0..<n {
-            for ch in 0..<c {
-                let base = (img * c + ch) * s
-                let (mu, inv, g, b) = (mean[ch], inverseStd[ch], weight.value[ch], bias.value[ch])
-                for i in 0..<s {
-                    let xhat = (x.data[base + i] - mu) * inv
-                    if mode.keepsForBackward { normalised[base + i] = xhat }
-                    y.data[base + i] = g * xhat + b
+        let keep = mode.keepsForBackward
+        var y = [Float](uninitializedCount: x.count)
+        normalised = [Float](uninitializedCount: keep ? x.count : 1)
+        let grain = channelGrain(batch: n)
+        let (gamma, beta, inv) = (weight.value, bias.value, inverseStd)
+        withPointers(x.data, writing: &y, &normalised) { xp, yp, xhat in
+            Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
+                for ch in Parallel.chunk(chunk, grain: grain, count: c) {
+                    let (mu, iv, g, b) = (mean[ch], inv[ch], gamma[ch], beta[ch])
+                    for img in 0..<n {
+                        let base = (img * c + ch) * s
+                        for i in base..<(base + s) {
+                            let v = (xp[i] - mu) * iv
+                            if keep { xhat[i] = v }
+                            yp[i] = g * v + b
+                        }
+                    }
                 }
             }
         }
-        keptMode = mode.keepsForBackward ? mode : nil
-        return y
+        keptMode = keep ? mode : nil
+        if !keep { normalised = [] }
+        return Tensor(shape: x.shape, data: y)
+    }
+
+    /// Per-channel mean and biased variance of a batch: two passes (mean, then squared
+    /// deviations), eight running Float sums per stretch of a channel, totals in Double.
+    private func statistics(_ x: Tensor, batch n: Int) -> (mean: [Float], variance: [Float]) {
+        let (c, s) = (channels, spatial)
+        let m = Double(n * s)
+        var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
+        let grain = channelGrain(batch: n)
+        withPointers(x.data, writing: &mean, &variance) { xp, mp, vp in
+            Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
+                for ch in Parallel.chunk(chunk, grain: grain, count: c) {
+                    var sum = 0.0
+                    for img in 0..<n { sum += Self.sum(xp + (img * c + ch) * s, count: s, minus: 0) }
+                    let mu = Float(sum / m)
+                    var squares = 0.0
+                    for img in 0..<n { squares += Self.sum(xp + (img * c + ch) * s, count: s, minus: mu, squared: true) }
+                    mp[ch] = mu
+                    vp[ch] = Float(squares / m)
+                }
+            }
+        }
+        return (mean, variance)
+    }
+
+    /// Σ (v − offset) (or its squares) over `count` values, in a fixed order.
+    @inline(__always)
+    private static func sum(_ v: UnsafePointer<Float>, count: Int, minus offset: Float, squared: Bool = false) -> Double {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        let o = SIMD8<Float>(repeating: offset)
+        while i + 8 <= count {
+            let d = SIMD8(UnsafeBufferPointer(start: v + i, count: 8)) - o
+            lanes += squared ? d * d : d
+            i += 8
+        }
+        var total = 0.0
+        for lane in 0..<8 { total += Double(lanes[lane]) }
+        while i < count {
+            let d = v[i] - offset
+            total += Double(squared ? d * d : d)
+            i += 1
+        }
+        return total
     }
 
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
@@ -93,30 +146,32 @@ public final class BatchNorm: StatefulLayer {
         keptMode = nil
         let (n, c, s) = (dy.batch, channels, spatial)
         let m = Float(n * s)
-        var dx = copy dy // dy is still read below
-        for ch in 0..<c {
-            var sumG: Float = 0, sumGX: Float = 0
-            for img in 0..<n {
-                let base = (img * c + ch) * s
-                for i in 0..<s { sumG += dy.data[base + i]; sumGX += dy.data[base + i] * normalised[base + i] }
-            }
-            weight.grad[ch] = sumGX
-            bias.grad[ch] = sumG
-            guard needInputGradient else { continue }
-            let scale = weight.value[ch] * inverseStd[ch]
-            for img in 0..<n {
-                let base = (img * c + ch) * s
-                for i in 0..<s {
-                    if mode.isTraining {
-                        // The batch mean and variance depend on every x: two extra terms.
-                        dx.data[base + i] = scale / m * (m * dy.data[base + i] - sumG - normalised[base + i] * sumGX)
-                    } else {
-                        dx.data[base + i] = scale * dy.data[base + i]
+        var dx = [Float](uninitializedCount: needInputGradient ? dy.count : 1)
+        let grain = channelGrain(batch: n)
+        let (gamma, inv, training) = (weight.value, inverseStd, mode.isTraining)
+        withPointers(dy.data, normalised, writing: &weight.grad, &bias.grad, &dx) { g, xhat, gw, gb, dxp in
+                Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
+                    for ch in Parallel.chunk(chunk, grain: grain, count: c) {
+                        var sumG: Float = 0, sumGX: Float = 0
+                        for img in 0..<n {
+                            let base = (img * c + ch) * s
+                            for i in base..<(base + s) { sumG += g[i]; sumGX += g[i] * xhat[i] }
+                        }
+                        gw[ch] = sumGX
+                        gb[ch] = sumG
+                        guard needInputGradient else { continue }
+                        let scale = gamma[ch] * inv[ch]
+                        for img in 0..<n {
+                            let base = (img * c + ch) * s
+                            for i in base..<(base + s) {
+                                // The batch mean and variance depend on every x: two extra terms.
+                                dxp[i] = training ? scale / m * (m * g[i] - sumG - xhat[i] * sumGX) : scale * g[i]
+                            }
+                        }
                     }
                 }
-            }
         }
         normalised = []
-        return needInputGradient ? dx : nil
+        return needInputGradient ? Tensor(shape: dy.shape, data: dx) : nil
     }
 }
