@@ -79,10 +79,23 @@ public final class Network {
         // Below the first layer with parameters nobody needs ∂x (unless asked for it):
         // for an MLP, ∂x of the first dense layer would cost as much as its forward pass.
         let firstLearnable = layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count
-        for index in stride(from: top - 1, through: 0, by: -1) {
+        var index = top - 1
+        while index >= 0 {
             let needed = needInputGradient || index > firstLearnable
+            if index >= 1, let pool = layers[index] as? Pool2D, pool.kind == .max,
+               let relu = layers[index - 1] as? ActivationLayer, relu.kind == .relu {
+                // relu + max pool: the pool applies the ReLU's backward as it routes the
+                // gradient to each window's winner (one pass over memory instead of two).
+                let reluNeeded = needInputGradient || index - 1 > firstLearnable
+                relu.skipBackward()
+                guard let next = pool.backward(consume g, needInputGradient: reluNeeded, maskingReLU: true) else { return nil }
+                g = next
+                index -= 2
+                continue
+            }
             guard let next = layers[index].backward(consume g, needInputGradient: needed) else { return nil }
             g = next
+            index -= 1
         }
         return g
     }

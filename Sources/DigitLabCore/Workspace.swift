@@ -60,3 +60,21 @@ extension Array where Element == Float {
         self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }
+
+/// Like `Workspace`, for indices (max pooling's winners).
+final class IndexWorkspace {
+    private(set) var pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var capacity = 1
+
+    deinit { pointer.deallocate() }
+
+    /// At least `count` indices (contents undefined after growing).
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > capacity {
+            pointer.deallocate()
+            pointer = .allocate(capacity: count)
+            capacity = count
+        }
+        return pointer
+    }
+}

@@ -63,6 +63,14 @@ void dl_conv_forward(const float *x, long images, long channels, long h, long w,
 void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
                       long stride, long pad, long oh, long ow, float *packed);
 
+/// 2x2 max pooling with stride 2 over `planes` h x w planes: y gets each window's
+/// maximum, winners its offset within the plane (first maximum wins ties).
+void dl_maxpool2(const float *x, long planes, long h, long w, float *y, int *winners);
+
+/// Keeps freed blocks of up to 256 MB in the heap instead of returning them to the
+/// kernel (layer outputs are fresh arrays every step; each mmap'ed one costs page faults).
+void dl_keep_freed_memory(void);
+
 /// One pause of a spin loop (x86 PAUSE, arm64 YIELD).
 void dl_cpu_relax(void);
 

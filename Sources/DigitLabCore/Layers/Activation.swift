@@ -51,6 +51,10 @@ public final class ActivationLayer: Layer {
         saved = mode.keepsForBackward ? y : nil
     }
 
+    /// The next layer did this layer's backward pass for it (see `Pool2D`): forget the
+    /// kept output, as `backward` would.
+    func skipBackward() { saved = nil }
+
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let y = saved else { preconditionFailure("backward before forward") }
         saved = nil
