@@ -18,7 +18,8 @@ public final class BatchNorm: StatefulLayer, ReLUFusable {
     public static let epsilon: Float = 1e-5
     public static let momentum: Float = 0.1
 
-    private var normalised: [Float] = []   // x̂, kept for backward
+    private var input: Tensor?             // x, kept for backward (x̂ is recomputed from it)
+    private var usedMean: [Float] = []     // μ per channel of the last forward pass
     private var inverseStd: [Float] = []   // 1/√(σ² + ε) per channel
     private var keptMode: PassMode?
 
@@ -77,48 +78,34 @@ public final class BatchNorm: StatefulLayer, ReLUFusable {
             batchesTracked += 1
         }
         inverseStd = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
-        let keep = mode.keepsForBackward
+        usedMean = mean
         var y = [Float](uninitializedCount: x.count)
-        normalised = [Float](uninitializedCount: keep ? x.count : 1)
         let grain = channelGrain(batch: n)
         let (gamma, beta, inv) = (weight.value, bias.value, inverseStd)
-        withPointers(x.data, writing: &y, &normalised) { xp, yp, xhat in
+        withPointers(x.data, writing: &y) { xp, yp in
             Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
                 for ch in Parallel.chunk(chunk, grain: grain, count: c) {
                     let (mu, iv, g, b) = (mean[ch], inv[ch], gamma[ch], beta[ch])
                     for img in 0..<n {
-                        let base = (img * c + ch) * s
-                        Self.normalise(xp + base, count: s, mean: mu, inverseStd: iv, gamma: g, beta: b, relu: relu,
-                                       into: yp + base, keeping: keep ? xhat + base : nil)
+                        let (src, dst) = (xp + (img * c + ch) * s, yp + (img * c + ch) * s)
+                        // Two loops rather than a test inside one, so that each vectorises.
+                        if relu {
+                            for i in 0..<s { let o = g * ((src[i] - mu) * iv) + b; dst[i] = o < 0 ? 0 : o }
+                        } else {
+                            for i in 0..<s { dst[i] = g * ((src[i] - mu) * iv) + b }
+                        }
                     }
                 }
             }
         }
-        keptMode = keep ? mode : nil
-        if !keep { normalised = [] }
+        keptMode = mode.keepsForBackward ? mode : nil
+        input = mode.keepsForBackward ? x : nil
         return Tensor(shape: x.shape, data: y)
     }
 
-    /// `x̂ = (x − μ)·inv`, `y = γx̂ + β` (then ReLU) over one stretch of a channel.
-    @inline(__always)
-    private static func normalise(_ x: UnsafePointer<Float>, count: Int, mean mu: Float, inverseStd iv: Float,
-                                  gamma g: Float, beta b: Float, relu: Bool, into y: UnsafeMutablePointer<Float>,
-                                  keeping xhat: UnsafeMutablePointer<Float>?) {
-        // Four loops rather than tests inside one, so that each vectorises.
-        switch (xhat, relu) {
-        case (let kept?, false):
-            for i in 0..<count { let v = (x[i] - mu) * iv; kept[i] = v; y[i] = g * v + b }
-        case (let kept?, true):
-            for i in 0..<count { let v = (x[i] - mu) * iv; kept[i] = v; let o = g * v + b; y[i] = o < 0 ? 0 : o }
-        case (nil, false):
-            for i in 0..<count { y[i] = g * ((x[i] - mu) * iv) + b }
-        case (nil, true):
-            for i in 0..<count { let o = g * ((x[i] - mu) * iv) + b; y[i] = o < 0 ? 0 : o }
-        }
-    }
-
-    /// Per-channel mean and biased variance of a batch: two passes (mean, then squared
-    /// deviations), eight running Float sums per stretch of a channel, totals in Double.
+    /// Per-channel mean and biased variance of a batch, in one pass: sums of x − x₀ and
+    /// of its squares (x₀ the channel's first value, which keeps the difference of the
+    /// two from cancelling), eight Float lanes per stretch of a channel, totals in Double.
     private func statistics(_ x: Tensor, batch n: Int) -> (mean: [Float], variance: [Float]) {
         let (c, s) = (channels, spatial)
         let m = Double(n * s)
@@ -127,71 +114,78 @@ public final class BatchNorm: StatefulLayer, ReLUFusable {
         withPointers(x.data, writing: &mean, &variance) { xp, mp, vp in
             Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
                 for ch in Parallel.chunk(chunk, grain: grain, count: c) {
-                    var sum = 0.0
-                    for img in 0..<n { sum += Self.sum(xp + (img * c + ch) * s, count: s, minus: 0) }
-                    let mu = Float(sum / m)
-                    var squares = 0.0
-                    for img in 0..<n { squares += Self.sum(xp + (img * c + ch) * s, count: s, minus: mu, squared: true) }
-                    mp[ch] = mu
-                    vp[ch] = Float(squares / m)
+                    let shift = xp[ch * s]
+                    var (sum, squares) = (0.0, 0.0)
+                    for img in 0..<n {
+                        let (a, b) = Self.sums(xp + (img * c + ch) * s, count: s, minus: shift)
+                        sum += a; squares += b
+                    }
+                    let d = sum / m
+                    mp[ch] = Float(Double(shift) + d)
+                    vp[ch] = Float(max(0, squares / m - d * d))
                 }
             }
         }
         return (mean, variance)
     }
 
-    /// Σ (v − offset) (or its squares) over `count` values, in a fixed order.
+    /// (Σ (v − offset), Σ (v − offset)²) over `count` values, in a fixed order.
     @inline(__always)
-    private static func sum(_ v: UnsafePointer<Float>, count: Int, minus offset: Float, squared: Bool = false) -> Double {
-        var lanes = SIMD8<Float>()
+    private static func sums(_ v: UnsafePointer<Float>, count: Int, minus offset: Float) -> (Double, Double) {
+        var (lanes, squares) = (SIMD8<Float>(), SIMD8<Float>())
         var i = 0
         let o = SIMD8<Float>(repeating: offset)
         while i + 8 <= count {
             let d = SIMD8(UnsafeBufferPointer(start: v + i, count: 8)) - o
-            lanes += squared ? d * d : d
+            lanes += d
+            squares += d * d
             i += 8
         }
-        var total = 0.0
-        for lane in 0..<8 { total += Double(lanes[lane]) }
+        var (a, b) = (0.0, 0.0)
+        for lane in 0..<8 { a += Double(lanes[lane]); b += Double(squares[lane]) }
         while i < count {
             let d = v[i] - offset
-            total += Double(squared ? d * d : d)
+            a += Double(d); b += Double(d * d)
             i += 1
         }
-        return total
+        return (a, b)
     }
 
-    /// (Σ g, Σ g·x̂) over one stretch, eight lanes at a time in a fixed order.
+    /// (Σ g, Σ g·x̂) over one stretch, x̂ = (x − μ)·inv, eight lanes at a time in a fixed order.
     @inline(__always)
-    private static func sums(_ g: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, count: Int) -> (Float, Float) {
+    private static func gradientSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+                                     mean mu: Float, inverseStd iv: Float) -> (Float, Float) {
         var a = SIMD8<Float>(), b = SIMD8<Float>()
+        let (m8, i8) = (SIMD8<Float>(repeating: mu), SIMD8<Float>(repeating: iv))
         var i = 0
         while i + 8 <= count {
             let gv = SIMD8(UnsafeBufferPointer(start: g + i, count: 8))
             a += gv
-            b += gv * SIMD8(UnsafeBufferPointer(start: xhat + i, count: 8))
+            b += gv * ((SIMD8(UnsafeBufferPointer(start: x + i, count: 8)) - m8) * i8)
             i += 8
         }
         var (sa, sb) = (a.sum(), b.sum())
-        while i < count { sa += g[i]; sb += g[i] * xhat[i]; i += 1 }
+        while i < count { sa += g[i]; sb += g[i] * ((x[i] - mu) * iv); i += 1 }
         return (sa, sb)
     }
 
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
-        guard let mode = keptMode else { preconditionFailure("backward before forward") }
+        guard let mode = keptMode, let x = input else { preconditionFailure("backward before forward") }
         keptMode = nil
+        input = nil
         let (n, c, s) = (dy.batch, channels, spatial)
         let m = Float(n * s)
         var dx = [Float](uninitializedCount: needInputGradient ? dy.count : 1)
         let grain = channelGrain(batch: n)
-        let (gamma, inv, training) = (weight.value, inverseStd, mode.isTraining)
-        withPointers(dy.data, normalised, writing: &weight.grad, &bias.grad, &dx) { g, xhat, gw, gb, dxp in
+        let (gamma, inv, means, training) = (weight.value, inverseStd, usedMean, mode.isTraining)
+        withPointers(dy.data, x.data, writing: &weight.grad, &bias.grad, &dx) { g, xp, gw, gb, dxp in
                 Parallel.forEachChunk(Parallel.chunkCount(c, grain: grain)) { chunk, _ in
                     for ch in Parallel.chunk(chunk, grain: grain, count: c) {
+                        let (mu, iv) = (means[ch], inv[ch])
                         var sumG: Float = 0, sumGX: Float = 0
                         for img in 0..<n {
                             let base = (img * c + ch) * s
-                            let (a, b) = Self.sums(g + base, xhat + base, count: s)
+                            let (a, b) = Self.gradientSums(g + base, xp + base, count: s, mean: mu, inverseStd: iv)
                             sumG += a; sumGX += b
                         }
                         gw[ch] = sumGX
@@ -203,7 +197,7 @@ public final class BatchNorm: StatefulLayer, ReLUFusable {
                             let base = (img * c + ch) * s
                             if training {
                                 // The batch mean and variance depend on every x: two extra terms.
-                                for i in base..<(base + s) { dxp[i] = k * (m * g[i] - sg - xhat[i] * sgx) }
+                                for i in base..<(base + s) { dxp[i] = k * (m * g[i] - sg - ((xp[i] - mu) * iv) * sgx) }
                             } else {
                                 for i in base..<(base + s) { dxp[i] = scale * g[i] }
                             }
@@ -211,7 +205,6 @@ public final class BatchNorm: StatefulLayer, ReLUFusable {
                     }
                 }
         }
-        normalised = []
         return needInputGradient ? Tensor(shape: dy.shape, data: dx) : nil
     }
 }
