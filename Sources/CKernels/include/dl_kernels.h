@@ -63,6 +63,16 @@ void dl_conv_forward(const float *x, long images, long channels, long h, long w,
 void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
                       long stride, long pad, long oh, long ow, float *packed);
 
+/// Direct convolution of one-channel images with stride 1 (a first layer on greyscale
+/// digits): when dl_conv_direct_applies, y = W * x + b (ReLU) as dl_conv_forward would
+/// compute it, and dW += Σ over the images of ∂Y * x.
+int dl_conv_direct_applies(long channels, long kernel, long stride);
+void dl_conv_direct_forward(const float *x, long images, long h, long w, long kernel, long pad,
+                            long oh, long ow, const float *weight, long filters, const float *bias,
+                            int relu, float *y);
+void dl_conv_direct_weight_grad(const float *x, const float *dy, long images, long h, long w, long kernel,
+                                long pad, long oh, long ow, long filters, float *dw);
+
 /// 2x2 max pooling with stride 2 over `planes` h x w planes: y gets each window's
 /// maximum, winners its offset within the plane (first maximum wins ties).
 void dl_maxpool2(const float *x, long planes, long h, long w, float *y, int *winners);

@@ -24,6 +24,28 @@ extension Kernels {
                         g.outHeight, g.outWidth, weight, filters, bias, relu ? 1 : 0, y)
     }
 
+    /// Whether `convDirectForward` and `convDirectWeightGradient` handle this geometry
+    /// (one input channel, stride 1: a first layer on greyscale images).
+    static func convDirectApplies(_ g: ConvGeometry) -> Bool {
+        dl_conv_direct_applies(g.channels, g.kernel, g.stride) != 0
+    }
+
+    /// The same as `convForward`, computed directly (no columns): for one channel, im2col
+    /// would copy K·K values per pixel for only `filters` multiply-adds each.
+    static func convDirectForward(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                                  weight: UnsafePointer<Float>, filters: Int, bias: UnsafePointer<Float>,
+                                  relu: Bool, into y: UnsafeMutablePointer<Float>) {
+        dl_conv_direct_forward(x, images, g.height, g.width, g.kernel, g.padding, g.outHeight, g.outWidth,
+                               weight, filters, bias, relu ? 1 : 0, y)
+    }
+
+    /// `∂W += Σ ∂Y * x` over `images` images (one input channel, stride 1), ∂W as [filter][ky][kx].
+    static func convDirectWeightGradient(_ x: UnsafePointer<Float>, dy: UnsafePointer<Float>, images: Int,
+                                         geometry g: ConvGeometry, filters: Int, into dw: UnsafeMutablePointer<Float>) {
+        dl_conv_direct_weight_grad(x, dy, images, g.height, g.width, g.kernel, g.padding, g.outHeight, g.outWidth,
+                                   filters, dw)
+    }
+
     /// `C = A · B (+ rowBias) (ReLU)` with B already packed (`im2colPacked`), A row-major.
     static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
                      c: UnsafeMutablePointer<Float>, ldc: Int, rowBias: UnsafePointer<Float>? = nil,

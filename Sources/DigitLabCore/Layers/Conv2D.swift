@@ -59,7 +59,10 @@ public final class Conv2D: Layer, ReLUFusable {
     var groupSize: Int { max(1, min(64, Self.columnBudget / (geometry.patchSize * geometry.outPixels))) }
     /// ∂W is computed transposed (`cols · ∂Yᵀ`) from this many filters on.
     static let transposedWeightGradFrom = 16
-    var weightGradTransposed: Bool { filters >= Self.transposedWeightGradFrom }
+    var weightGradTransposed: Bool { !direct && filters >= Self.transposedWeightGradFrom }
+    /// One input channel and stride 1: forward and ∂W are computed directly, without
+    /// columns (`Kernels.convDirectForward`).
+    var direct: Bool { Kernels.convDirectApplies(geometry) }
 
     /// Images per chunk for a batch of `n`: whole groups, about `chunksPerBatch` chunks.
     func chunkImages(batch n: Int) -> Int {
@@ -90,8 +93,14 @@ public final class Conv2D: Layer, ReLUFusable {
         withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
             Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, _ in
                 let images = Parallel.chunk(chunk, grain: perChunk, count: n)
-                Kernels.convForward(xp + images.lowerBound * imageSize, images: images.count, geometry: geometry,
-                                    weight: wp, filters: f, bias: bp, relu: relu, into: yp + images.lowerBound * f * pixels)
+                let (src, dst) = (xp + images.lowerBound * imageSize, yp + images.lowerBound * f * pixels)
+                if direct {
+                    Kernels.convDirectForward(src, images: images.count, geometry: geometry, weight: wp, filters: f,
+                                              bias: bp, relu: relu, into: dst)
+                } else {
+                    Kernels.convForward(src, images: images.count, geometry: geometry, weight: wp, filters: f,
+                                        bias: bp, relu: relu, into: dst)
+                }
             }
         }
         input = mode.keepsForBackward ? x : nil
@@ -140,6 +149,7 @@ public final class Conv2D: Layer, ReLUFusable {
         let cols = s.cols.reserve(patch * group * pixels)
         let gradY = s.product.reserve(f * group * pixels)
         db.update(repeating: 0, count: f)
+        if direct { dW.update(repeating: 0, count: f * patch) }
         dx.map { ($0 + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize) }
         for first in groups(of: images) {
             let count = min(group, images.upperBound - first)
@@ -155,14 +165,18 @@ public final class Conv2D: Layer, ReLUFusable {
                 dY = UnsafePointer(gradY)
             }
             Kernels.rowSums(dY, rows: f, columns: columns, addingTo: db)
-            geometry.im2col(x + first * imageSize, batch: count, into: cols)
             let accumulate = first != images.lowerBound
-            if weightGradTransposed {
+            if direct {
+                Kernels.convDirectWeightGradient(x + first * imageSize, dy: g + first * f * pixels, images: count,
+                                                 geometry: geometry, filters: f, into: dW)
+            } else if weightGradTransposed {
+                geometry.im2col(x + first * imageSize, batch: count, into: cols)
                 // ∂Wᵀ += cols · ∂Yᵀ   ([patch, columns] · [columns, f])
                 Kernels.gemm(transB: true, m: patch, n: f, k: columns, a: cols, lda: columns,
                              b: dY, ldb: columns, c: dW, ldc: f, accumulate: accumulate)
             } else {
                 // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+                geometry.im2col(x + first * imageSize, batch: count, into: cols)
                 Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
                              b: cols, ldb: columns, c: dW, ldc: patch, accumulate: accumulate)
             }
