@@ -209,7 +209,7 @@ static void pack_b_block(int trans, const float *B, long ldb, long k0, long kc, 
                 const float *src = B + (k0 + k) * ldb + j0 + jr;
                 float *d = dst + k * NR;
                 if (cols == NR) {
-                    memcpy(d, src, NR * sizeof(float));
+                    for (long j = 0; j < NR; j++) d[j] = src[j]; // a libc call per row cost more
                 } else {
                     long j = 0;
                     for (; j < cols; j++) d[j] = src[j];

@@ -21,6 +21,10 @@ import Testing
         Case(batch: 33, channels: 4, height: 5, width: 6, filters: 5, kernel: 1, stride: 1, padding: .fixed(0)),
         Case(batch: 9, channels: 3, height: 7, width: 7, filters: 2, kernel: 7, stride: 1, padding: .same),
         Case(batch: 40, channels: 1, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padding: .fixed(0)),
+        // 3x3, stride 1, 8+ channels and filters: Winograd (whole and partial tiles, padding).
+        Case(batch: 3, channels: 8, height: 7, width: 9, filters: 9, kernel: 3, stride: 1, padding: .fixed(1)),
+        Case(batch: 18, channels: 32, height: 26, width: 26, filters: 64, kernel: 3, stride: 1, padding: .fixed(0)),
+        Case(batch: 2, channels: 10, height: 5, width: 4, filters: 16, kernel: 3, stride: 1, padding: .fixed(2)),
         // One channel, stride 1: the direct kernels (filter groups of 12, 8 and 4; odd widths).
         Case(batch: 3, channels: 1, height: 11, width: 9, filters: 13, kernel: 5, stride: 1, padding: .fixed(1)),
         Case(batch: 2, channels: 1, height: 6, width: 17, filters: 7, kernel: 2, stride: 1, padding: .fixed(0)),

@@ -73,6 +73,15 @@ void dl_conv_direct_forward(const float *x, long images, long h, long w, long ke
 void dl_conv_direct_weight_grad(const float *x, const float *dy, long images, long h, long w, long kernel,
                                 long pad, long oh, long ow, long filters, float *dw);
 
+/// 3x3, stride 1 convolution by Winograd's F(2x2, 3x3): y = W * x + b (ReLU), y as
+/// [image][filter][oh][ow] with oh = h + 2·pad − 2. With `flip`, the transposed
+/// convolution a layer's ∂x needs: weight is then [channels][filters][3][3] (the
+/// layer's own W) and is used rotated by 180°.
+int dl_winograd_applies(long kernel, long stride);
+void dl_winograd_conv3x3(const float *x, long images, long channels, long h, long w, long pad,
+                         const float *weight, long filters, int flip, const float *bias, int relu,
+                         float *y);
+
 /// 2x2 max pooling with stride 2 over `planes` h x w planes: y gets each window's
 /// maximum, winners its offset within the plane (first maximum wins ties).
 void dl_maxpool2(const float *x, long planes, long h, long w, float *y, int *winners);

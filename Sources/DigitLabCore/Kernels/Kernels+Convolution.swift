@@ -46,6 +46,30 @@ extension Kernels {
                                    filters, dw)
     }
 
+    /// Whether a layer's forward pass and ∂x go through Winograd's F(2x2, 3x3): 3x3,
+    /// stride 1, and enough channels and filters for the transforms to pay (measured:
+    /// slower than the product below 8 of either), padding at most 2 (so that ∂x is a
+    /// convolution with padding 2 − p ≥ 0).
+    static func winogradApplies(_ g: ConvGeometry, filters: Int) -> Bool {
+        dl_winograd_applies(g.kernel, g.stride) != 0 && g.padding <= 2 && g.channels >= 8 && filters >= 8
+    }
+
+    /// `y = W * x + b` (then ReLU) by Winograd's F(2x2, 3x3), y as [image][filter][pixel].
+    static func winogradForward(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                                weight: UnsafePointer<Float>, filters: Int, bias: UnsafePointer<Float>,
+                                relu: Bool, into y: UnsafeMutablePointer<Float>) {
+        dl_winograd_conv3x3(x, images, g.channels, g.height, g.width, g.padding, weight, filters, 0, bias,
+                            relu ? 1 : 0, y)
+    }
+
+    /// ∂x = the transposed convolution of ∂Y with W (Winograd), for `images` images:
+    /// every value of ∂x is written.
+    static func winogradInputGradient(_ dy: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                                      weight: UnsafePointer<Float>, filters: Int, into dx: UnsafeMutablePointer<Float>) {
+        dl_winograd_conv3x3(dy, images, filters, g.outHeight, g.outWidth, g.kernel - 1 - g.padding, weight,
+                            g.channels, 1, nil, 0, dx)
+    }
+
     /// `C = A · B (+ rowBias) (ReLU)` with B already packed (`im2colPacked`), A row-major.
     static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
                      c: UnsafeMutablePointer<Float>, ldc: Int, rowBias: UnsafePointer<Float>? = nil,
