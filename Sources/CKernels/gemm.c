@@ -136,7 +136,7 @@ int dl_cpu_has_avx2_fma(void) {
 #endif
 }
 
-static int forced_portable = 0;
+static _Thread_local int forced_portable = 0; // per thread: a test must not change other threads' numbers
 void dl_force_portable(int on) { forced_portable = on; }
 
 static micro_kernel chosen_kernel(void) {

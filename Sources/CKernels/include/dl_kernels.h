@@ -39,7 +39,7 @@ void dl_gemm_packed(const dl_gemm_args *args, const float *packed_b, long j_begi
 int dl_cpu_has_avx2_fma(void);
 /// The kernel family in use: "avx2+fma" or "portable".
 const char *dl_kernel_name(void);
-/// Tests: use the portable kernels even where AVX2 exists.
+/// Tests: the calling thread uses the portable matrix kernels even where AVX2 exists.
 void dl_force_portable(int on);
 
 /// B made one panel at a time by a function (im2col straight into the panel, so the
@@ -81,6 +81,19 @@ int dl_winograd_applies(long kernel, long stride);
 void dl_winograd_conv3x3(const float *x, long images, long channels, long h, long w, long pad,
                          const float *weight, long filters, int flip, const float *bias, int relu,
                          float *y);
+
+/// Sparse inputs (a dense layer on digits: most pixels are blank paper). The values of x
+/// (rows x cols) that differ from c, as rows (CSR: starts[rows+1], column indices, x − c)
+/// or as columns (CSC: starts[cols+1], row indices, x − c), and how many there are.
+long dl_count_different(const float *x, long n, float c);
+void dl_sparse_rows(const float *x, long rows, long cols, float c, long *starts, int *indices, float *values);
+void dl_sparse_columns(const float *x, long rows, long cols, float c, long *starts, int *indices, float *values);
+/// For each sparse line r in [first, last): out[r][j] = base[j] + Σ value · m[index][j]
+/// over the line's entries in order (ReLU), j < width. base may be NULL (zeros).
+void dl_sparse_combine(const long *starts, const int *indices, const float *values, long first, long last,
+                       const float *m, long ldm, long width, const float *base, int relu, float *out, long ldout);
+/// out = mᵀ (m is rows x cols).
+void dl_transpose(const float *m, long rows, long cols, float *out);
 
 /// 2x2 max pooling with stride 2 over `planes` h x w planes: y gets each window's
 /// maximum, winners its offset within the plane (first maximum wins ties).
