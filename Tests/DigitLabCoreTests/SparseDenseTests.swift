@@ -16,7 +16,7 @@ import Testing
         var rng = SeededRNG(seed: 4)
         let layer = try #require(try LayerSpec.dense(units: units).makeLayer(input: [300], initializer: .pytorch, using: &rng) as? Dense)
         let x = digits(seed: 5)
-        #expect(x.data.withUnsafeBufferPointer { SparseBatch.background($0.baseAddress!, count: $0.count) } == -0.42)
+        #expect(x.data.withUnsafeBufferPointer { SparseBatch.background($0.baseAddress!, count: $0.count)?.value } == -0.42)
         let y = layer.forward(x, mode: .training, relu: false)
         var expected = [Float](repeating: 0, count: 9 * units)
         Kernels.Reference.gemm(transB: true, m: 9, n: units, k: 300, a: x.data, lda: 300, b: layer.weight.value, ldb: 300,

@@ -92,8 +92,8 @@ void dl_sparse_columns(const float *x, long rows, long cols, float c, long *star
 /// over the line's entries in order (ReLU), j < width. base may be NULL (zeros).
 void dl_sparse_combine(const long *starts, const int *indices, const float *values, long first, long last,
                        const float *m, long ldm, long width, const float *base, int relu, float *out, long ldout);
-/// out = mᵀ (m is rows x cols).
-void dl_transpose(const float *m, long rows, long cols, float *out);
+/// out = mᵀ for m rows x cols (row lengths ldm and ldo).
+void dl_transpose(const float *m, long rows, long cols, long ldm, float *out, long ldo);
 
 /// 2x2 max pooling with stride 2 over `planes` h x w planes: y gets each window's
 /// maximum, winners its offset within the plane (first maximum wins ties).

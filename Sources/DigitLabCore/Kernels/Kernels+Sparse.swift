@@ -11,23 +11,25 @@ final class SparseBatch {
 
     private(set) var starts = Buffer<Int>(), indices = Buffer<Int32>(), values = Buffer<Float>()
 
-    /// The background c (x's first value) when at most `maxDensity` of x differs from it.
-    static func background(_ x: UnsafePointer<Float>, count: Int) -> Float? {
+    /// The background c (x's first value) and how many values differ from it, when at
+    /// most `maxDensity` of x does.
+    static func background(_ x: UnsafePointer<Float>, count: Int) -> (value: Float, others: Int)? {
         guard count > 0, x[0].isFinite else { return nil }
         let c = x[0]
-        return Double(dl_count_different(x, count, c)) <= maxDensity * Double(count) ? c : nil
+        let others = dl_count_different(x, count, c)
+        return Double(others) <= maxDensity * Double(count) ? (c, others) : nil
     }
 
     /// x (rows x columns) by rows: row r's entries are starts[r]..<starts[r+1].
-    func byRows(_ x: UnsafePointer<Float>, rows: Int, columns: Int, background c: Float) {
-        reserve(lines: rows, entries: dl_count_different(x, rows * columns, c))
-        dl_sparse_rows(x, rows, columns, c, starts.pointer, indices.pointer, values.pointer)
+    func byRows(_ x: UnsafePointer<Float>, rows: Int, columns: Int, background: (value: Float, others: Int)) {
+        reserve(lines: rows, entries: background.others)
+        dl_sparse_rows(x, rows, columns, background.value, starts.pointer, indices.pointer, values.pointer)
     }
 
     /// x (rows x columns) by columns: column i's entries are starts[i]..<starts[i+1].
-    func byColumns(_ x: UnsafePointer<Float>, rows: Int, columns: Int, background c: Float) {
-        reserve(lines: columns, entries: dl_count_different(x, rows * columns, c))
-        dl_sparse_columns(x, rows, columns, c, starts.pointer, indices.pointer, values.pointer)
+    func byColumns(_ x: UnsafePointer<Float>, rows: Int, columns: Int, background: (value: Float, others: Int)) {
+        reserve(lines: columns, entries: background.others)
+        dl_sparse_columns(x, rows, columns, background.value, starts.pointer, indices.pointer, values.pointer)
     }
 
     private func reserve(lines: Int, entries: Int) {
@@ -58,8 +60,12 @@ final class Buffer<T> {
 }
 
 extension Kernels {
-    /// out = mᵀ for a rows x columns matrix.
+    /// out = mᵀ for a rows x columns matrix, in chunks of 64 rows.
     static func transposeBlocked(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        dl_transpose(m, rows, columns, out)
+        let grain = 64
+        Parallel.forEachChunk(Parallel.chunkCount(rows, grain: grain)) { chunk, _ in
+            let r = Parallel.chunk(chunk, grain: grain, count: rows)
+            dl_transpose(m + r.lowerBound * columns, r.count, columns, columns, out + r.lowerBound, rows)
+        }
     }
 }

@@ -14,7 +14,7 @@ public final class Dense: Layer, ReLUFusable {
     public let bias: Parameter
     private var input: Tensor? // kept for the backward pass
     /// The background value of the last input when the sparse product was used.
-    private var sparseBackground: Float?
+    private var sparseBackground: (value: Float, others: Int)?
     private let sparse = SparseBatch(), transposed = Workspace(), base = Workspace()
 
     init(inputs: Int, units: Int, initializer: Initializer, using rng: inout SeededRNG) {
@@ -39,8 +39,8 @@ public final class Dense: Layer, ReLUFusable {
         var y = [Float](uninitializedCount: n * units) // the product writes every value
         let background = x.data.withUnsafeBufferPointer { SparseBatch.background($0.baseAddress!, count: $0.count) }
         withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
-            if let c = background {
-                forwardSparse(xp, rows: n, background: c, weight: wp, bias: bp, relu: relu, into: yp)
+            if let background {
+                forwardSparse(xp, rows: n, background: background, weight: wp, bias: bp, relu: relu, into: yp)
             } else {
                 Kernels.parallelGemm(transB: true, m: n, n: units, k: inputs, a: xp, lda: inputs,
                                      b: wp, ldb: inputs, c: yp, ldc: units, columnBias: bp, relu: relu)
@@ -53,10 +53,11 @@ public final class Dense: Layer, ReLUFusable {
 
     /// y = (x − c)·Wᵀ + (b + c·ΣᵢW) with x − c sparse: rows of y in chunks, each row a sum
     /// over its input's non-background values in order.
-    private func forwardSparse(_ x: UnsafePointer<Float>, rows n: Int, background c: Float, weight w: UnsafePointer<Float>,
-                               bias b: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>) {
-        let (inputs, units) = (inputShape[0], outputShape[0])
-        sparse.byRows(x, rows: n, columns: inputs, background: c)
+    private func forwardSparse(_ x: UnsafePointer<Float>, rows n: Int, background: (value: Float, others: Int),
+                               weight w: UnsafePointer<Float>, bias b: UnsafePointer<Float>, relu: Bool,
+                               into y: UnsafeMutablePointer<Float>) {
+        let (inputs, units, c) = (inputShape[0], outputShape[0], background.value)
+        sparse.byRows(x, rows: n, columns: inputs, background: background)
         let wt = transposed.reserve(inputs * units), shifted = base.reserve(units)
         Kernels.transposeBlocked(w, rows: units, columns: inputs, into: wt)
         shifted.update(repeating: 0, count: units)
@@ -74,10 +75,10 @@ public final class Dense: Layer, ReLUFusable {
     /// ∂W = ∂Yᵀ·(x − c) + c·(column sums of ∂Y), computed as ∂Wᵀ one input at a time
     /// (each a sum over the batch rows where that input is not background), then transposed.
     private func weightGradientSparse(_ x: UnsafePointer<Float>, dy g: UnsafePointer<Float>, rows n: Int,
-                                      background c: Float, biasGrad gb: UnsafePointer<Float>,
+                                      background: (value: Float, others: Int), biasGrad gb: UnsafePointer<Float>,
                                       into gw: UnsafeMutablePointer<Float>) {
-        let (inputs, units) = (inputShape[0], outputShape[0])
-        sparse.byColumns(x, rows: n, columns: inputs, background: c)
+        let (inputs, units, c) = (inputShape[0], outputShape[0], background.value)
+        sparse.byColumns(x, rows: n, columns: inputs, background: background)
         let dwt = transposed.reserve(inputs * units), shifted = base.reserve(units)
         for u in 0..<units { shifted[u] = c * gb[u] }
         let grain = Self.sparseInputsPerChunk
@@ -97,8 +98,8 @@ public final class Dense: Layer, ReLUFusable {
         sparseBackground = nil
         withPointers(dy.data, x.data, writing: &weight.grad, &bias.grad) { g, xp, gw, gb in
             Kernels.columnSums(g, rows: n, columns: units, into: gb)
-            if let c = background {
-                weightGradientSparse(xp, dy: g, rows: n, background: c, biasGrad: gb, into: gw)
+            if let background {
+                weightGradientSparse(xp, dy: g, rows: n, background: background, biasGrad: gb, into: gw)
             } else {
                 Kernels.parallelGemm(transA: true, m: units, n: inputs, k: n, a: g, lda: units,
                                      b: xp, ldb: inputs, c: gw, ldc: inputs)
