@@ -36,7 +36,7 @@ let package = Package(
                             .unsafeFlags(["-O3"], .when(configuration: .release))]),
 
         // The layers of DESIGN.md; an arrow there is a dependency here.
-        .target(name: "DigitLabCore", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"],
+        .target(name: "DigitLabCore", dependencies: ["CKernels"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),

@@ -90,7 +90,6 @@ final class WorkerPool: @unchecked Sendable {
     private var doneMutex = pthread_mutex_t(), done = pthread_cond_t()
 
     init() {
-        BLAS.useSingleThread()
         // Layer outputs are fresh arrays every step (a few MB for a CNN). Above glibc's
         // default threshold each one is an mmap, and each page is zeroed by the kernel on
         // first touch: 5-10% of a step. Keep such blocks in the heap for reuse instead.
@@ -100,8 +99,15 @@ final class WorkerPool: @unchecked Sendable {
         resize(2)
     }
 
+    /// CPUs this process may run on (its affinity mask: `taskset` and cpusets count).
+    static var availableCPUs: Int { Int(dl_available_cpus()) }
+
     func resize(_ n: Int) {
-        guard n != threads || helpers.count != n - 1 else { return }
+        // More threads than CPUs would only take turns on them (and a spinning one takes
+        // a turn from a working one): as OpenMP's dynamic mode does, run at most one
+        // thread per CPU. Chunks do not depend on the thread count, so neither do results.
+        let helperCount = min(n, Self.availableCPUs) - 1
+        guard n != threads || helpers.count != helperCount else { return }
         // Wait for any running job, then stop the old helpers and start n - 1 new ones.
         while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { sched_yield() }
         defer { busy.store(false, ordering: .releasing) }
@@ -111,7 +117,7 @@ final class WorkerPool: @unchecked Sendable {
         helpers = []
         stopRequested.store(false, ordering: .sequentiallyConsistent)
         threads = n
-        for index in 1..<max(1, n) {
+        for index in 1..<max(1, helperCount + 1) {
             let start = Unmanaged.passRetained(HelperStart(pool: self, index: index))
             var handle = pthread_t()
             pthread_create(&handle, nil, { raw in
@@ -128,7 +134,7 @@ final class WorkerPool: @unchecked Sendable {
         precondition(chunks <= Self.chunkMask, "too many chunks")
         // One job at a time. A second caller (another thread, or a nested call) runs
         // every chunk itself.
-        guard threads > 1, chunks > 1,
+        guard !helpers.isEmpty, chunks > 1,
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for c in 0..<chunks { body(c, 0) }
             return

@@ -103,6 +103,9 @@ void dl_maxpool2(const float *x, long planes, long h, long w, float *y, int *win
 /// kernel (layer outputs are fresh arrays every step; each mmap'ed one costs page faults).
 void dl_keep_freed_memory(void);
 
+/// CPUs this process may run on (its affinity mask; else the online CPUs).
+int dl_available_cpus(void);
+
 /// One pause of a spin loop (x86 PAUSE, arm64 YIELD).
 void dl_cpu_relax(void);
 
