@@ -44,7 +44,10 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--nets", default=None, help="default: all four (--busy: lenet5)")
     ap.add_argument("--torch-python", default="/tmp/torch-venv/bin/python")
-    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    # The shared folder beside the checkout (or beside the folder of worktrees).
+    shared = next((p for p in (os.path.join(ROOT, "..", "shared"), os.path.join(ROOT, "..", "..", "shared"))
+                   if os.path.isdir(p)), os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--shared", default=shared)
     ap.add_argument("--max-steps", type=int, default=0)
     ap.add_argument("--busy", action="store_true", help="one core busy with `yes`")
     ap.add_argument("--oversubscribed", action="store_true", help="2 threads against 8")

@@ -1,6 +1,7 @@
 // Convolution helpers: im2col written straight into the matrix product's packed panels
 // (no second copy), and the plain im2col / col2im of the backward pass.
 #include "dl_kernels.h"
+#include "small_copy.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,51 +53,6 @@ static patch_row *patch_rows(long channels, long h, long w, long kernel, long st
     return row_table;
 }
 
-void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
-                      long stride, long pad, long oh, long ow, float *packed) {
-    long K = channels * kernel * kernel, N = images * oh * ow;
-    long npad = dl_packed_b_size(1, N); // N rounded up to whole panels
-    long kcb = dl_gemm_k_block(K);
-    patch_row *rows = patch_rows(channels, h, w, kernel, stride, pad);
-    if (!rows) return;
-    pixel_run runs[NR];
-    for (long j0 = 0; j0 < N; j0 += NR) {
-        int nruns = runs_of_panel(j0, N, oh, ow, runs);
-        for (int r = 0; r < nruns; r++) runs[r].img *= channels * h * w; // image offset
-        for (long pc = 0; pc < K; pc += kcb) {
-            long kc = K - pc < kcb ? K - pc : kcb;
-            float *d = packed + pc * npad + j0 * kc;
-            for (long k = pc; k < pc + kc; k++, d += NR) {
-                const patch_row *pr = &rows[k];
-                if (nruns == 1 && stride == 1 && runs[0].count == NR) {
-                    // The common case: 16 pixels of one output row, all inside the image.
-                    const pixel_run *run = &runs[0];
-                    long iy = run->oy - pad + pr->ky;
-                    if (iy >= 0 && iy < h && run->ox >= pr->lo && run->ox + NR <= pr->hi) {
-                        memcpy(d, x + run->img + pr->plane + iy * w - pad + pr->kx + run->ox, NR * sizeof(float));
-                        continue;
-                    }
-                }
-                memset(d, 0, NR * sizeof(float));
-                for (int r = 0; r < nruns; r++) {
-                    const pixel_run *run = &runs[r];
-                    long iy = run->oy * stride - pad + pr->ky;
-                    if (iy < 0 || iy >= h) continue;
-                    long t0 = pr->lo - run->ox > 0 ? pr->lo - run->ox : 0;
-                    long t1 = pr->hi - run->ox < run->count ? pr->hi - run->ox : run->count;
-                    const float *src = x + run->img + pr->plane + iy * w - pad + pr->kx + run->ox * stride;
-                    float *out = d + run->first;
-                    if (stride == 1) {
-                        for (long t = t0; t < t1; t++) out[t] = src[t];
-                    } else {
-                        for (long t = t0; t < t1; t++) out[t] = src[t * stride];
-                    }
-                }
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Convolution forward: one product per image, its B panels made by im2col on demand.
 // Padding is done once per image (a zero-bordered copy), so that every read below is
@@ -114,10 +70,7 @@ static inline void copy_floats(float *restrict d, const float *restrict s, long 
         for (long t = 0; t < n; t++) d[t] = s[t * stride];
         return;
     }
-    if (n == NR) { memcpy(d, s, NR * sizeof(float)); return; }
-    long t = 0;
-    for (; t + 8 <= n; t += 8) memcpy(d + t, s + t, 8 * sizeof(float));
-    for (; t < n; t++) d[t] = s[t];
+    dl_copy(d, s, n);
 }
 
 /// Rows k0..<k0+kc of im2col columns (pixels) j0..<j0+cols of one image, as a [k][16] panel.
@@ -128,7 +81,7 @@ static void fill_panel(const void *context, long k0, long kc, long j0, long cols
     const float *base[NR];
     for (int r = 0; r < nruns; r++) base[r] = ic->x + runs[r].oy * ic->stride * ic->wp + runs[r].ox * ic->stride;
     if (cols < NR)
-        for (long k = 0; k < kc; k++) memset(dst + k * NR + cols, 0, (NR - cols) * sizeof(float));
+        for (long k = 0; k < kc; k++) dl_zero(dst + k * NR + cols, NR - cols);
     for (long k = k0; k < k0 + kc; k++, dst += NR) {
         long offset = ic->row_offset[k];
         for (int r = 0; r < nruns; r++)
@@ -168,7 +121,7 @@ void dl_conv_forward(const float *x, long images, long channels, long h, long w,
         if (padded) {
             for (long c = 0; c < channels; c++)
                 for (long r = 0; r < h; r++)
-                    memcpy(padded + (c * hp + r + pad) * wp + pad, image + (c * h + r) * w, w * sizeof(float));
+                    dl_copy(padded + (c * hp + r + pad) * wp + pad, image + (c * h + r) * w, w);
             image = padded;
         }
         image_columns ic = {image, stride, oh, ow, row_offset, wp};
@@ -176,5 +129,57 @@ void dl_conv_forward(const float *x, long images, long channels, long h, long w,
         dl_gemm_args g = {0, 0, filters, pixels, K, weight, K, NULL, 0, y + img * filters * pixels, pixels,
                           0, bias, NULL, relu};
         dl_gemm_source(&g, &source);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The backward pass's plain im2col (rows: channel, ky, kx; columns: image, output pixel)
+// and its adjoint col2im, one output row at a time.
+
+void dl_im2col(const float *x, long images, long channels, long h, long w, long kernel, long stride,
+               long pad, long oh, long ow, float *cols) {
+    long K = channels * kernel * kernel, columns = images * oh * ow;
+    const patch_row *rows = patch_rows(channels, h, w, kernel, stride, pad);
+    if (!rows) return;
+    for (long k = 0; k < K; k++) {
+        const patch_row *pr = &rows[k];
+        long lo = pr->lo < ow ? pr->lo : ow, hi = pr->hi < ow ? pr->hi : ow;
+        if (hi < lo) hi = lo;
+        for (long img = 0; img < images; img++) {
+            const float *plane = x + img * channels * h * w + pr->plane;
+            float *out = cols + k * columns + img * oh * ow;
+            for (long oy = 0; oy < oh; oy++, out += ow) {
+                long iy = oy * stride - pad + pr->ky;
+                if (iy < 0 || iy >= h || lo == hi) { dl_zero(out, ow); continue; }
+                const float *src = plane + iy * w - pad + pr->kx;
+                dl_zero(out, lo);
+                if (stride == 1) dl_copy(out + lo, src + lo, hi - lo);
+                else for (long ox = lo; ox < hi; ox++) out[ox] = src[ox * stride];
+                dl_zero(out + hi, ow - hi);
+            }
+        }
+    }
+}
+
+void dl_col2im(const float *cols, long images, long channels, long h, long w, long kernel, long stride,
+               long pad, long oh, long ow, float *dx) {
+    long K = channels * kernel * kernel, columns = images * oh * ow;
+    const patch_row *rows = patch_rows(channels, h, w, kernel, stride, pad);
+    if (!rows) return;
+    for (long k = 0; k < K; k++) {
+        const patch_row *pr = &rows[k];
+        long lo = pr->lo < ow ? pr->lo : ow, hi = pr->hi < ow ? pr->hi : ow;
+        if (hi <= lo) continue;
+        for (long img = 0; img < images; img++) {
+            float *plane = dx + img * channels * h * w + pr->plane;
+            const float *src = cols + k * columns + img * oh * ow;
+            for (long oy = 0; oy < oh; oy++, src += ow) {
+                long iy = oy * stride - pad + pr->ky;
+                if (iy < 0 || iy >= h) continue;
+                float *dst = plane + iy * w - pad + pr->kx;
+                if (stride == 1) for (long ox = lo; ox < hi; ox++) dst[ox] += src[ox];
+                else for (long ox = lo; ox < hi; ox++) dst[ox * stride] += src[ox];
+            }
+        }
     }
 }

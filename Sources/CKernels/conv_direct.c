@@ -7,6 +7,7 @@
 // Written once with the compiler's vector extensions and compiled twice: for AVX2+FMA
 // (chosen at run time) and for the baseline target (SSE2 on x86-64, NEON on arm64).
 #include "dl_kernels.h"
+#include "small_copy.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,7 +122,7 @@ static float *padded_copy(const float *x, long h, long w, long pad, long hp, lon
         if (!pad_buffer) return NULL;
     }
     memset(pad_buffer, 0, hp * wp * sizeof(float));
-    for (long r = 0; r < h; r++) memcpy(pad_buffer + (r + pad) * wp + pad, x + r * w, w * sizeof(float));
+    for (long r = 0; r < h; r++) dl_copy(pad_buffer + (r + pad) * wp + pad, x + r * w, w);
     return pad_buffer;
 }
 
@@ -182,8 +183,8 @@ void dl_conv_direct_weight_grad(const float *x, const float *dy, long images, lo
         // ∂Y's rows padded with zeros to whole stretches.
         const float *g = dy + img * filters * oh * ow;
         for (long r = 0; r < filters * oh; r++) {
-            memcpy(dy_buffer + r * dyw, g + r * ow, ow * sizeof(float));
-            memset(dy_buffer + r * dyw + ow, 0, (dyw - ow) * sizeof(float));
+            dl_copy(dy_buffer + r * dyw, g + r * ow, ow);
+            dl_zero(dy_buffer + r * dyw + ow, dyw - ow);
         }
         for (long f = 0; f < filters; f++) {
             for (long t0 = 0; t0 < taps; t0 += 12) {

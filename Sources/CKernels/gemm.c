@@ -14,6 +14,7 @@
 // then added to what C held. Edge tiles go through the same kernel into a scratch tile.
 // So a product split over any number of threads gives the same bits.
 #include "dl_kernels.h"
+#include "small_copy.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,13 +209,8 @@ static void pack_b_block(int trans, const float *B, long ldb, long k0, long kc, 
             for (long k = 0; k < kc; k++) {
                 const float *src = B + (k0 + k) * ldb + j0 + jr;
                 float *d = dst + k * NR;
-                if (cols == NR) {
-                    for (long j = 0; j < NR; j++) d[j] = src[j]; // a libc call per row cost more
-                } else {
-                    long j = 0;
-                    for (; j < cols; j++) d[j] = src[j];
-                    for (; j < NR; j++) d[j] = 0;
-                }
+                dl_copy(d, src, cols);
+                if (cols < NR) dl_zero(d + cols, NR - cols);
             }
         } else {
 #if defined(__x86_64__)

@@ -11,6 +11,7 @@
 // The same routine computes a convolution's ∂x (the transposed convolution with the
 // filters flipped), so both the forward pass and ∂x of a 3x3 layer use it.
 #include "dl_kernels.h"
+#include "small_copy.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,7 +189,7 @@ void dl_winograd_conv3x3(const float *x, long images, long channels, long h, lon
         memset(padded, 0, p_size * sizeof(float));
         for (long c = 0; c < channels; c++)
             for (long r = 0; r < h; r++)
-                memcpy(padded + (c * hp + r + pad) * wp + pad, image + (c * h + r) * w, w * sizeof(float));
+                dl_copy(padded + (c * hp + r + pad) * wp + pad, image + (c * h + r) * w, w);
         float *out = y + img * filters * oh * ow;
         for (long ty0 = 0; ty0 < th; ty0 += rows) {
             long ty1 = ty0 + rows < th ? ty0 + rows : th, nt = (ty1 - ty0) * tw;

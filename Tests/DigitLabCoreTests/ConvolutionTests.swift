@@ -65,4 +65,28 @@ import Testing
         Self.close(layer.weight.grad, ref.dw, tolerance: 1e-4, "\(c) ∂W")
         Self.close(layer.bias.grad, ref.db, tolerance: 1e-4, "\(c) ∂b")
     }
+
+    @Test(arguments: cases)
+    func im2colAndCol2imMatchTheReference(_ c: Case) throws {
+        var rng = SeededRNG(seed: 9)
+        let pad: Int
+        switch c.padding { case .fixed(let p): pad = p; case .same: pad = c.kernel / 2 }
+        let g = ConvGeometry(channels: c.channels, height: c.height, width: c.width, kernel: c.kernel,
+                             stride: c.stride, padding: pad)
+        let images = min(c.batch, 3)
+        let x = (0..<(images * c.channels * c.height * c.width)).map { _ in rng.uniform(-1, 1) }
+        let count = g.patchSize * images * g.outPixels
+        var fast = [Float](repeating: .nan, count: count), plain = [Float](repeating: .nan, count: count)
+        x.withUnsafeBufferPointer { xp in
+            fast.withUnsafeMutableBufferPointer { Kernels.im2col(xp.baseAddress!, images: images, geometry: g, into: $0.baseAddress!) }
+            plain.withUnsafeMutableBufferPointer { g.im2col(xp.baseAddress!, batch: images, into: $0.baseAddress!) }
+        }
+        #expect(fast == plain, "im2col \(c)")
+        var dxFast = [Float](repeating: 0, count: x.count), dxPlain = dxFast
+        plain.withUnsafeBufferPointer { cp in
+            dxFast.withUnsafeMutableBufferPointer { Kernels.col2im(cp.baseAddress!, images: images, geometry: g, into: $0.baseAddress!) }
+            dxPlain.withUnsafeMutableBufferPointer { g.col2im(cp.baseAddress!, batch: images, into: $0.baseAddress!) }
+        }
+        #expect(dxFast == dxPlain, "col2im \(c)")
+    }
 }

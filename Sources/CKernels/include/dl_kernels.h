@@ -57,11 +57,13 @@ void dl_conv_forward(const float *x, long images, long channels, long h, long w,
                      long stride, long pad, long oh, long ow, const float *weight, long filters,
                      const float *bias, int relu, float *y);
 
-/// The im2col matrix of `images` NCHW images — rows (channel, ky, kx), columns (image,
-/// output row, output column) — written straight into packed B panels, as dl_pack_b
-/// would pack it: dl_packed_b_size(channels*kernel*kernel, images*oh*ow) floats.
-void dl_im2col_packed(const float *x, long images, long channels, long h, long w, long kernel,
-                      long stride, long pad, long oh, long ow, float *packed);
+/// The backward pass's im2col: rows (channel, ky, kx), columns (image, output pixel),
+/// zeros where a patch reaches into the padding; and col2im, which adds each column
+/// back onto the pixels it came from (dx must start at zero).
+void dl_im2col(const float *x, long images, long channels, long h, long w, long kernel, long stride,
+               long pad, long oh, long ow, float *cols);
+void dl_col2im(const float *cols, long images, long channels, long h, long w, long kernel, long stride,
+               long pad, long oh, long ow, float *dx);
 
 /// Direct convolution of one-channel images with stride 1 (a first layer on greyscale
 /// digits): when dl_conv_direct_applies, y = W * x + b (ReLU) as dl_conv_forward would

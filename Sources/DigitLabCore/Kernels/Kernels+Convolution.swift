@@ -1,19 +1,9 @@
 import CKernels
 
-/// Convolution as a matrix product without a second copy: im2col writes the product's
-/// packed panels directly, and the product reads them.
+/// Convolution: as a matrix product whose B panels im2col fills as the product needs
+/// them; directly for one input channel; by Winograd for 3x3; im2col and col2im for the
+/// backward pass.
 extension Kernels {
-    /// Floats the packed im2col matrix of `columns` output pixels takes.
-    static func packedSize(rows: Int, columns: Int) -> Int { dl_packed_b_size(rows, columns) }
-
-    /// The im2col matrix of `images` images (rows: channel, ky, kx; columns: image, output
-    /// pixel) as packed B panels for `gemm(packedB:)`.
-    static func im2colPacked(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
-                             into packed: UnsafeMutablePointer<Float>) {
-        dl_im2col_packed(x, images, g.channels, g.height, g.width, g.kernel, g.stride, g.padding,
-                         g.outHeight, g.outWidth, packed)
-    }
-
     /// `y = W · im2col(x) + b` (then ReLU) for `images` images, y as [image][filter][pixel]:
     /// one product per image whose B panels im2col fills as the product needs them, so
     /// the columns never leave L1.
@@ -70,13 +60,16 @@ extension Kernels {
                             g.channels, 1, nil, 0, dx)
     }
 
-    /// `C = A · B (+ rowBias) (ReLU)` with B already packed (`im2colPacked`), A row-major.
-    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, rowBias: UnsafePointer<Float>? = nil,
-                     relu: Bool = false) {
-        var args = dl_gemm_args(trans_a: 0, trans_b: 0, m: m, n: n, k: k, a: a, lda: lda, b: nil, ldb: 0,
-                                c: c, ldc: ldc, accumulate: 0, row_bias: rowBias, col_bias: nil, relu: relu ? 1 : 0)
-        dl_gemm_packed(&args, packedB, 0, n)
+    /// The backward pass's im2col (`ConvGeometry.im2col`'s layout), in C.
+    static func im2col(_ x: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                       into cols: UnsafeMutablePointer<Float>) {
+        dl_im2col(x, images, g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.outHeight, g.outWidth, cols)
+    }
+
+    /// Adds every column back onto the pixels it came from (dx must start at zero).
+    static func col2im(_ cols: UnsafePointer<Float>, images: Int, geometry g: ConvGeometry,
+                       into dx: UnsafeMutablePointer<Float>) {
+        dl_col2im(cols, images, g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.outHeight, g.outWidth, dx)
     }
 
     /// `out[j][i] = m[i][j]` for a rows x columns matrix.

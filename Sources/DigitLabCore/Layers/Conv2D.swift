@@ -182,13 +182,13 @@ public final class Conv2D: Layer, ReLUFusable {
                 Kernels.convDirectWeightGradient(x + first * imageSize, dy: g + first * f * pixels, images: count,
                                                  geometry: geometry, filters: f, into: dW)
             } else if weightGradTransposed {
-                geometry.im2col(x + first * imageSize, batch: count, into: cols)
+                Kernels.im2col(x + first * imageSize, images: count, geometry: geometry, into: cols)
                 // ∂Wᵀ += cols · ∂Yᵀ   ([patch, columns] · [columns, f])
                 Kernels.gemm(transB: true, m: patch, n: f, k: columns, a: cols, lda: columns,
                              b: dY, ldb: columns, c: dW, ldc: f, accumulate: accumulate)
             } else {
                 // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-                geometry.im2col(x + first * imageSize, batch: count, into: cols)
+                Kernels.im2col(x + first * imageSize, images: count, geometry: geometry, into: cols)
                 Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
                              b: cols, ldb: columns, c: dW, ldc: patch, accumulate: accumulate)
             }
@@ -196,7 +196,7 @@ public final class Conv2D: Layer, ReLUFusable {
             if let dx, !winograd {
                 Kernels.gemm(transA: true, m: patch, n: columns, k: f, a: w, lda: patch,
                              b: dY, ldb: columns, c: cols, ldc: columns)
-                geometry.col2im(cols, batch: count, into: dx + first * imageSize)
+                Kernels.col2im(cols, images: count, geometry: geometry, into: dx + first * imageSize)
             }
         }
     }
