@@ -26,8 +26,6 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
@@ -35,8 +33,14 @@ let package = Package(
         .systemLibrary(name: "CSixel", path: "Sources/CSixel", pkgConfig: "libsixel",
                        providers: [.apt(["libsixel-dev"])]),
 
+        // DigitLab's own kernels (matrix products, convolutions, spin-wait), optimised in
+        // debug builds too; the AVX2 code is chosen at run time, so no -march flag.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .debug)),
+                            .unsafeFlags(["-O3"], .when(configuration: .release))]),
+
         // The layers of DESIGN.md; an arrow there is a dependency here.
-        .target(name: "DigitLabCore", dependencies: ["COpenBLAS"], exclude: ["README.md"],
+        .target(name: "DigitLabCore", dependencies: ["CKernels"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),
         .target(name: "DigitLabIO", dependencies: ["DigitLabCore", "CZlib", "CPNG", "CTurboJPEG", "CCrypto"], exclude: ["README.md"],
                 swiftSettings: optimisedAlways),

@@ -73,7 +73,7 @@ public struct Normalization: Equatable, Codable, Sendable {
         let rows = Array(indices)
         images.pixels.withUnsafeBufferPointer { src in
             x.withUnsafeMutableBufferPointer { dst in
-                Parallel.forEachSlice(count: rows.count, minimumPerPart: 16) { slice in
+                Parallel.forEachSlice(count: rows.count, grain: 16) { slice in
                     for row in slice {
                         let s = src.baseAddress! + rows[row] * size, d = dst.baseAddress! + row * size
                         for j in 0..<size { d[j] = Float(s[j]) * scale + offset }

@@ -52,3 +52,10 @@ public enum PassMode: Sendable {
     public var isTraining: Bool { self == .training }
     public var keepsForBackward: Bool { self != .inference }
 }
+
+/// A layer whose last pass over its output can apply a ReLU at no cost (dense, conv).
+/// When such a layer is followed by a relu layer, the network asks it to, and the relu
+/// layer only keeps the result for its backward pass — one pass over memory fewer.
+protocol ReLUFusable: Layer {
+    func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor
+}

@@ -1,11 +1,8 @@
-import COpenBLAS
-
-/// Versions of the libraries this layer links, for `digitlab version`.
+/// What this layer runs its arithmetic with, for `digitlab version`.
 public enum CoreLibraries {
-    /// e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64 (kernels for Zen)".
-    public static var openBLAS: String {
-        let config = String(cString: openblas_get_config())
-        let core = String(cString: openblas_get_corename())
-        return "\(config.split(separator: " ").joined(separator: " ")) (kernels for \(core))"
+    /// e.g. "DigitLab kernels: avx2+fma, 2 threads on 2 CPUs" — the kernel family chosen
+    /// at run time (cpuid) and the pool's size. Core links no BLAS.
+    public static var kernels: String {
+        "DigitLab kernels: \(Kernels.name), \(Parallel.threads) threads on \(WorkerPool.availableCPUs) CPUs"
     }
 }

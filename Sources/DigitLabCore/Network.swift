@@ -61,8 +61,21 @@ public final class Network {
     /// Runs the first `upTo` layers (all by default) on a batch.
     public func forward(_ x: Tensor, mode: PassMode, upTo: Int? = nil, rng: inout SeededRNG) -> Tensor {
         var y = x
-        // `consume` hands each layer the only reference, so it may reuse the memory.
-        for layer in layers.prefix(upTo ?? layers.count) { y = layer.forward(consume y, mode: mode, rng: &rng) }
+        let end = min(upTo ?? layers.count, layers.count)
+        var index = 0
+        while index < end {
+            // `consume` hands each layer the only reference, so it may reuse the memory.
+            if index + 1 < end, let fusable = layers[index] as? ReLUFusable,
+               let relu = layers[index + 1] as? ActivationLayer, relu.kind == .relu {
+                // dense/conv + relu: the product applies the ReLU as it writes y.
+                y = fusable.forward(consume y, mode: mode, relu: true)
+                relu.keepFusedOutput(y, mode: mode)
+                index += 2
+            } else {
+                y = layers[index].forward(consume y, mode: mode, rng: &rng)
+                index += 1
+            }
+        }
         return y
     }
 
@@ -72,9 +85,26 @@ public final class Network {
     public func backward(_ dy: Tensor, from: Int? = nil, needInputGradient: Bool = false) -> Tensor? {
         var g: Tensor = dy
         let top = from ?? layers.count
-        for index in stride(from: top - 1, through: 0, by: -1) {
-            guard let next = layers[index].backward(consume g, needInputGradient: index > 0 || needInputGradient) else { return nil }
+        // Below the first layer with parameters nobody needs ∂x (unless asked for it):
+        // for an MLP, ∂x of the first dense layer would cost as much as its forward pass.
+        let firstLearnable = layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count
+        var index = top - 1
+        while index >= 0 {
+            let needed = needInputGradient || index > firstLearnable
+            if index >= 1, let pool = layers[index] as? Pool2D, pool.kind == .max,
+               let relu = layers[index - 1] as? ActivationLayer, relu.kind == .relu {
+                // relu + max pool: the pool applies the ReLU's backward as it routes the
+                // gradient to each window's winner (one pass over memory instead of two).
+                let reluNeeded = needInputGradient || index - 1 > firstLearnable
+                relu.skipBackward()
+                guard let next = pool.backward(consume g, needInputGradient: reluNeeded, maskingReLU: true) else { return nil }
+                g = next
+                index -= 2
+                continue
+            }
+            guard let next = layers[index].backward(consume g, needInputGradient: needed) else { return nil }
             g = next
+            index -= 1
         }
         return g
     }

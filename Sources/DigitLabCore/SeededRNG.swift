@@ -25,6 +25,17 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Equatable {
         s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
     }
 
+    /// The generator's whole state (four words): saved with a checkpoint or a session,
+    /// and put back with `init?(state:)` to continue the same sequence.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// Continues from a saved `state`; nil unless it is four words, not all zero (the one
+    /// state xoshiro never leaves).
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
@@ -82,15 +93,3 @@ public struct SeededRNG: RandomNumberGenerator, Sendable, Equatable {
 
 @inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-
-extension SeededRNG {
-    /// The generator's whole state, to save in a checkpoint and put back exactly.
-    public var stateWords: [UInt64] { [s0, s1, s2, s3] }
-
-    /// A generator in exactly the saved state (nil when the words cannot be a state:
-    /// xoshiro's state is four words, never all zero).
-    public init?(stateWords w: [UInt64]) {
-        guard w.count == 4, w.contains(where: { $0 != 0 }) else { return nil }
-        s0 = w[0]; s1 = w[1]; s2 = w[2]; s3 = w[3]
-    }
-}

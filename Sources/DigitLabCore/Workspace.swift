@@ -6,18 +6,24 @@ final class Workspace {
     private(set) var capacity: Int
 
     init() {
-        pointer = .allocate(capacity: 1)
+        pointer = Self.allocate(1)
         capacity = 1
     }
 
-    deinit { pointer.deallocate() }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+
+    /// Cache-line aligned, as the vector kernels like their panels.
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(1, count))
+    }
 
     /// At least `count` floats (contents undefined after growing).
     @discardableResult
     func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity {
-            pointer.deallocate()
-            pointer = .allocate(capacity: count)
+            UnsafeMutableRawPointer(pointer).deallocate()
+            pointer = Self.allocate(count)
             capacity = count
         }
         return pointer
@@ -26,8 +32,8 @@ final class Workspace {
     /// Gives the memory back when a big inference batch left it large.
     func shrink(to count: Int) {
         if capacity > count * 2 {
-            pointer.deallocate()
-            pointer = .allocate(capacity: max(1, count))
+            UnsafeMutableRawPointer(pointer).deallocate()
+            pointer = Self.allocate(count)
             capacity = max(1, count)
         }
     }
@@ -52,5 +58,23 @@ extension Array where Element == Float {
     /// outputs): skips zero-filling memory that is overwritten anyway.
     init(uninitializedCount count: Int) {
         self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}
+
+/// Like `Workspace`, for indices (max pooling's winners).
+final class IndexWorkspace {
+    private(set) var pointer = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var capacity = 1
+
+    deinit { pointer.deallocate() }
+
+    /// At least `count` indices (contents undefined after growing).
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > capacity {
+            pointer.deallocate()
+            pointer = .allocate(capacity: count)
+            capacity = count
+        }
+        return pointer
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// the end of the header. Reading checks every field before trusting it.
 public enum Safetensors {
     public enum DType: String, Sendable {
-        case f32 = "F32", i64 = "I64"
+        case f32 = "F32", f64 = "F64", i64 = "I64"
         var size: Int { self == .f32 ? 4 : 8 }
     }
 
@@ -28,9 +28,33 @@ public enum Safetensors {
             bytes = withUnsafeBytes(of: int64.littleEndian) { Array($0) }
         }
 
+        /// A vector of integers (a checkpoint's image order).
+        public init(int64s: [Int64]) {
+            dtype = .i64
+            shape = [int64s.count]
+            bytes = int64s.map(\.littleEndian).withUnsafeBytes { Array($0) }
+        }
+
+        /// Doubles, for numbers a checkpoint must give back exactly (its curves).
+        public init(doubles: [Double], shape: [Int]) {
+            dtype = .f64
+            self.shape = shape
+            bytes = doubles.withUnsafeBytes { Array($0) }
+        }
+
         public var floats: [Float]? {
             guard dtype == .f32 else { return nil }
             return bytes.withUnsafeBytes { raw in (0..<(bytes.count / 4)).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) } }
+        }
+
+        public var int64s: [Int64]? {
+            guard dtype == .i64 else { return nil }
+            return bytes.withUnsafeBytes { raw in (0..<(bytes.count / 8)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) } }
+        }
+
+        public var doubles: [Double]? {
+            guard dtype == .f64 else { return nil }
+            return bytes.withUnsafeBytes { raw in (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self) } }
         }
 
         public var int64: Int64? {

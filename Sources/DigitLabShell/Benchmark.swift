@@ -21,24 +21,76 @@ public struct Benchmark {
 
     public init(preset: Preset) { self.preset = preset }
 
-    public struct Result: Sendable {
+    /// This machine's FMA peak per core: 2 FMA units x 8 lanes x 2 FLOPs x ~3.6 GHz
+    /// (AMD EPYC, AVX2; measured: about 115 GFLOP/s). `peak_fraction` divides by
+    /// this times the cores in use.
+    public static let peakGflopsPerCore = 115.0
+
+    public struct Result: Sendable, Encodable {
         public let net: String
         public let threads: Int
         public let loadSeconds: Double
         public let epochSeconds: Double
+        /// CPU time the process used during the timed epoch (all threads).
+        public let epochCPUSeconds: Double
         public let meanTrainLoss: Double
         public let inferSeconds: Double
         public let testAccuracy: Double
         public let peakRSSMegabytes: Double
+        /// Training FLOPs of one epoch (`Network.trainingFlopsPerImage` x 60,000).
+        public let trainingFlops: Double
+        /// Inference FLOPs over the test set (forward only).
+        public let inferenceFlops: Double
+        public let kernels: String
 
-        /// One line with the reference script's keys.
+        public var gflops: Double { trainingFlops / epochSeconds / 1e9 }
+        public var inferGflops: Double { inferenceFlops / inferSeconds / 1e9 }
+        /// The FMA peak of the cores in use.
+        public var peakGflops: Double {
+            Benchmark.peakGflopsPerCore * Double(min(threads, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bench, net, threads, kernels
+            case epochSeconds = "epoch_s", epochCPUSeconds = "epoch_cpu_s", trainImagesPerSecond = "train_img_per_s"
+            case meanTrainLoss = "mean_train_loss", inferSeconds = "infer_s", inferImagesPerSecond = "infer_img_per_s"
+            case testAccuracy = "test_acc", loadSeconds = "load_s", peakRSSMegabytes = "peak_rss_mb"
+            case gflops, peakFraction = "peak_fraction", inferGflops = "infer_gflops", peakGflops = "peak_gflops"
+            case trainingGflop = "train_gflop_per_epoch"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            func r(_ v: Double, _ digits: Int) -> Double { (v * pow(10, Double(digits))).rounded() / pow(10, Double(digits)) }
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode("digitlab", forKey: .bench)
+            try c.encode(net, forKey: .net)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(kernels, forKey: .kernels)
+            try c.encode(r(epochSeconds, 4), forKey: .epochSeconds)
+            try c.encode(r(epochCPUSeconds, 3), forKey: .epochCPUSeconds)
+            try c.encode(r(60000 / epochSeconds, 1), forKey: .trainImagesPerSecond)
+            try c.encode(r(meanTrainLoss, 5), forKey: .meanTrainLoss)
+            try c.encode(r(inferSeconds, 4), forKey: .inferSeconds)
+            try c.encode(r(10000 / inferSeconds, 1), forKey: .inferImagesPerSecond)
+            try c.encode(r(testAccuracy, 4), forKey: .testAccuracy)
+            try c.encode(r(loadSeconds, 3), forKey: .loadSeconds)
+            try c.encode(r(peakRSSMegabytes, 1), forKey: .peakRSSMegabytes)
+            try c.encode(r(trainingFlops / 1e9, 2), forKey: .trainingGflop)
+            try c.encode(r(gflops, 1), forKey: .gflops)
+            try c.encode(r(gflops / peakGflops, 3), forKey: .peakFraction)
+            try c.encode(r(inferGflops, 1), forKey: .inferGflops)
+            try c.encode(r(peakGflops, 0), forKey: .peakGflops)
+        }
+
+        /// One line of JSON with the reference script's keys (and DigitLab's own).
         public var json: String {
-            func r(_ v: Double, _ d: Int) -> String { String(format: "%.\(d)f", v) }
-            return "{\"bench\": \"digitlab\", \"net\": \"\(net)\", \"threads\": \(threads), \"epoch_s\": \(r(epochSeconds, 4)), \"train_img_per_s\": \(r(60000 / epochSeconds, 1)), \"mean_train_loss\": \(r(meanTrainLoss, 5)), \"infer_s\": \(r(inferSeconds, 4)), \"infer_img_per_s\": \(r(10000 / inferSeconds, 1)), \"test_acc\": \(r(testAccuracy, 4)), \"load_s\": \(r(loadSeconds, 3)), \"peak_rss_mb\": \(r(peakRSSMegabytes, 1))}"
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
         }
 
         public var text: String {
-            "\(net): train epoch \(String(format: "%.2f", epochSeconds)) s (\(Int(60000 / epochSeconds)) img/s), inference \(String(format: "%.3f", inferSeconds)) s (\(Int(10000 / inferSeconds)) img/s), test accuracy \(String(format: "%.2f", testAccuracy * 100))%, peak RSS \(Int(peakRSSMegabytes)) MB, load \(String(format: "%.2f", loadSeconds)) s"
+            "\(net): train epoch \(String(format: "%.2f", epochSeconds)) s (\(Int(60000 / epochSeconds)) img/s, \(String(format: "%.0f", gflops)) GFLOP/s = \(String(format: "%.0f", 100 * gflops / peakGflops))% of peak), inference \(String(format: "%.3f", inferSeconds)) s (\(Int(10000 / inferSeconds)) img/s), test accuracy \(String(format: "%.2f", testAccuracy * 100))%, peak RSS \(Int(peakRSSMegabytes)) MB, load \(String(format: "%.2f", loadSeconds)) s"
         }
     }
 
@@ -57,6 +109,7 @@ public struct Benchmark {
         let trainer = Trainer(network: net, settings: settings, rng: SeededRNG(seed: rng.next()))
         trainer.checkpointInterval = Int.max // the reference keeps no fallback copy either
         var lossSum = 0.0, steps = 0
+        let cpu0 = Self.cpuSeconds()
         t0 = clock.now
         let amount: TrainingAmount = maxSteps > 0 ? .steps(maxSteps) : .epochs(1)
         _ = trainer.train(data.train, normalization: .mnist, amount: amount) { event in
@@ -64,7 +117,9 @@ public struct Benchmark {
             return .proceed
         }
         let stepsPerEpoch = trainer.stepsPerEpoch(data.train.count)
-        let epochSeconds = seconds(clock.now - t0) * Double(stepsPerEpoch) / Double(min(steps, stepsPerEpoch))
+        let extrapolate = Double(stepsPerEpoch) / Double(min(steps, stepsPerEpoch))
+        let epochSeconds = seconds(clock.now - t0) * extrapolate
+        let epochCPUSeconds = (Self.cpuSeconds() - cpu0) * extrapolate
         onEpoch(1, epochSeconds, Self.currentRSS())
         for epoch in 2..<max(2, epochs + 1) {
             let start = clock.now
@@ -75,12 +130,22 @@ public struct Benchmark {
         let eval = net.evaluate(data.test, normalization: .mnist, batchSize: 1000)
         let inferSeconds = seconds(clock.now - t0)
         return Result(net: preset.name, threads: threads, loadSeconds: loadSeconds, epochSeconds: epochSeconds,
-                      meanTrainLoss: lossSum / Double(max(1, steps)), inferSeconds: inferSeconds,
-                      testAccuracy: eval.accuracy, peakRSSMegabytes: Self.peakRSS())
+                      epochCPUSeconds: epochCPUSeconds, meanTrainLoss: lossSum / Double(max(1, steps)),
+                      inferSeconds: inferSeconds, testAccuracy: eval.accuracy, peakRSSMegabytes: Self.peakRSS(),
+                      trainingFlops: Double(net.trainingFlopsPerImage) * Double(data.train.count),
+                      inferenceFlops: Double(net.flopsPerImage) * Double(data.test.count), kernels: Kernels.name)
     }
 
     private func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// CPU time of the whole process so far (user + system, all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     /// Resident memory now (VmRSS), in MB.

@@ -11,7 +11,7 @@ public enum Version {
          "built with \(swift)",
          "readline " + String(cString: rl_library_version),
          IOLibraries.libpng, IOLibraries.zlib, VizLibraries.cairo, VizLibraries.fontconfig, VizLibraries.libsixel,
-         IOLibraries.libcrypto, CoreLibraries.openBLAS].joined(separator: "\n")
+         IOLibraries.libcrypto, CoreLibraries.kernels].joined(separator: "\n")
     }
 
     /// The Swift compiler, as far as `#if compiler` can tell.

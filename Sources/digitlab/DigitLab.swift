@@ -110,7 +110,7 @@ struct Docs: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train one epoch on full MNIST and time inference, with the PyTorch reference's settings.")
     @Option(help: "mlp, mlp-l, lenet5 or cnn.") var net: String = "lenet5"
-    @Option(help: "Threads for OpenBLAS.") var threads: Int = 2
+    @Option(help: "Threads (default 2; results are the same on any number).") var threads: Int = 2
     @Option(help: "The seed for initialisation and shuffling.") var seed: UInt64 = 0
     @Option(help: "Time only this many training steps and extrapolate to the epoch (0: the whole epoch).") var maxSteps: Int = 0
     @Option(help: "Train this many epochs, printing time and resident memory after each (a soak run).") var epochs: Int = 1

@@ -10,10 +10,10 @@ enum GradientCheck {
 
     /// Returns the worst relative errors for the input gradient and each parameter.
     static func check(_ layer: any Layer, batch: Int, seed: UInt64 = 1, mode: PassMode = .training,
-                      h: Float = 1e-2, samples: Int = 40) -> [Mismatch] {
+                      h: Float = 1e-2, samples: Int = 40, input: [Float]? = nil) -> [Mismatch] {
         var rng = SeededRNG(seed: seed)
         let inputCount = batch * layer.inputShape.reduce(1, *)
-        var x = Tensor(shape: [batch] + layer.inputShape, data: (0..<inputCount).map { _ in rng.uniform(-1, 1) })
+        var x = Tensor(shape: [batch] + layer.inputShape, data: input ?? (0..<inputCount).map { _ in rng.uniform(-1, 1) })
         let outCount = batch * layer.outputShape.reduce(1, *)
         let r = Tensor(shape: [batch] + layer.outputShape, data: (0..<outCount).map { _ in rng.uniform(-1, 1) })
 

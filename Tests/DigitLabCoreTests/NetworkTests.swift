@@ -4,7 +4,7 @@ import Testing
 @Suite struct NetworkTests {
     @Test func presetsMatchTheReferenceNets() {
         var rng = SeededRNG(seed: 0)
-        let expected = ["mlp": 101_770, "mlp-l": 535_818, "lenet5": 61_706, "cnn": 1_199_882]
+        let expected = ["mlp": 101_770, "mlp-l": 535_818, "lenet5": 61_706, "cnn": 1_199_882, "cnn-bn": 317_770]
         for preset in Preset.all {
             let net = preset.makeNetwork(using: &rng)
             #expect(net.parameterCount == expected[preset.name], "\(preset.name)")

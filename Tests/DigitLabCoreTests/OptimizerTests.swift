@@ -7,7 +7,7 @@ import Testing
         var s = OptimizerSettings(kind: kind)
         s.weightDecay = weightDecay
         let p = Parameter(name: "weight", shape: [2], value: [1, -2])
-        let o = Optimizer(s)
+        let o = s.makeOptimizer()
         for _ in 0..<steps {
             p.grad = [0.5, -1]
             o.step([p], lr: lr)

@@ -41,7 +41,7 @@ func fingerprint(_ s: Session) -> String {
         values.reduce(14_695_981_039_346_656_037) { ($0 ^ UInt64($1.bitPattern)) &* 1_099_511_628_211 }
     }
     func hash(_ bytes: [UInt8]) -> UInt64 { bytes.reduce(14_695_981_039_346_656_037) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 } }
-    var parts = ["settings \(st.settings)", "rng \(st.rng.stateWords)"]
+    var parts = ["settings \(st.settings)", "rng \(st.rng.state)"]
     if let d = st.data.dataset {
         parts.append("data \(d.name) \(d.train.count) \(d.validation?.count ?? -1) \(d.test.count) \(hash(d.train.pixels)) \(hash(d.train.labels)) \(d.classNames)")
     }
@@ -51,7 +51,7 @@ func fingerprint(_ s: Session) -> String {
         parts.append("network \(n.specs) \(hash(snap.parameters.flatMap { $0 })) \(hash(snap.buffers.flatMap { $0.flatMap { $0 } }))")
     }
     if let t = st.model.trainer {
-        parts.append("trainer \(t.stepsTaken) \(t.epochsCompleted) \(t.positionInEpoch) \(t.rng.stateWords) \(t.settings)")
+        parts.append("trainer \(t.stepsTaken) \(t.epochsCompleted) \(t.positionInEpoch) \(t.rng.state) \(t.settings)")
     }
     parts.append("metrics \(st.model.metrics.steps.count) \(st.model.metrics.epochs.count) \(st.model.unsavedSteps) \(st.model.runName ?? "") \(st.model.classNames ?? [])")
     parts.append("outputs \(st.outputs.folder) \(st.outputs.artifacts) \(st.outputs.counters.sorted { $0.key < $1.key })")

@@ -32,7 +32,7 @@ public final class ActivationLayer: Layer {
             if kind == .softmax { Softmax.rows(v, rows: rows, columns: columns); return }
             Parallel.forEachSlice(count: count) { r in
                 switch kind {
-                case .relu: for i in r { v[i] = max(v[i], 0) }
+                case .relu: for i in r { let x = v[i]; v[i] = x < 0 ? 0 : x } // NaN stays NaN
                 case .leakyrelu: for i in r { v[i] *= v[i] < 0 ? slope : 1 }
                 case .sigmoid: for i in r { v[i] = 1 / (1 + expf(-v[i])) }
                 case .tanh: for i in r { v[i] = tanhf(v[i]) }
@@ -44,6 +44,16 @@ public final class ActivationLayer: Layer {
         saved = mode.keepsForBackward ? y : nil
         return y
     }
+
+    /// The previous layer already applied this ReLU (see `ReLUFusable`): keep its
+    /// output for the backward pass, as `forward` would have.
+    func keepFusedOutput(_ y: Tensor, mode: PassMode) {
+        saved = mode.keepsForBackward ? y : nil
+    }
+
+    /// The next layer did this layer's backward pass for it (see `Pool2D`): forget the
+    /// kept output, as `backward` would.
+    func skipBackward() { saved = nil }
 
     public func backward(_ dy: consuming Tensor, needInputGradient: Bool) -> Tensor? {
         guard let y = saved else { preconditionFailure("backward before forward") }
@@ -66,7 +76,7 @@ public final class ActivationLayer: Layer {
                 }
                 Parallel.forEachSlice(count: count) { r in
                     switch kind {
-                    case .relu: for i in r { g[i] = out[i] > 0 ? g[i] : 0 } // a select, not a branch: vectorises
+                    case .relu: for i in r { let v = g[i]; g[i] = out[i] > 0 ? v : 0 } // load first: a select, not a branch
                     case .leakyrelu: for i in r { g[i] *= out[i] < 0 ? slope : 1 }
                     case .sigmoid: for i in r { g[i] *= out[i] * (1 - out[i]) }
                     case .tanh: for i in r { g[i] *= 1 - out[i] * out[i] }

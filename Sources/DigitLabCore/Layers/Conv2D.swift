@@ -1,20 +1,21 @@
-/// A 2-D convolution (a cross-correlation, as in PyTorch), computed as im2col followed
-/// by a matrix product.
+/// A 2-D convolution (a cross-correlation, as in PyTorch), computed as a matrix product.
 ///
-/// im2col copies every KxK patch of a group of images into a column of `cols`
+/// im2col lays every KxK patch of a group of images out as a column of `cols`
 /// (`[C·K·K, images·Ho·Wo]`), so the convolution becomes `W · cols` with W stored
-/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Backward reads the same product
-/// the other way: `∂W = ∂Y · colsᵀ`, `∂cols = Wᵀ · ∂Y`, and col2im adds each column back
-/// onto the pixels it came from.
+/// `[filters, C, K, K]` — PyTorch's `nn.Conv2d` layout. Forward makes the columns one
+/// panel of 16 pixels at a time as the product needs them (`Kernels.convForward`: they
+/// never leave L1) and adds the bias (and a following ReLU) as the product writes y. Backward reads the same product the
+/// other way: `∂W = ∂Y · colsᵀ` (computed as `∂Wᵀ = cols · ∂Yᵀ` when there are 16 filters
+/// or more: then the small ∂Y is what gets transposed, not the large cols),
+/// `∂cols = Wᵀ · ∂Y`, and col2im adds each column back onto the pixels it came from.
 ///
-/// Speed: groups are sized so `cols` stays in the core's L2 cache (measured: one CNN
-/// image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at ~77). Backward
-/// reuses the forward pass's columns when a whole batch of them is small (LeNet's), and
-/// recomputes them from the kept input when it is not (42 MB for the CNN preset's
-/// second convolution). Parallel parts take slices of the batch; each
-/// sums its own ∂W, and the partial sums are added in part order, so results repeat
-/// exactly.
-public final class Conv2D: Layer {
+/// Work is cut into chunks of whole images, fixed by the batch size alone; threads claim
+/// chunks as they become free. Each chunk sums its own ∂W and ∂b, and the partial sums
+/// are added in chunk order, so the result is the same on any number of threads.
+/// Inside a chunk, images go through the product in groups whose columns fit in L2
+/// (measured: one CNN image's 663 KB of columns runs at ~95 GFLOP/s, 32 images' 21 MB at
+/// ~77).
+public final class Conv2D: Layer, ReLUFusable {
     public let spec: LayerSpec
     public let inputShape: [Int]
     public let outputShape: [Int]
@@ -23,18 +24,18 @@ public final class Conv2D: Layer {
     let geometry: ConvGeometry
     /// Floats of columns per group: 512 KB, half a typical L2.
     static let columnBudget = 128 * 1024
-    /// Keep a training batch's columns for backward when they fit in this many floats (8 MB).
-    static let keepBudget = 2 << 20
+    /// A batch is cut into about this many chunks (more balance the load on a busy
+    /// machine; each chunk keeps its own partial ∂W).
+    static let chunksPerBatch = 16
 
     private var input: Tensor?
-    private var scratch: [PartScratch] = []
-    /// The columns of the last training batch, when small enough to keep (else empty).
-    private let keptColumns = Workspace()
-    private var columnsKept = false
+    private var scratch: [WorkerScratch] = []
+    /// Each chunk's partial ∂W and ∂b, added in chunk order after the backward pass.
+    private let partialWeightGrads = Workspace(), partialBiasGrads = Workspace()
 
-    /// What one parallel part writes: its columns, its product, its partial gradients.
-    private final class PartScratch {
-        let cols = Workspace(), product = Workspace(), weightGrad = Workspace(), biasGrad = Workspace()
+    /// What one thread writes while it runs a chunk: its columns and its product.
+    private final class WorkerScratch {
+        let cols = Workspace(), product = Workspace()
     }
 
     init(channels: Int, height: Int, width: Int, filters: Int, kernel: Int, stride: Int,
@@ -54,63 +55,61 @@ public final class Conv2D: Layer {
     var filters: Int { outputShape[0] }
     public var flopsPerImage: Int { 2 * geometry.patchSize * filters * geometry.outPixels }
 
-    /// Images per group: as many as keep the columns within `columnBudget`.
+    /// Images per product: as many as keep the columns within `columnBudget`.
     var groupSize: Int { max(1, min(64, Self.columnBudget / (geometry.patchSize * geometry.outPixels))) }
+    /// ∂W is computed transposed (`cols · ∂Yᵀ`) from this many filters on.
+    static let transposedWeightGradFrom = 16
+    var weightGradTransposed: Bool { !direct && filters >= Self.transposedWeightGradFrom }
+    /// One input channel and stride 1: forward and ∂W are computed directly, without
+    /// columns (`Kernels.convDirectForward`).
+    var direct: Bool { Kernels.convDirectApplies(geometry) }
+    /// 3x3, stride 1, 8+ channels and filters: forward and ∂x by Winograd's F(2x2, 3x3),
+    /// 2.25x fewer multiply-adds (`Kernels.winogradForward`).
+    var winograd: Bool { !direct && Kernels.winogradApplies(geometry, filters: filters) }
 
-    /// Groups covering one part's slice of the batch.
-    private func groups(_ part: Int, batch n: Int) -> [Range<Int>] {
-        let slice = Parallel.range(part, of: Parallel.threads, count: n)
-        let size = groupSize
-        return stride(from: slice.lowerBound, to: slice.upperBound, by: size).map {
-            $0..<min($0 + size, slice.upperBound)
-        }
+    /// Images per chunk for a batch of `n`: whole groups, about `chunksPerBatch` chunks.
+    func chunkImages(batch n: Int) -> Int {
+        let group = groupSize
+        let wanted = max(1, (n + Self.chunksPerBatch - 1) / Self.chunksPerBatch)
+        return (wanted + group - 1) / group * group
+    }
+
+    /// The groups of images that make up one chunk.
+    private func groups(of images: Range<Int>) -> StrideTo<Int> {
+        stride(from: images.lowerBound, to: images.upperBound, by: groupSize)
     }
 
     private func prepareScratch() {
-        while scratch.count < Parallel.threads { scratch.append(PartScratch()) }
+        while scratch.count < Parallel.threads { scratch.append(WorkerScratch()) }
     }
 
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
+        forward(x, mode: mode, relu: false)
+    }
+
+    func forward(_ x: consuming Tensor, mode: PassMode, relu: Bool) -> Tensor {
         let n = x.batch
-        let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
+        let (pixels, f) = (geometry.outPixels, filters)
         let imageSize = inputShape.reduce(1, *)
-        let group = groupSize
-        prepareScratch()
-        let keep = mode.keepsForBackward && n * patch * pixels <= Self.keepBudget
-        let kept = keep ? keptColumns.reserve(n * patch * pixels) : nil
+        let perChunk = chunkImages(batch: n)
         var y = [Float](uninitializedCount: n * f * pixels) // every cell is written below
-        x.data.pointer { xp in
-            weight.value.pointer { wp in
-                bias.value.pointer { bp in
-                    y.mutablePointer { yp in
-                        Parallel.forEachPart { part in
-                            let s = scratch[part]
-                            let own = s.cols.reserve(patch * group * pixels)
-                            let product = s.product.reserve(f * group * pixels)
-                            for g in groups(part, batch: n) {
-                                let columns = g.count * pixels
-                                // Kept columns live group by group in one buffer for backward.
-                                let cols = kept.map { $0 + g.lowerBound * patch * pixels } ?? own
-                                geometry.im2col(xp + g.lowerBound * imageSize, batch: g.count, into: cols)
-                                BLAS.gemm(m: f, n: columns, k: patch, a: wp, lda: patch,
-                                          b: cols, ldb: columns, c: product, ldc: columns)
-                                // product is [filter, image, pixel]; y is [image, filter, pixel].
-                                for img in 0..<g.count {
-                                    for fi in 0..<f {
-                                        let src = product + fi * columns + img * pixels
-                                        let dst = yp + ((g.lowerBound + img) * f + fi) * pixels
-                                        let b = bp[fi]
-                                        for p in 0..<pixels { dst[p] = src[p] + b }
-                                    }
-                                }
-                            }
-                        }
-                    }
+        withPointers(x.data, weight.value, bias.value, writing: &y) { xp, wp, bp, yp in
+            Parallel.forEachChunk(Parallel.chunkCount(n, grain: perChunk)) { chunk, _ in
+                let images = Parallel.chunk(chunk, grain: perChunk, count: n)
+                let (src, dst) = (xp + images.lowerBound * imageSize, yp + images.lowerBound * f * pixels)
+                if direct {
+                    Kernels.convDirectForward(src, images: images.count, geometry: geometry, weight: wp, filters: f,
+                                              bias: bp, relu: relu, into: dst)
+                } else if winograd {
+                    Kernels.winogradForward(src, images: images.count, geometry: geometry, weight: wp, filters: f,
+                                            bias: bp, relu: relu, into: dst)
+                } else {
+                    Kernels.convForward(src, images: images.count, geometry: geometry, weight: wp, filters: f,
+                                        bias: bp, relu: relu, into: dst)
                 }
             }
         }
         input = mode.keepsForBackward ? x : nil
-        columnsKept = keep
         return Tensor(shape: [n] + outputShape, data: y)
     }
 
@@ -118,73 +117,87 @@ public final class Conv2D: Layer {
         guard let x = input else { preconditionFailure("backward before forward") }
         input = nil
         let n = dy.batch
-        let (patch, pixels, f) = (geometry.patchSize, geometry.outPixels, filters)
+        let (patch, f) = (geometry.patchSize, filters)
         let imageSize = inputShape.reduce(1, *)
-        let group = groupSize
-        let kept = columnsKept ? keptColumns.pointer : nil
-        columnsKept = false
-        var dx = [Float](repeating: 0, count: needInputGradient ? n * imageSize : 0) // col2im adds
-        dy.data.pointer { g in
-            x.data.pointer { xp in
-                weight.value.pointer { wp in
-                    dx.withUnsafeMutableBufferPointer { dxBuffer in
-                        Parallel.forEachPart { part in
-                            let s = scratch[part]
-                            let scratchCols = s.cols.reserve(patch * group * pixels)
-                            let gradY = s.product.reserve(f * group * pixels)
-                            let dW = s.weightGrad.reserve(f * patch)
-                            let db = s.biasGrad.reserve(f)
-                            dW.update(repeating: 0, count: f * patch)
-                            db.update(repeating: 0, count: f)
-                            for grp in groups(part, batch: n) {
-                                let columns = grp.count * pixels
-                                // Regroup ∂Y as [filter, image, pixel] and sum it for ∂b.
-                                for img in 0..<grp.count {
-                                    for fi in 0..<f {
-                                        let src = g + ((grp.lowerBound + img) * f + fi) * pixels
-                                        let dst = gradY + fi * columns + img * pixels
-                                        var sum: Float = 0
-                                        for p in 0..<pixels { dst[p] = src[p]; sum += src[p] }
-                                        db[fi] += sum
-                                    }
-                                }
-                                // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
-                                let cols: UnsafeMutablePointer<Float>
-                                if let kept {
-                                    cols = kept + grp.lowerBound * patch * pixels
-                                } else {
-                                    cols = scratchCols
-                                    geometry.im2col(xp + grp.lowerBound * imageSize, batch: grp.count, into: cols)
-                                }
-                                BLAS.gemm(transB: true, m: f, n: patch, k: columns,
-                                          a: gradY, lda: columns, b: cols, ldb: columns,
-                                          beta: 1, c: dW, ldc: patch)
-                                // ∂cols = Wᵀ · ∂Y into scratch, then back onto the pixels.
-                                // Test the flag, not the pointer: an empty array may still
-                                // have a base address (the shared empty storage).
-                                if needInputGradient, let dxp = dxBuffer.baseAddress {
-                                    BLAS.gemm(transA: true, m: patch, n: columns, k: f,
-                                              a: wp, lda: patch, b: gradY, ldb: columns, c: scratchCols, ldc: columns)
-                                    geometry.col2im(scratchCols, batch: grp.count, into: dxp + grp.lowerBound * imageSize)
-                                }
-                            }
-                        }
+        let perChunk = chunkImages(batch: n)
+        let chunks = Parallel.chunkCount(n, grain: perChunk)
+        prepareScratch()
+        let partialW = partialWeightGrads.reserve((chunks + 1) * f * patch) // + 1: the transposed total
+        let partialB = partialBiasGrads.reserve(chunks * f)
+        // Each chunk zeroes its own images' part before col2im adds into it.
+        var dx = [Float](uninitializedCount: needInputGradient ? n * imageSize : 1)
+        withPointers(dy.data, x.data, weight.value, writing: &dx) { g, xp, wp, dxp in
+            Parallel.forEachChunk(chunks) { chunk, worker in
+                backward(Parallel.chunk(chunk, grain: perChunk, count: n), dy: g, x: xp, weight: wp,
+                         dx: needInputGradient ? dxp : nil, weightGrad: partialW + chunk * f * patch,
+                         biasGrad: partialB + chunk * f, scratch: scratch[worker])
+            }
+        }
+        // Add the chunks' partial sums in chunk order: the same bits on any thread count.
+        let transposed = weightGradTransposed
+        weight.grad.mutablePointer { gw in
+            let total = transposed ? partialW + chunks * f * patch : gw
+            Kernels.sumInOrder(partialW, parts: chunks, count: f * patch, into: total)
+            if transposed { Kernels.transpose(total, rows: patch, columns: f, into: gw) }
+        }
+        bias.grad.mutablePointer { Kernels.sumInOrder(partialB, parts: chunks, count: f, into: $0) }
+        return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
+    }
+
+    /// One chunk of the backward pass: its images' ∂x, and its own partial ∂W (or ∂Wᵀ)
+    /// and ∂b.
+    private func backward(_ images: Range<Int>, dy g: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                          weight w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                          weightGrad dW: UnsafeMutablePointer<Float>, biasGrad db: UnsafeMutablePointer<Float>,
+                          scratch s: WorkerScratch) {
+        let (patch, pixels, f, group) = (geometry.patchSize, geometry.outPixels, filters, groupSize)
+        let imageSize = inputShape.reduce(1, *)
+        let cols = s.cols.reserve(patch * group * pixels)
+        let gradY = s.product.reserve(f * group * pixels)
+        db.update(repeating: 0, count: f)
+        if direct { dW.update(repeating: 0, count: f * patch) }
+        if let dx, winograd {
+            // Winograd writes every value of ∂x; col2im below adds, so it needs zeros.
+            Kernels.winogradInputGradient(g + images.lowerBound * f * pixels, images: images.count, geometry: geometry,
+                                          weight: w, filters: f, into: dx + images.lowerBound * imageSize)
+        } else {
+            dx.map { ($0 + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize) }
+        }
+        for first in groups(of: images) {
+            let count = min(group, images.upperBound - first)
+            let columns = count * pixels
+            // ∂Y as [filter, image, pixel] (for one image, ∂Y itself), summed for ∂b.
+            var dY = g + first * f * pixels
+            if count > 1 {
+                for img in 0..<count {
+                    for fi in 0..<f {
+                        (gradY + fi * columns + img * pixels).update(from: g + ((first + img) * f + fi) * pixels, count: pixels)
                     }
                 }
+                dY = UnsafePointer(gradY)
+            }
+            Kernels.rowSums(dY, rows: f, columns: columns, addingTo: db)
+            let accumulate = first != images.lowerBound
+            if direct {
+                Kernels.convDirectWeightGradient(x + first * imageSize, dy: g + first * f * pixels, images: count,
+                                                 geometry: geometry, filters: f, into: dW)
+            } else if weightGradTransposed {
+                Kernels.im2col(x + first * imageSize, images: count, geometry: geometry, into: cols)
+                // ∂Wᵀ += cols · ∂Yᵀ   ([patch, columns] · [columns, f])
+                Kernels.gemm(transB: true, m: patch, n: f, k: columns, a: cols, lda: columns,
+                             b: dY, ldb: columns, c: dW, ldc: f, accumulate: accumulate)
+            } else {
+                // ∂W += ∂Y · colsᵀ   ([f, columns] · [columns, patch])
+                Kernels.im2col(x + first * imageSize, images: count, geometry: geometry, into: cols)
+                Kernels.gemm(transB: true, m: f, n: patch, k: columns, a: dY, lda: columns,
+                             b: cols, ldb: columns, c: dW, ldc: patch, accumulate: accumulate)
+            }
+            // ∂cols = Wᵀ · ∂Y, then back onto the pixels.
+            if let dx, !winograd {
+                Kernels.gemm(transA: true, m: patch, n: columns, k: f, a: w, lda: patch,
+                             b: dY, ldb: columns, c: cols, ldc: columns)
+                Kernels.col2im(cols, images: count, geometry: geometry, into: dx + first * imageSize)
             }
         }
-        // Add the parts' partial sums in part order (deterministic).
-        weight.grad.mutablePointer { gw in
-            bias.grad.mutablePointer { gb in
-                gw.update(repeating: 0, count: f * patch)
-                gb.update(repeating: 0, count: f)
-                for part in 0..<Parallel.threads {
-                    let (pw, pb) = (scratch[part].weightGrad.pointer, scratch[part].biasGrad.pointer)
-                    for i in 0..<(f * patch) { gw[i] += pw[i] }
-                    for i in 0..<f { gb[i] += pb[i] }
-                }
-            }
-        }
-        return needInputGradient ? Tensor(shape: [n] + inputShape, data: dx) : nil
     }
 }

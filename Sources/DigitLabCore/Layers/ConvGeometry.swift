@@ -1,7 +1,8 @@
 /// Where each KxK patch of a convolution's input lies: im2col and its adjoint col2im.
 ///
 /// `cols` has one row per (channel, ky, kx) and one column per (image, output pixel);
-/// entries that fall in the zero padding are 0.
+/// entries that fall in the zero padding are 0. These plain loops are the reference the
+/// C versions (`Kernels.im2col`, `Kernels.col2im`) are tested against.
 struct ConvGeometry {
     let channels, height, width, kernel, stride, padding: Int
     let outHeight, outWidth: Int

@@ -1,14 +1,17 @@
 /// Inverted dropout: in training, zeroes each value with probability `rate` and scales
 /// the survivors by 1/(1-rate), so evaluation needs no rescaling.
 ///
-/// Each parallel part draws its share of the mask from its own generator, seeded from
-/// the session's RNG: runs repeat exactly for a given seed and thread count.
+/// The mask is drawn in fixed chunks of `chunkSize` values, each from its own generator
+/// seeded from the trainer's RNG: runs repeat exactly for a given seed, on any number of
+/// threads.
 public final class Dropout: Layer {
     public let rate: Float
     public let inputShape: [Int]
     public var outputShape: [Int] { inputShape }
     public var spec: LayerSpec { .dropout(rate: rate) }
     public var flopsPerImage: Int { 0 }
+    /// Values per chunk of the mask (one generator each).
+    static let chunkSize = 16_384
     /// 0 or 1/(1-rate) per value of the last training batch; empty when nothing dropped.
     private var mask: [Float] = []
 
@@ -20,14 +23,15 @@ public final class Dropout: Layer {
     public func forward(_ x: consuming Tensor, mode: PassMode, rng: inout SeededRNG) -> Tensor {
         guard mode.isTraining, rate > 0 else { mask = []; return x }
         let (keep, scale, count) = (1 - rate, 1 / (1 - rate), x.count)
-        let seeds = (0..<Parallel.threads).map { _ in rng.next() }
+        let chunks = Parallel.chunkCount(count, grain: Self.chunkSize)
+        let seeds = (0..<chunks).map { _ in rng.next() }
         var y = consume x
         var m = [Float](uninitializedCount: count)
         y.data.mutablePointer { v in
             m.mutablePointer { mp in
-                Parallel.forEachPart { part in
-                    var local = SeededRNG(seed: seeds[part])
-                    for i in Parallel.range(part, of: seeds.count, count: count) {
+                Parallel.forEachChunk(chunks) { chunk, _ in
+                    var local = SeededRNG(seed: seeds[chunk])
+                    for i in Parallel.chunk(chunk, grain: Self.chunkSize, count: count) {
                         let kept: Float = local.nextFloat() < keep ? scale : 0
                         mp[i] = kept
                         v[i] *= kept

@@ -6,6 +6,10 @@ public struct MetricsLog: Sendable, Equatable {
         public let epochs: Double
         public let loss: Float
         public let accuracy: Double
+
+        public init(epochs: Double, loss: Float, accuracy: Double) {
+            (self.epochs, self.loss, self.accuracy) = (epochs, loss, accuracy)
+        }
     }
     public struct Epoch: Sendable, Equatable {
         public let epoch: Int
@@ -13,12 +17,23 @@ public struct MetricsLog: Sendable, Equatable {
         public let trainAccuracy: Double
         public let validationLoss: Float?
         public let validationAccuracy: Double?
+
+        public init(epoch: Int, trainLoss: Float, trainAccuracy: Double, validationLoss: Float?, validationAccuracy: Double?) {
+            (self.epoch, self.trainLoss, self.trainAccuracy) = (epoch, trainLoss, trainAccuracy)
+            (self.validationLoss, self.validationAccuracy) = (validationLoss, validationAccuracy)
+        }
     }
 
     public private(set) var steps: [Step] = []
     public private(set) var epochs: [Epoch] = []
 
     public init() {}
+
+    /// A log put back from a checkpoint.
+    public init(steps: [Step], epochs: [Epoch]) {
+        self.steps = steps
+        self.epochs = epochs
+    }
 
     public var isEmpty: Bool { steps.isEmpty }
 

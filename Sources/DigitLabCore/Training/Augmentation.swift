@@ -3,8 +3,8 @@ import Glibc
 /// Random changes to training images, so the network learns digits rather than pixels:
 /// small shifts, rotations and rescalings, and elastic distortions (Simard et al. 2003).
 /// Applied to each training batch only; evaluation always sees the real images.
-/// Each parallel part draws from its own generator seeded from the trainer's, so runs
-/// repeat for a given seed and thread count.
+/// Each image draws from its own generator seeded from the trainer's, so runs repeat
+/// for a given seed on any number of threads.
 public struct Augmentation: Equatable, Sendable {
     /// Largest shift in pixels, each direction.
     public var shift: Float = 0
@@ -44,12 +44,13 @@ public struct Augmentation: Equatable, Sendable {
     public func apply(to batch: inout Tensor, background: Float, using rng: inout SeededRNG) {
         guard !isIdentity else { return }
         let (n, h, w) = (batch.batch, batch.shape[2], batch.shape[3])
-        let seeds = (0..<Parallel.threads).map { _ in rng.next() }
+        let seeds = (0..<n).map { _ in rng.next() }
+        let grain = 8 // images per chunk
         batch.data.mutablePointer { data in
-            Parallel.forEachPart { part in
-                var local = SeededRNG(seed: seeds[part])
+            Parallel.forEachChunk(Parallel.chunkCount(n, grain: grain)) { chunk, _ in
                 var source = [Float](repeating: 0, count: h * w)
-                for img in Parallel.range(part, of: seeds.count, count: n) {
+                for img in Parallel.chunk(chunk, grain: grain, count: n) {
+                    var local = SeededRNG(seed: seeds[img])
                     let pixels = data + img * h * w
                     for i in 0..<(h * w) { source[i] = pixels[i] }
                     warp(from: source, into: pixels, height: h, width: w, background: background, using: &local)

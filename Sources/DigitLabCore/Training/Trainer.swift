@@ -23,29 +23,30 @@ public enum TrainingAmount: Sendable, Equatable {
 public final class Trainer {
     public let network: Network
     public var settings: TrainingSettings {
-        didSet { if settings.optimizer != oldValue.optimizer { optimizer = Optimizer(settings.optimizer) } }
+        didSet { if settings.optimizer != oldValue.optimizer { optimizer = settings.optimizer.makeOptimizer() } }
     }
-    public private(set) var optimizer: Optimizer
+    public internal(set) var optimizer: any Optimizer
     public var rng: SeededRNG
     /// Per-layer gradient and update sizes on each batch (costs a copy of the weights).
     public var collectLayerStats = false
     /// Changes a normalised batch in place before the forward pass (augmentation).
     public var augment: ((inout Tensor, inout SeededRNG) -> Void)?
 
-    public private(set) var epochsCompleted = 0
-    public private(set) var stepsTaken = 0
-    private var order: [Int] = []
-    private var cursor = 0
-    private var epochLoss = 0.0, epochCorrect = 0, epochImages = 0, epochSeconds = 0.0
+    public internal(set) var epochsCompleted = 0
+    public internal(set) var stepsTaken = 0
+    // Where the current epoch stands (all saved by `exportState`).
+    var order: [Int] = []
+    var cursor = 0
+    var epochLoss = 0.0, epochCorrect = 0, epochImages = 0, epochSeconds = 0.0
     /// How often (in steps) the loop copies the weights, to fall back on after a NaN.
     public var checkpointInterval = 100
     /// The last weights known to give a finite loss, and the step they are from.
-    private var fallback: (snapshot: NetworkSnapshot, step: Int)?
+    var fallback: (snapshot: NetworkSnapshot, step: Int)?
 
     public init(network: Network, settings: TrainingSettings, rng: SeededRNG) {
         self.network = network
         self.settings = settings
-        self.optimizer = Optimizer(settings.optimizer)
+        self.optimizer = settings.optimizer.makeOptimizer()
         self.rng = rng
     }
 
@@ -107,7 +108,7 @@ public final class Trainer {
                 let good = fallback! // set on entry
                 network.restore(good.snapshot)
                 // Momentum and Adam's moments hold the update that exploded: start them afresh.
-                optimizer = Optimizer(settings.optimizer)
+                optimizer = settings.optimizer.makeOptimizer()
                 _ = network.forward(x, mode: .inference, upTo: upTo, rng: &rng) // drop kept activations
                 return finish(.diverged(step: stepsTaken + 1, restoredStep: good.step))
             }

@@ -4,10 +4,11 @@ import Foundation
 
 /// `save checkpoint FILE` / `load checkpoint FILE`: the network and everything that
 /// decides what training does next — the trainer's state (optimiser moments, position in
-/// the epoch, its generator), the session's generator, the standardisation, the curves,
-/// the runs and the picture counters — so training goes on exactly as if it had never
-/// stopped. The data is not inside: load the same data first (a recording's preamble
-/// does). A safetensors file: the network's tensors as in a model file, plus JSON
+/// the epoch, its generator, the weights it falls back on), the session's generator, the
+/// standardisation, the curves and the picture counters — so training goes on exactly as
+/// if it had never stopped. The data is not inside: load the same data first (a
+/// recording's preamble does). A safetensors file: the network's tensors as in a model
+/// file, the trainer's arrays as tensors named `trainer.…` and `curves.…`, and JSON
 /// metadata for the rest.
 enum Checkpoint {
     static let format = "digitlab-checkpoint"
@@ -23,30 +24,51 @@ enum Checkpoint {
         var unsavedSteps: Int
         var trainingSeconds: Double
         var counters: [String: Int]
+        /// Where the current schedule started, in epochs (`set schedule` starts it now).
+        var scheduleStart: Double
+        /// The trainer's scalars; its arrays are tensors (see `TrainerTensors`).
+        var trainer: TrainerTensors.Layout?
+    }
+
+    /// Non-finite numbers (a diverged epoch's loss) are written as strings, not refused.
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
     }
 
     static func save(to path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
         let bytes = try encode(context.state)
         try context.write(bytes, to: path)
-        return .text("saved a checkpoint to \(path): " + (context.state.model.network.map { "\(Format.plural($0.layers.count, "layer")), the training state and the generators" } ?? "the generators (no network yet)"))
+        let what = context.state.model.network.map { net in
+            Format.plural(net.layers.count, "layer") + (context.state.model.trainer == nil ? " (not trained yet)" : ", the training state") + " and the generators"
+        } ?? "the generators (no network yet)"
+        return .text("saved a checkpoint to \(path): \(what)")
     }
 
     static func encode(_ state: SessionState) throws(CommandError) -> [UInt8] {
-        if state.model.trainer != nil {
-            throw CommandError("save checkpoint: saving the trainer's state is not available yet")
+        var tensors = [(name: String, tensor: Safetensors.Tensor)]()
+        var layout: TrainerTensors.Layout?
+        if let trainer = state.model.trainer {
+            layout = TrainerTensors.append(trainer.exportState(), metrics: state.model.metrics, to: &tensors)
         }
-        let contents = Contents(rng: state.rng.stateWords, seed: state.settings.seed, normalization: state.data.normalization,
+        let contents = Contents(rng: state.rng.state, seed: state.settings.seed, normalization: state.data.normalization,
                                 normalizationFromModel: state.data.normalizationSource == .model, classNames: state.model.classNames,
                                 origin: state.model.origin, runName: state.model.runName, unsavedSteps: state.model.unsavedSteps,
-                                trainingSeconds: state.model.trainingSeconds, counters: state.outputs.counters)
+                                trainingSeconds: state.model.trainingSeconds, counters: state.outputs.counters,
+                                scheduleStart: state.settings.training.scheduleStart, trainer: layout)
         let json: String
-        do { json = String(decoding: try JSONEncoder().encode(contents), as: UTF8.self) } catch { throw CommandError("save checkpoint: \(error)") }
-        var tensors = [(name: String, tensor: Safetensors.Tensor)]()
+        do { json = String(decoding: try encoder.encode(contents), as: UTF8.self) } catch { throw CommandError("save checkpoint: \(error)") }
         var metadata = ["format": format, "session": json]
         if let net = state.model.network {
             let model = ModelFile.encode(net, info: ModelCommands.info(state))
             guard let decoded = try? Safetensors.decode(model, name: "model") else { throw CommandError("save checkpoint: cannot encode the network") }
-            tensors = decoded.tensors.keys.sorted().map { ($0, decoded.tensors[$0]!) }
+            tensors = decoded.tensors.keys.sorted().map { ($0, decoded.tensors[$0]!) } + tensors
             metadata.merge(decoded.metadata) { a, _ in a }
         }
         return Safetensors.encode(tensors, metadata: metadata)
@@ -58,17 +80,35 @@ enum Checkpoint {
         let decoded: (tensors: [String: Safetensors.Tensor], metadata: [String: String])
         do { decoded = try Safetensors.decode(data, name: path) } catch { throw CommandError(error.description) }
         guard decoded.metadata["format"] == format, let json = decoded.metadata["session"],
-              let contents = try? JSONDecoder().decode(Contents.self, from: Data(json.utf8)) else {
+              let contents = try? decoder.decode(Contents.self, from: Data(json.utf8)) else {
             throw CommandError("\(path): not a DigitLab checkpoint (saved with `save checkpoint`) — for a model use `load model`")
         }
-        guard let rng = SeededRNG(stateWords: contents.rng) else { throw CommandError("\(path): the generator's state is damaged") }
+        guard let rng = SeededRNG(state: contents.rng) else { throw CommandError("\(path): the generator's state is damaged") }
+        guard contents.scheduleStart.isFinite, contents.scheduleStart >= 0 else { throw CommandError("\(path): the schedule's start is damaged") }
+        // The network's tensors, without the trainer's, are a model file.
+        let (networkTensors, trainerTensors) = TrainerTensors.split(decoded.tensors)
         var state = context.state
         if decoded.metadata["architecture"] != nil {
+            let model = Safetensors.encode(networkTensors.keys.sorted().map { ($0, networkTensors[$0]!) }, metadata: decoded.metadata)
             let net: Network
-            do { net = try ModelFile.decode(data, name: path).network } catch { throw CommandError(error.description) }
+            do { net = try ModelFile.decode(model, name: path).network } catch { throw CommandError(error.description) }
             state.replaceNetwork(net, origin: contents.origin)
         } else {
             state.replaceNetwork(nil, origin: "")
+        }
+        if let layout = contents.trainer {
+            guard let net = state.model.network else { throw CommandError("\(path): a training state without a network — the file is damaged") }
+            let restored: (state: TrainerState, metrics: MetricsLog)
+            do { restored = try TrainerTensors.read(layout, from: trainerTensors) } catch { throw CommandError("\(path): \(error.message)") }
+            let trainer = Trainer(network: net, settings: state.settings.training, rng: rng)
+            do { try trainer.restore(restored.state) } catch { throw CommandError("\(path): \(error.message)") }
+            state.model.trainer = trainer
+            state.model.metrics = restored.metrics
+            state.model.runSettings = state.settings
+            state.model.runAugmentation = state.data.augmentation.description
+            state.model.runInputs = state.data.scaling.rawValue
+        } else if !trainerTensors.isEmpty {
+            throw CommandError("\(path): training tensors without their description — the file is damaged")
         }
         if contents.normalizationFromModel { state.data.useModelNormalization(contents.normalization) }
         state.model.classNames = contents.classNames
@@ -77,8 +117,10 @@ enum Checkpoint {
         state.model.trainingSeconds = contents.trainingSeconds
         state.outputs.counters = contents.counters
         state.settings.seed = contents.seed
+        state.settings.training.scheduleStart = contents.scheduleStart
         state.rng = rng
         context.state = state
-        return .text("loaded the checkpoint \(path)" + (state.model.network.map { ": \(Format.plural($0.layers.count, "layer")), training state and generators" } ?? ": the generators"))
+        let what = state.model.network.map { "\(Format.plural($0.layers.count, "layer"))" + (state.model.trainer == nil ? "" : ", training state") + " and generators" } ?? "the generators"
+        return .text("loaded the checkpoint \(path): \(what)")
     }
 }

@@ -1,2 +1,0 @@
-// OpenBLAS through its CBLAS interface, plus its thread-count controls.
-#include <cblas.h>

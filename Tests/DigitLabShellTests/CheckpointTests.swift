@@ -1,0 +1,82 @@
+import DigitLabCore
+import DigitLabIO
+import Foundation
+import Testing
+@testable import DigitLabShell
+
+/// `save checkpoint` in the middle of an epoch, `load checkpoint` in a fresh session with
+/// the same data: training goes on to the same bits as if it had never stopped.
+@Suite(.serialized) struct CheckpointTests {
+    static let setup = ["set seed 3", "load mnist --train 300 --test 40 --random", "net new",
+                        "net add conv 4 3x3 relu maxpool 2 dropout 0.25 dense 10",
+                        "set optimizer adam", "set lr 0.003", "set batch 32"]
+
+    /// A session trained part of the way, with a schedule that started after step 4.
+    func trained(_ folder: String) throws -> Session {
+        let s = session()
+        s.state.outputs.folder = folder
+        for line in Self.setup { try run(s, line) }
+        try run(s, "train step 4", "set schedule cosine 3", "train step 5")
+        return s
+    }
+
+    @Test func trainingGoesOnToTheSameBits() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let live = try trained(folder)
+        try run(live, "save checkpoint \(folder)/c.safetensors")
+        let resumed = session()
+        resumed.state.outputs.folder = folder
+        for line in Self.setup { try run(resumed, line) }
+        try run(resumed, "set schedule cosine 3", "load checkpoint \(folder)/c.safetensors")
+        #expect(resumed.state.model.trainer!.exportState() == live.state.model.trainer!.exportState())
+        #expect(resumed.state.model.metrics == live.state.model.metrics, "the curves come back")
+        #expect(resumed.state.settings.training.scheduleStart == live.state.settings.training.scheduleStart)
+        #expect(resumed.state.settings.training.scheduleStart > 0, "the schedule started after the first steps")
+        try run(live, "train step 12")
+        try run(resumed, "train step 12")
+        #expect(resumed.state.model.network!.snapshot() == live.state.model.network!.snapshot(), "same weights after 12 more steps")
+        #expect(resumed.state.model.metrics == live.state.model.metrics)
+    }
+
+    @Test func aDifferentOptimiserIsRefusedAndNothingChanges() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run(try trained(folder), "save checkpoint \(folder)/c.safetensors")
+        let other = session()
+        try run(other, "set seed 3", "load mnist --train 300 --test 40 --random", "set optimizer sgd")
+        let before = fingerprint(other)
+        let message = errorOf(other, "load checkpoint \(folder)/c.safetensors")
+        #expect(message.contains("adam") && message.contains("set optimizer adam first"), "\(message)")
+        #expect(fingerprint(other) == before)
+    }
+
+    /// Each part of the training state removed or given the wrong type: one line naming
+    /// the file and the part, and the session as it was.
+    @Test func damagedTrainingStateIsNamed() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try run(try trained(folder), "save checkpoint \(folder)/c.safetensors")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/c.safetensors")))
+        let decoded = try Safetensors.decode(bytes, name: "c")
+        let damages: [(String, ([String: Safetensors.Tensor]) -> [String: Safetensors.Tensor], String)] = [
+            ("order", { var t = $0; t["trainer.order"] = nil; return t }, "image order is missing"),
+            ("moment", { var t = $0; t["trainer.optimizer.1.0"] = .init(floats: [1, 2], shape: [2]); return t }, "parameter 0 has 2 values"),
+            ("fallback", { var t = $0; t["trainer.fallback.0"] = .init(int64s: [1]); return t }, "'trainer.fallback.0' is missing or not F32"),
+            ("permutation", { var t = $0; t["trainer.order"] = .init(int64s: [Int64](repeating: 0, count: 300)); return t }, "not a permutation"),
+            ("extra", { var t = $0; t["trainer.surprise"] = .init(floats: [1], shape: [1]); return t }, "'trainer.surprise' belongs to no part"),
+            ("curves", { var t = $0; t["curves.steps"] = .init(floats: [1], shape: [1]); return t }, "'curves.steps' is missing or not F64"),
+        ]
+        for (name, damage, expected) in damages {
+            let tensors = damage(decoded.tensors)
+            let file = "\(folder)/\(name).safetensors"
+            try Data(Safetensors.encode(tensors.keys.sorted().map { ($0, tensors[$0]!) }, metadata: decoded.metadata)).write(to: URL(fileURLWithPath: file))
+            let s = session()
+            for line in Self.setup { try run(s, line) }
+            let before = fingerprint(s)
+            let message = errorOf(s, "load checkpoint \(file)")
+            #expect(message.contains(file) && message.contains(expected), "\(name): \(message)")
+            #expect(fingerprint(s) == before, "\(name): the session is unchanged")
+        }
+    }
+}
