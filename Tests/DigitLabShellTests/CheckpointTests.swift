@@ -79,4 +79,54 @@ import Testing
             #expect(fingerprint(s) == before, "\(name): the session is unchanged")
         }
     }
+
+    /// Counters that go on counting after a load (steps, epochs, pictures) are refused
+    /// beyond 2⁴⁰, where a crafted Int.max would trap at the next step; at the limit the
+    /// session trains on.
+    @Test func countersThatWouldOverflowAreRefused() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = try trained(folder)
+        try run(s, "render curves", "save checkpoint \(folder)/c.safetensors")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/c.safetensors")))
+        let decoded = try Safetensors.decode(bytes, name: "c")
+        func rewritten(_ name: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            var session = try #require(try JSONSerialization.jsonObject(with: Data(decoded.metadata["session"]!.utf8)) as? [String: Any])
+            change(&session)
+            var metadata = decoded.metadata
+            metadata["session"] = String(decoding: try JSONSerialization.data(withJSONObject: session), as: UTF8.self)
+            let file = "\(folder)/\(name).safetensors"
+            try Data(Safetensors.encode(decoded.tensors.keys.sorted().map { ($0, decoded.tensors[$0]!) }, metadata: metadata)).write(to: URL(fileURLWithPath: file))
+            return file
+        }
+        func trainer(_ key: String, _ value: Int) -> (inout [String: Any]) -> Void {
+            { session in
+                var t = session["trainer"] as! [String: Any], state = t["state"] as! [String: Any]
+                if key == "optimizer" { var o = state["optimizer"] as! [String: Any]; o["steps"] = value; state["optimizer"] = o } else { state[key] = value }
+                t["state"] = state; session["trainer"] = t
+            }
+        }
+        let cases: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("steps", trainer("stepsTaken", Int.max), "counts outside"),
+            ("epochs", trainer("epochsCompleted", Int.max), "counts outside"),
+            ("adam", trainer("optimizer", Int.max), "counts outside"),
+            ("pictures", { $0["counters"] = ["curves": Int.max] }, "out of range"),
+            ("unsaved", { $0["unsavedSteps"] = Int.max }, "out of range"),
+        ]
+        for (name, change, expected) in cases {
+            let file = try rewritten(name, change)
+            let fresh = session()
+            for line in Self.setup { try run(fresh, line) }
+            let before = fingerprint(fresh)
+            let message = errorOf(fresh, "load checkpoint \(file)")
+            #expect(message.contains(file) && message.contains(expected), "\(name): \(message)")
+            #expect(fingerprint(fresh) == before, "\(name)")
+        }
+        let atLimit = try rewritten("limit", trainer("stepsTaken", 1 << 40))
+        let fresh = session()
+        fresh.state.outputs.folder = folder
+        for line in Self.setup { try run(fresh, line) }
+        try run(fresh, "set schedule cosine 3", "load checkpoint \(atLimit)", "train step 2", "render curves")
+        #expect(fresh.state.model.trainer?.stepsTaken == (1 << 40) + 2)
+    }
 }

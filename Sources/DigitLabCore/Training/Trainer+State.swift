@@ -6,6 +6,9 @@
 ///     … later, a network with the same weights …
 ///     try other.restore(state)
 public struct TrainerState: Codable, Equatable, Sendable {
+    /// The most steps, epochs or images a state may count (2⁴⁰: centuries of training).
+    public static let maxCount = 1 << 40
+
     /// Values per parameter of the network it was taken from (to check a restore).
     public var parameterCounts: [Int]
     public var epochsCompleted: Int
@@ -63,8 +66,11 @@ extension Trainer {
         guard let restoredRNG = SeededRNG(state: state.rng) else {
             throw TrainerStateError("the trainer state's random generator is invalid (it needs four words, not all zero)")
         }
-        guard state.epochsCompleted >= 0, state.stepsTaken >= 0, state.epochImages >= 0, state.epochCorrect >= 0 else {
-            throw TrainerStateError("the trainer state has negative counts")
+        // Counts go on growing from here: a crafted Int.max would trap at the next step.
+        let tallies = [state.epochsCompleted, state.stepsTaken, state.epochImages, state.epochCorrect,
+                       state.optimizer.steps, state.fallback?.step ?? 0]
+        guard tallies.allSatisfy({ (0...TrainerState.maxCount).contains($0) }) else {
+            throw TrainerStateError("the trainer state has counts outside 0…\(TrainerState.maxCount) (\(tallies.map(String.init).joined(separator: ", ")))")
         }
         guard (0...state.order.count).contains(state.cursor) else {
             throw TrainerStateError("the trainer state's position \(state.cursor) is outside its epoch of \(state.order.count) images")

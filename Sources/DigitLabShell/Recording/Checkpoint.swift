@@ -85,6 +85,12 @@ enum Checkpoint {
         }
         guard let rng = SeededRNG(state: contents.rng) else { throw CommandError("\(path): the generator's state is damaged") }
         guard contents.scheduleStart.isFinite, contents.scheduleStart >= 0 else { throw CommandError("\(path): the schedule's start is damaged") }
+        // Counters go on counting: a crafted Int.max would trap at the next picture or step.
+        let limit = TrainerState.maxCount
+        guard (0...limit).contains(contents.unsavedSteps), contents.counters.values.allSatisfy({ (0...limit).contains($0) }),
+              contents.trainingSeconds.isFinite, contents.trainingSeconds >= 0 else {
+            throw CommandError("\(path): a counter of the session is out of range — the file is damaged")
+        }
         // The network's tensors, without the trainer's, are a model file.
         let (networkTensors, trainerTensors) = TrainerTensors.split(decoded.tensors)
         var state = context.state
