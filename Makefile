@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 BIN := .build/release/digitlab
 
 .PHONY: run test build deps bench install docs clean fuzz
-FUZZ_TARGETS := FuzzIDX FuzzPNG FuzzSafetensors FuzzModel FuzzLesson FuzzCommand
+FUZZ_TARGETS := FuzzIDX FuzzPNG FuzzSafetensors FuzzModel FuzzLesson FuzzCommand FuzzCheckpoint
 SECONDS ?= 60
 
 # Install only the Debian packages that are missing (apt-get via sudo when not root).
@@ -45,7 +45,8 @@ install: build
 	cp -r data models $(PREFIX)/share/digitlab/
 	[ ! -d lessons ] || cp -r lessons $(PREFIX)/share/digitlab/
 
-# libFuzzer on every reader and parser, SECONDS each (seeds in Fuzz/Corpus); fails on a
+# libFuzzer on every reader and parser, SECONDS each (seeds in Fuzz/Corpus; absolute paths,
+# as the command and checkpoint targets work in a folder of their own); fails on a
 # crash and keeps the input in Fuzz/crashes/ (then add it as a regression test).
 fuzz: deps
 	cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
@@ -53,8 +54,8 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build/fuzz-corpus/$$t; \
 	  echo "== $$t for $(SECONDS) s"; \
-	  Fuzz/.build/release/$$t -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 \
-	    -artifact_prefix=Fuzz/crashes/$$t- .build/fuzz-corpus/$$t Fuzz/Corpus/$$t 2>&1 | tail -n 2 || exit 1; \
+	  DIGITLAB_HOME=$(CURDIR) Fuzz/.build/release/$$t -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	    -artifact_prefix=$(CURDIR)/Fuzz/crashes/$$t- $(CURDIR)/.build/fuzz-corpus/$$t $(CURDIR)/Fuzz/Corpus/$$t 2>&1 | tail -n 2 || exit 1; \
 	done
 
 clean:

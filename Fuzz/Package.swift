@@ -3,7 +3,7 @@
 // (swift build -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library).
 import PackageDescription
 
-let targets = ["FuzzIDX", "FuzzPNG", "FuzzSafetensors", "FuzzModel", "FuzzLesson", "FuzzCommand"]
+let targets = ["FuzzIDX", "FuzzPNG", "FuzzSafetensors", "FuzzModel", "FuzzLesson", "FuzzCommand", "FuzzCheckpoint"]
 
 let package = Package(
     name: "DigitLabFuzz",

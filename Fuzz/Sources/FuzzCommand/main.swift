@@ -47,7 +47,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let strayHere = listing(work).subtracting(inWork).subtracting(["outputs"])
     let strayBeside = listing(NSTemporaryDirectory()).subtracting(besideWork).filter { !$0.hasPrefix("digitlab-notebook-") }
     if !strayHere.isEmpty || !strayBeside.isEmpty {
-        fputs("wrote outside outputs/: \(strayHere.sorted()) \(strayBeside.sorted())\n", stderr)
+        FileHandle.standardError.write(Data("wrote outside outputs/: \(strayHere.sorted()) \(strayBeside.sorted())\n".utf8))
         abort()
     }
     return 0
