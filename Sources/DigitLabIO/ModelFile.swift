@@ -8,7 +8,7 @@ import Foundation
 /// training summary and the DigitLab version. See Docs/model-format.md.
 public enum ModelFile {
     public static let formatName = "digitlab-model"
-    public static let digitLabVersion = "0.1.0"
+    public static let digitLabVersion = "0.2.0"
 
     /// Everything but the tensors.
     public struct Info: Equatable, Sendable {

@@ -165,7 +165,9 @@ import Testing
 
     @Test func goodFilesStillLoad() throws {
         let (net, loaded) = try ModelFile.load(packageRoot + "/models/default.safetensors")
-        #expect(net.layers.count == 12 && loaded.classNames.count == 10)
+        // The cnn-bn preset (models/train-default.txt): 14 layers, batchnorm statistics included.
+        #expect(net.layers.count == 14 && loaded.classNames.count == 10)
+        #expect(net.layers.contains { $0 is BatchNorm })
         let bytes = ModelFile.encode(network(), info: info)
         #expect(problem(bytes) == "loaded")
     }
