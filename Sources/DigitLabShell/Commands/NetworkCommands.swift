@@ -126,6 +126,10 @@ enum NetCommand: ShellCommand, Equatable {
             changed.append("optimizer \(SetCommand.describe(a.training.optimizer)) → \(SetCommand.describe(b.training.optimizer))")
         }
         if a.training.batchSize != b.training.batchSize { changed.append("batch \(a.training.batchSize) → \(b.training.batchSize)") }
+        // `describe` names the optimiser, not its decay: a preset that sets one (cnn-bn) says so here.
+        if a.training.optimizer.weightDecay != b.training.optimizer.weightDecay {
+            changed.append("weight-decay \(Format.number(a.training.optimizer.weightDecay)) → \(Format.number(b.training.optimizer.weightDecay))")
+        }
         return changed.isEmpty ? "settings for \(preset): already in force (lr \(Format.number(b.training.learningRate)), optimizer \(SetCommand.describe(b.training.optimizer)), batch \(b.training.batchSize))"
             : "settings changed for \(preset): " + changed.joined(separator: ", ") + " — `set` changes them back"
     }
