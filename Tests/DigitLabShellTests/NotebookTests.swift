@@ -89,7 +89,7 @@ import Testing
         let folder = temporaryFolder("nb")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let s = session()
-        s.quickLimit = (500, 50)
+        s.quickLimit = (5000, 500) // quick mode as documented: lesson 01 checks these counts
         s.lessonProgressFile = folder + "/progress"
         try run(s, "lesson start 01")
         while s.pendingLessonCommand != nil { _ = try s.lessonEnter() }

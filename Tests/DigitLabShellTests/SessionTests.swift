@@ -127,6 +127,9 @@ import Testing
         let out = try run(s, "net preset lenet5")
         #expect(out.hasSuffix("settings changed for lenet5: lr 0.01 → 0.05, optimizer adam → momentum 0.9, batch 256 → 64 — `set` changes them back"))
         #expect(try run(s, "net preset lenet5").hasSuffix("settings for lenet5: already in force (lr 0.05, optimizer momentum 0.9, batch 64)"))
+        // cnn-bn trains with AdamW and a one-cycle schedule: each change is listed.
+        #expect(try run(s, "net preset cnn-bn").hasSuffix("settings changed for cnn-bn: lr 0.05 → 0.003, optimizer momentum 0.9 → adam, batch 64 → 128, schedule constant → onecycle 15, weight-decay 0 → 0.01 — `set` changes them back"))
+        #expect(try run(s, "net preset lenet5").hasSuffix("schedule onecycle 15 → constant, weight-decay 0.01 → 0 — `set` changes them back"))
         #expect(try run(s, "help set seed").replacingOccurrences(of: "\n      ", with: " ").contains("`set seed 1` then `net preset mlp` always gives the same network"))
     }
 

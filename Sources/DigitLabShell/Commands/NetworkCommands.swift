@@ -20,7 +20,7 @@ enum NetCommand: ShellCommand, Equatable {
             form(["reset"], summary: "Start the same layers again from new weights, drawn from the seed afresh: the same start as right after `set seed` — compare optimisers or learning rates without retyping the network.",
                  example: "net reset") { _ in .reset },
             form(["preset"], [Argument("NAME", .choice(Preset.all.map(\.name)), help: "a reference network")],
-                 summary: "One of the reference networks (\(Preset.all.map(\.name).joined(separator: ", "))), with the batch size, optimiser and learning rate it is trained with — every setting it changes is listed. Its weights are drawn from the seed's generator as it stands: `set seed` first to start from a known point.",
+                 summary: "One of the reference networks (\(Preset.all.map(\.name).joined(separator: ", "))), with the batch size, optimiser, learning rate and schedule it is trained with — every setting it changes is listed. Its weights are drawn from the seed's generator as it stands: `set seed` first to start from a known point.",
                  example: "net preset lenet5") { a in .preset(try a.word("NAME")) },
             form(["summary"], summary: "Each layer's output shape, parameters and FLOPs per image, with totals.", example: "net summary") { _ in .summary },
         ])
@@ -57,6 +57,9 @@ enum NetCommand: ShellCommand, Equatable {
             context.state.settings.training.batchSize = preset.batchSize
             context.state.settings.training.learningRate = preset.learningRate
             context.state.settings.training.optimizer = preset.optimizer
+            // Its schedule too (cnn-bn's one cycle; constant for the reference nets), from now.
+            context.state.settings.training.schedule = preset.schedule
+            context.state.settings.training.scheduleStart = 0
             var out = Output.text("\(preset.name): \(preset.summary)")
             out.append(.table(Self.summaryTable(net)))
             out.text(Self.changes(from: before, to: context.state.settings, preset: preset.name))
@@ -126,6 +129,11 @@ enum NetCommand: ShellCommand, Equatable {
             changed.append("optimizer \(SetCommand.describe(a.training.optimizer)) → \(SetCommand.describe(b.training.optimizer))")
         }
         if a.training.batchSize != b.training.batchSize { changed.append("batch \(a.training.batchSize) → \(b.training.batchSize)") }
+        if a.training.schedule != b.training.schedule { changed.append("schedule \(a.training.schedule.description) → \(b.training.schedule.description)") }
+        // `describe` names the optimiser, not its decay: a preset that sets one (cnn-bn) says so here.
+        if a.training.optimizer.weightDecay != b.training.optimizer.weightDecay {
+            changed.append("weight-decay \(Format.number(a.training.optimizer.weightDecay)) → \(Format.number(b.training.optimizer.weightDecay))")
+        }
         return changed.isEmpty ? "settings for \(preset): already in force (lr \(Format.number(b.training.learningRate)), optimizer \(SetCommand.describe(b.training.optimizer)), batch \(b.training.batchSize))"
             : "settings changed for \(preset): " + changed.joined(separator: ", ") + " — `set` changes them back"
     }
