@@ -161,5 +161,13 @@ import Testing
         _ = try t.lessonEnter()
         #expect(try run(t, "next").contains("not marked complete"))
         #expect(t.loadLessonProgress()["90-checks"] != -1)
+        // Stopped at a failed check: `lesson stop`, `lesson list` and the resume name the same step.
+        let u = Session(locator: .init(explicit: folder + "/home"))
+        u.lessonProgressFile = folder + "/progress3"
+        try run(u, "lesson start 90")
+        _ = try u.lessonEnter()
+        #expect(try run(u, "lesson stop").contains("stopped at step 2 of 3"))
+        #expect(try run(u, "lesson list").contains("step 2/3"))
+        #expect(try run(u, "lesson start 90").contains("resuming at step 2 of 3"))
     }
 }

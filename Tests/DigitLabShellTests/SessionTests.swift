@@ -106,6 +106,31 @@ import Testing
         #expect(warnings.first?.contains("the learning rate (1.00e+01) is probably too high — try `set lr 1`") == true)
     }
 
+    /// What a terminal shows: live lines as they come, then the output without its live
+    /// blocks. The warning and the resumed-epoch note each appear once, in order.
+    @Test func theTerminalShowsEachLineOnceInOrder() throws {
+        final class Screen: LiveOutput {
+            var lines = [String]()
+            func transient(_ text: String) {}
+            func permanent(_ text: String) { lines.append(text) }
+            func clear() {}
+        }
+        let s = session()
+        try run(s, "load mnist --train 2000 --test 10", "net preset mlp", "train step 3", "set lr 10")
+        let screen = Screen()
+        s.live = screen
+        let output = try s.run("train epoch")
+        let shown = screen.lines + TextRenderer(useColor: false, width: 100, includeLive: false, includeHints: true)
+            .render(output).split(separator: "\n").map(String.init)
+        let note = shown.firstIndex { $0.hasPrefix("epoch 1 goes on from image 192 of 2,000") }
+        let warning = shown.firstIndex { $0.hasPrefix("warning: the loss grew from") }
+        let epoch = shown.firstIndex { $0.hasPrefix("epoch 1: train loss") }
+        #expect(shown.filter { $0.hasPrefix("warning: the loss grew") }.count == 1, "\(shown)")
+        #expect(shown.filter { $0.contains("goes on from image") }.count == 1, "\(shown)")
+        #expect(note != nil && warning != nil && epoch != nil && note! < warning! && warning! < epoch!, "\(shown)")
+        #expect(!shown.contains { $0.contains(" 1 steps") })
+    }
+
     @Test func helpForCommandsAndSubCommands() throws {
         let s = session()
         let all = try run(s, "help")

@@ -59,7 +59,10 @@ enum Training {
         if case .epochs = amount, t.positionInEpoch > 0 {
             // An epoch stopped part-way (Ctrl-C, `train step`) finishes first: say so, or
             // the next line's "epoch 1" reads as a restart.
-            out.text("epoch \(t.epochsCompleted + 1) goes on from image \(Format.count(t.positionInEpoch)) of \(Format.count(data.train.count)), where it stopped")
+            let note = "epoch \(t.epochsCompleted + 1) goes on from image \(Format.count(t.positionInEpoch)) of \(Format.count(data.train.count)), where it stopped"
+            // Live, like the epoch lines it comes before: the terminal shows it now, in order.
+            out.append(.live(note))
+            context.live?.permanent(note)
         }
         var bar = ProgressBar()
         var watch = DivergenceWatch()
@@ -79,7 +82,11 @@ enum Training {
             case .batchEnd(let r):
                 seconds += r.seconds
                 if layerStats { out.append(contentsOf: describe(r, network: t.network)) }
-                if let warning = watch.observe(r) { out.append(.warning(warning)); live?.permanent("warning: " + warning) }
+                if let warning = watch.observe(r) {
+                    // In order with what it is about: among the step lines (shown at the end),
+                    // or live among the epoch lines. Once either way.
+                    if layerStats { out.append(.warning(warning)) } else { out.append(.live("warning: " + warning)); live?.permanent("warning: " + warning) }
+                }
                 if !layerStats, let live, let text = bar.update(r, totalEpochs: total, firstEpoch: firstEpoch) { live.transient(text) }
             case .epochEnd(let r):
                 let line = describe(r, rate: t.currentLearningRate(over: data.train.count))
@@ -146,7 +153,7 @@ struct DivergenceWatch {
         if recent.count > Self.window { recent.removeFirst() }
         guard let low = recent.min(by: { $0.loss < $1.loss }), low.loss > 0, r.loss > 10 * low.loss, r.loss > 1 else { return nil }
         warned = true
-        return "the loss grew from \(Format.fixed(low.loss, 3)) to \(Format.fixed(r.loss, 3)) within \(r.step - low.step) steps: the learning rate (\(Format.scientific(r.learningRate))) is probably too high — try `set lr \(Format.number(r.learningRate / 10))`"
+        return "the loss grew from \(Format.fixed(low.loss, 3)) to \(Format.fixed(r.loss, 3)) within \(Format.plural(r.step - low.step, "step")): the learning rate (\(Format.scientific(r.learningRate))) is probably too high — try `set lr \(Format.number(r.learningRate / 10))`"
     }
 }
 

@@ -111,8 +111,10 @@ extension Session {
                 out.append(.text("end of \(g.lesson.title) — a check was skipped, so it is not marked complete; `lesson start \(g.lesson.name) from 1` to try again"))
                 saveLessonProgress(g.lesson.name, position: 0)
             }
-        } else if let pendingIndex = g.pending != nil ? g.position - 1 : nil {
-            saveLessonProgress(g.lesson.name, position: pendingIndex)
+        } else {
+            // The step it waits on — a command, or a check that failed — is where a resume
+            // starts and what `lesson stop` and `lesson list` both name.
+            saveLessonProgress(g.lesson.name, position: g.position - 1)
         }
         guide = g
         return out

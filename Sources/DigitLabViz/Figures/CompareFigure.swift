@@ -105,10 +105,22 @@ public enum CompareFigure {
         for (i, run) in runs.enumerated() {
             let color = ColorMap.classes[i % ColorMap.classes.count]
             c.rect(90, y - 9, 22, 10, color)
-            var text = run.name + (run.settings.isEmpty ? "" : " — " + run.settings)
+            // Name, result and warning first; the settings that differ last, cut with "…"
+            // where they would run off the picture (a whole network can be long).
+            var text = run.name
             if let b = run.best { text += String(format: " · %@ %.2f%%", b.what, b.value * 100) }
             if clipped.contains(i), let top = run.log.steps.map({ Double($0.loss) }).filter(\.isFinite).max() {
                 text += " · loss reached \(formatValue(Float(top))): off the scale"
+            }
+            if !run.settings.isEmpty {
+                let room = Double(c.width) - 120 - 16
+                var words = run.settings.split(separator: " ").map(String.init)
+                var settings = " — " + run.settings
+                while !words.isEmpty, c.textWidth(text + settings, size: Style.captionSize) > room {
+                    words.removeLast()
+                    settings = words.isEmpty ? "" : " — " + words.joined(separator: " ") + " …"
+                }
+                text += settings
             }
             c.text(text, 120, y, size: Style.captionSize)
             y += 17
