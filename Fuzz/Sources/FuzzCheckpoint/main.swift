@@ -43,11 +43,7 @@ let bases: [(bytes: [UInt8], optimizer: String)] = {
     }
 }()
 
-struct Choices {
-    var bytes: ArraySlice<UInt8>
-    mutating func byte() -> UInt8 { bytes.popFirst() ?? 0 }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(byte()) % n }
-    mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
+extension Choices {
     mutating func integer() -> Int {
         below(2) == 0 ? pick([0, 1, -1, 2, 7, 16, 199, 200, 201, 1 << 31, 1 << 40, (1 << 40) + 1, 1 << 62, Int.max, Int.min])
                       : Int(byte()) - 8
@@ -132,7 +128,7 @@ nonisolated(unsafe) var inputs = 0
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ pointer: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    var c = Choices(bytes: ArraySlice(UnsafeBufferPointer(start: pointer, count: size)))
+    var c = Choices(pointer, size)
     let base = bases[c.below(bases.count)]
     let bytes = mutate(base.bytes, &c)
     inputs += 1

@@ -15,12 +15,7 @@ import FuzzDriver
 /// Run by `make fuzz`; seeds in Fuzz/Corpus/FuzzModel. `FUZZ_MODEL_DUMP=m.safetensors
 /// FuzzModel INPUT` writes the model an input makes (to replay it with `load model`).
 
-/// Reads choices from the fuzzer's bytes, front to back; zeros once they run out.
-struct Choices {
-    var bytes: ArraySlice<UInt8>
-    mutating func byte() -> UInt8 { bytes.popFirst() ?? 0 }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(byte()) % n }
-    mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
+extension Choices {
     mutating func integer() -> Int {
         switch below(4) {
         case 0: return pick(interesting)
@@ -164,7 +159,7 @@ let setUp: Void = { Parallel.threads = 1 }()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ pointer: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = setUp
-    var c = Choices(bytes: ArraySlice(UnsafeBufferPointer(start: pointer, count: size)))
+    var c = Choices(pointer, size)
     let bytes = mutate(bases[c.below(bases.count)], &c)
     // To turn a finding into a Tests/Malformed case: FUZZ_MODEL_DUMP=file.safetensors FuzzModel INPUT
     if let dump = ProcessInfo.processInfo.environment["FUZZ_MODEL_DUMP"] {
