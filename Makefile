@@ -54,7 +54,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build/fuzz-corpus/$$t; \
 	  echo "== $$t for $(SECONDS) s"; \
-	  DIGITLAB_HOME=$(CURDIR) Fuzz/.build/release/$$t -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	  DIGITLAB_HOME=$(CURDIR) LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp Fuzz/.build/release/$$t -max_total_time=$(SECONDS) -max_len=65536 -rss_limit_mb=2048 \
 	    -artifact_prefix=$(CURDIR)/Fuzz/crashes/$$t- $(CURDIR)/.build/fuzz-corpus/$$t $(CURDIR)/Fuzz/Corpus/$$t 2>&1 | tail -n 2 || exit 1; \
 	done
 
