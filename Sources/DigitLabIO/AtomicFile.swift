@@ -151,6 +151,9 @@ public enum AtomicFile {
     /// The policy on the folder as the kernel resolved it (links and `..` included).
     static func checkRealFolder(_ dir: Int32, folder: String, path: String, policy: WritePolicy) throws(IOError) {
         guard let rootFolder = policy.root else { return }
+        // The root itself must not be a link: `outputs -> /anywhere` would move the fence.
+        var info = stat()
+        if lstat(rootFolder, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK { throw policy.refusal(path) }
         guard let real = realPath(of: dir), let root = realPath(rootFolder),
               real == root || real.hasPrefix(root == "/" ? "/" : root + "/") else {
             throw policy.refusal(path)

@@ -159,6 +159,11 @@ import Testing
         #expect(f.contents("/elsewhere").isEmpty)
         #expect(f.contents("/outputs") == ["a.png", "b.png", "c.png"])
         #expect(f.contents() == ["elsewhere", "outputs"])
+        // outputs/ itself a link (the attacker review): the fence would move with it.
+        try FileManager.default.removeItem(atPath: root)
+        try FileManager.default.createSymbolicLink(atPath: root, withDestinationPath: f.path + "/elsewhere")
+        #expect(error(root + "/x.png", policy: lesson) == root + "/x.png" + refusal)
+        #expect(f.contents("/elsewhere").isEmpty)
     }
 
     /// The lexical check resolves `..` from the current folder, as the kernel will.

@@ -112,6 +112,11 @@ import Testing
             ("adam", trainer("optimizer", Int.max), "counts outside"),
             ("pictures", { $0["counters"] = ["curves": Int.max] }, "out of range"),
             ("unsaved", { $0["unsavedSteps"] = Int.max }, "out of range"),
+            // Found by the attacker review: each loaded, then crashed eval, predict or training.
+            ("classes", { $0["classNames"] = ["a"] }, "names 1 classes"),
+            ("noclasses", { $0["classNames"] = [String]() }, "class names must be 1 to"),
+            ("std", { $0["normalization"] = ["mean": 0.1, "std": 0]; $0["normalizationFromModel"] = true }, "standardisation"),
+            ("cursor", trainer("cursor", 300), "position 300 is outside its epoch of 300 images"),
         ]
         for (name, change, expected) in cases {
             let file = try rewritten(name, change)

@@ -75,4 +75,25 @@ import Testing
         let r = try replay(folder + "/d.txt")
         #expect(r.state.model.network!.snapshot() == s.state.model.network!.snapshot())
     }
+
+    /// Found by the attacker review: `record start .` crashed, `record start FOLDER` wrote
+    /// FOLDER.start.safetensors beside it before failing, and an unrelated file at the
+    /// checkpoint's name was replaced. Now nothing is written unless the name is a file's.
+    @Test func badScriptNamesWriteNothing() throws {
+        let folder = temporaryFolder("rec")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 100 --test 10", "net preset mlp")
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: false)
+        try "mine".write(toFile: folder + "/my.start.safetensors", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link.txt", withDestinationPath: folder + "/target.txt")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        for (name, expected) in [(".", "names a folder"), ("./", "names a folder"), (folder + "/sub", "is a folder"), (folder + "/sub/.", "names a folder"),
+                                 (folder + "/link.txt", "symbolic link"), (folder + "/my.txt", "is not a DigitLab checkpoint")] {
+            #expect(errorOf(s, "record start \(name)").contains(expected), "\(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == before)
+        #expect(try String(contentsOfFile: folder + "/my.start.safetensors", encoding: .utf8) == "mine")
+        #expect(s.recorder == nil)
+    }
 }

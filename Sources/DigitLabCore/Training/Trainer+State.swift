@@ -72,7 +72,9 @@ extension Trainer {
         guard tallies.allSatisfy({ (0...TrainerState.maxCount).contains($0) }) else {
             throw TrainerStateError("the trainer state has counts outside 0…\(TrainerState.maxCount) (\(tallies.map(String.init).joined(separator: ", ")))")
         }
-        guard (0...state.order.count).contains(state.cursor) else {
+        // Inside the epoch: a finished epoch is cursor 0 (the next batch starts a new one),
+        // so cursor == count would make an empty batch.
+        guard state.order.isEmpty ? state.cursor == 0 : (0..<state.order.count).contains(state.cursor) else {
             throw TrainerStateError("the trainer state's position \(state.cursor) is outside its epoch of \(state.order.count) images")
         }
         var seen = [Bool](repeating: false, count: state.order.count)

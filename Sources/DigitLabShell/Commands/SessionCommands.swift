@@ -74,10 +74,14 @@ enum RecordCommand: ShellCommand, Equatable {
         case .start(let path):
             if let r = session.recorder { throw CommandError("record: already recording to \(r.path) — `record stop` first") }
             guard session.guide == nil else { throw CommandError("record: a lesson is running in a session of its own — `lesson stop` first, then record your own work") }
+            // Before anything is written: a folder, a link or "." is not a script name, and
+            // the checkpoint beside it must not replace a file that is not one of ours.
+            try Recorder.checkScriptName(path)
             var notes = [String]()
             var checkpoint: String?
             if Recorder.needsCheckpoint(context.state) {
                 let file = Recorder.checkpointPath(for: path)
+                try Recorder.checkCheckpointName(file)
                 try context.write(try Checkpoint.encode(context.state), to: file)
                 checkpoint = file
                 notes.append("saved the session's network and training state to \(file); the recording starts by loading it")

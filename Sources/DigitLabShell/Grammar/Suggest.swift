@@ -4,6 +4,7 @@ public enum Suggest {
     /// an edit distance of 2 (1 for words of up to three letters).
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let w = word.lowercased()
+        guard w.count <= 80 else { return nil } // nothing is that long; edit distance would be slow
         if w.count >= 2, let p = candidates.first(where: { $0.lowercased().hasPrefix(w) }) { return p }
         // A word that starts with a candidate (`lrate` for `lr`).
         if let p = candidates.filter({ $0.count >= 2 && w.hasPrefix($0.lowercased()) }).max(by: { $0.count < $1.count }) { return p }

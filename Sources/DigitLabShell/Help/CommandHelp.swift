@@ -15,7 +15,7 @@ enum Help {
             let forms = d.forms.filter { Array($0.words.prefix(rest.count)) == rest }
             guard !forms.isEmpty else {
                 let next = d.forms.compactMap(\.words.first).uniqued()
-                throw CommandError("help \(d.name): no sub-command '\(Sanitize.line(rest.joined(separator: " ")))'" + Suggest.hint(rest[0], among: next)
+                throw CommandError("help \(d.name): no sub-command '\(Sanitize.line(String(rest.joined(separator: " ").prefix(40))))'" + Suggest.hint(rest[0], among: next)
                                    + (next.isEmpty ? "" : " — \(d.name) has \(next.joined(separator: ", "))"))
             }
             return Output([.text(detail(d, forms))])
@@ -26,7 +26,7 @@ enum Help {
         case .unknown(let suggestions):
             let commands = Suggest.closest(to: topic, among: CommandTable.names).map { [$0] } ?? []
             let all = (commands + suggestions).uniqued()
-            throw CommandError("help: no command or topic '\(Sanitize.line(topic))'" + (all.isEmpty ? "" : " — did you mean \(all.joined(separator: ", "))?") + " (`help` lists the commands, `help topics` the ideas)")
+            throw CommandError("help: no command or topic '\(Sanitize.line(topic.count > 40 ? topic.prefix(40) + "…" : topic))'" + (all.isEmpty ? "" : " — did you mean \(all.joined(separator: ", "))?") + " (`help` lists the commands, `help topics` the ideas)")
         }
     }
 

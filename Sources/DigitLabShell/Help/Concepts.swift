@@ -29,7 +29,9 @@ public enum Concepts {
     /// Finds a concept by name or alias, ignoring case, spaces, hyphens and a plural s.
     public static func lookup(_ words: String) -> Match {
         let key = normalise(words)
-        guard !key.isEmpty else { return .unknown(suggestions: []) }
+        // No concept is longer than a few words; edit distances over a pasted page would
+        // take seconds (a 400 KB line took 7 s).
+        guard !key.isEmpty, key.count <= 80 else { return .unknown(suggestions: []) }
         for c in all where keys(c).contains(key) { return .found(c) }
         // A plural or singular of a known word ("filters", "optimisers").
         for c in all where keys(c).contains(where: { $0 + "s" == key || key + "s" == $0 }) { return .found(c) }

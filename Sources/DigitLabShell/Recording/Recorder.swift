@@ -19,6 +19,27 @@ struct Recorder {
     var text: String { lines.joined(separator: "\n") + "\n" }
 
     /// The checkpoint a recording of `path` starts from: `my-session.start.safetensors`.
+    /// Refuses a script name that is a folder, a link, or ends in "/", "." or "..".
+    static func checkScriptName(_ path: String) throws(CommandError) {
+        let last = URL(fileURLWithPath: path).lastPathComponent
+        if path.isEmpty || path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..") || [".", ".."].contains(path) || last.isEmpty {
+            throw CommandError("record start: '\(Sanitize.line(path))' names a folder — give a file name such as my-session.txt")
+        }
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType {
+            if type == .typeDirectory { throw CommandError("record start: \(Sanitize.line(path)) is a folder — give a file name such as my-session.txt") }
+            if type == .typeSymbolicLink { throw CommandError("record start: \(Sanitize.line(path)) is a symbolic link — DigitLab does not write through links; give another name") }
+        }
+    }
+
+    /// An existing file at the checkpoint's name is replaced only if it is a checkpoint.
+    static func checkCheckpointName(_ file: String) throws(CommandError) {
+        guard FileManager.default.fileExists(atPath: file) else { return }
+        let head = FileHandle(forReadingAtPath: file).flatMap { try? $0.read(upToCount: 1 << 16) } ?? Data()
+        guard String(decoding: head, as: UTF8.self).contains("\"\(Checkpoint.format)\"") else {
+            throw CommandError("record start: \(Sanitize.line(file)) exists and is not a DigitLab checkpoint — the recording would replace it; choose another name")
+        }
+    }
+
     static func checkpointPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         let stem = url.deletingPathExtension().lastPathComponent
