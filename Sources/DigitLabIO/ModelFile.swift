@@ -232,11 +232,21 @@ extension ModelFile {
         guard let std = Float(stdText), std.isFinite, std > 1e-6 else {
             throw IOError(name, "normalization_std is '\(stdText.prefix(40))': it must be a finite number above 0.000001 — the file is damaged")
         }
-        // A pixel becomes byte/(255·std) − mean/std: both must stay finite.
-        guard (mean / std).isFinite, (1 / (255 * std)).isFinite else {
-            throw IOError(name, "normalization_mean \(mean) and std \(std) turn pixels into infinities — the file is damaged")
+        let normalization = Normalization(mean: mean, std: std)
+        try check(normalization, name: name)
+        return normalization
+    }
+
+    /// What a standardisation read from any file (a model, a checkpoint) must be: a
+    /// finite mean, a finite std above 1e-6, and pixels that stay finite.
+    public static func check(_ n: Normalization, name: String) throws(IOError) {
+        guard n.mean.isFinite, n.std.isFinite, n.std > 1e-6 else {
+            throw IOError(name, "the standardisation (mean \(n.mean), std \(n.std)) needs a finite mean and a finite std above 0.000001 — the file is damaged")
         }
-        return Normalization(mean: mean, std: std)
+        // A pixel becomes byte/(255·std) − mean/std: both must stay finite.
+        guard (n.mean / n.std).isFinite, (1 / (255 * n.std)).isFinite else {
+            throw IOError(name, "normalization_mean \(n.mean) and std \(n.std) turn pixels into infinities — the file is damaged")
+        }
     }
 
     /// The class names (0–9 when the file has none, as PyTorch-made files may).
@@ -246,6 +256,12 @@ extension ModelFile {
               let classes = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
             throw IOError(name, "classes in __metadata__ is not a JSON list of names — the file is damaged")
         }
+        try check(classes: classes, name: name)
+        return classes
+    }
+
+    /// What class names read from any file (a model, a checkpoint) must be.
+    public static func check(classes: [String], name: String) throws(IOError) {
         guard (1...maxClasses).contains(classes.count), classes.allSatisfy({ $0.utf8.count <= maxClassNameLength }) else {
             throw IOError(name, "classes in __metadata__ must be 1 to \(maxClasses) names of at most \(maxClassNameLength) bytes, got \(classes.count)")
         }
@@ -253,6 +269,5 @@ extension ModelFile {
         if let bad = classes.firstIndex(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
             throw IOError(name, "class name \(bad) in __metadata__ holds a control character — the file is damaged or hostile")
         }
-        return classes
     }
 }

@@ -114,8 +114,8 @@ import Testing
             ("unsaved", { $0["unsavedSteps"] = Int.max }, "out of range"),
             // Found by the attacker review: each loaded, then crashed eval, predict or training.
             ("classes", { $0["classNames"] = ["a"] }, "names 1 classes"),
-            ("noclasses", { $0["classNames"] = [String]() }, "class names must be 1 to"),
-            ("std", { $0["normalization"] = ["mean": 0.1, "std": 0]; $0["normalizationFromModel"] = true }, "standardisation"),
+            ("noclasses", { $0["classNames"] = [String]() }, "classes in __metadata__ must be 1 to"),
+            ("std", { $0["normalization"] = ["mean": 0.1, "std": 0]; $0["normalizationFromModel"] = true }, "the standardisation (mean 0.1, std 0.0) needs a finite mean"),
             ("cursor", trainer("cursor", 300), "position 300 is outside its epoch of 300 images"),
         ]
         for (name, change, expected) in cases {

@@ -91,17 +91,12 @@ enum Checkpoint {
               contents.trainingSeconds.isFinite, contents.trainingSeconds >= 0 else {
             throw CommandError("\(path): a counter of the session is out of range — the file is damaged")
         }
-        // What `load model` checks of the same values: a finite standardisation, class names
-        // that fit the network (checked below, once the network is known).
-        guard contents.normalization.mean.isFinite, contents.normalization.std.isFinite, contents.normalization.std > 1e-6 else {
-            throw CommandError("\(path): the standardisation (mean \(contents.normalization.mean), std \(contents.normalization.std)) is damaged — it needs a finite mean and a finite std above 0.000001")
-        }
-        if let names = contents.classNames {
-            guard (1...ModelFile.maxClasses).contains(names.count), names.allSatisfy({ $0.utf8.count <= ModelFile.maxClassNameLength }),
-                  !names.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) else {
-                throw CommandError("\(path): the class names must be 1 to \(ModelFile.maxClasses) names of at most \(ModelFile.maxClassNameLength) bytes without control characters — the file is damaged")
-            }
-        }
+        // The checks `load model` makes of the same values (class names against the
+        // network's outputs below, once the network is known).
+        do {
+            try ModelFile.check(contents.normalization, name: path)
+            if let names = contents.classNames { try ModelFile.check(classes: names, name: path) }
+        } catch { throw CommandError(error.description) }
         // The network's tensors, without the trainer's, are a model file.
         let (networkTensors, trainerTensors) = TrainerTensors.split(decoded.tensors)
         var state = context.state
