@@ -104,10 +104,12 @@ extension Analysis {
         return p
     }
 
-    /// Whether a group reaches three or four edges of the picture: a tight crop, where
-    /// little paper is left to tell which way round the ink is.
-    func fills(_ g: DigitGroup) -> Bool {
-        [g.box.x <= 1, g.box.y <= 1, g.box.maxX >= width - 2, g.box.maxY >= height - 2].filter { $0 }.count >= 3
+    /// Whether a group reaches `edges` edges of the picture (within `slack` of the
+    /// shorter side): a tight crop, where little paper is left to tell which way round
+    /// the ink is.
+    func fills(_ g: DigitGroup, slack: Double = 0, edges: Int = 3) -> Bool {
+        let m = max(1, Int(slack * Double(min(width, height))))
+        return [g.box.x <= m, g.box.y <= m, g.box.maxX >= width - 1 - m, g.box.maxY >= height - 1 - m].filter { $0 }.count >= edges
     }
 
     /// The working picture with the chosen digit's ink in white, other ink dim, and its box.

@@ -39,28 +39,39 @@ public enum DigitPipeline {
     /// one way (a band along one edge: a table edge or the top bar of a tightly cropped 7?),
     /// the reading the network is surest of wins; without one, the geometric best.
     public static func run(_ picture: RasterImage, classifier: DigitClassifier? = nil) throws(Failure) -> Result {
-        let a = try Analysis(picture, workingSize: workingSize)
+        let prepared = try Analysis.Prepared(picture, workingSize: workingSize)
+        let rules = prepared.choice
+        // The usual reading; it may find nothing when it took the wrong way round (a fat
+        // digit that is most of a tight crop), so the others are still tried.
+        let a = try? Analysis(prepared)
         // Readings: the best one or two groups; and when it is unclear which way round the
         // ink is (or the digit fills the picture), the best group read the other way round.
         var candidates = [(analysis: Analysis, group: DigitGroup, prior: Double)]()
-        let groups = a.groups()
+        let groups = a?.groups() ?? []
         // A digit that fills the picture (a tight crop) leaves the border to the paper:
-        // then the border decides which reading is likelier.
-        let tight = groups.first.map { a.fills($0) } ?? true
+        // then the border decides which reading is likelier. Fat strokes fool both the
+        // polarity rules and the local paper estimate there, so a tight crop is also read
+        // with one paper level for the whole picture: both ways round (strokes so fat
+        // that they are most of the edge fool the border too), the border's way likelier.
+        let uniform = [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
+        let tight = !uniform.isEmpty || (a.map { a in groups.first.map { a.fills($0) } ?? true } ?? true)
         func polarityPrior(_ x: Analysis) -> Double {
-            if tight { return x.map.lightOnDark == a.borderLight ? 1 : 0.25 }
-            return x.map.lightOnDark == a.map.lightOnDark ? 1 : (a.polarityCertain ? 0.5 : 0.8)
+            if tight { return x.map.lightOnDark == rules.borderLight ? 1 : 0.25 }
+            return x.map.lightOnDark == rules.light ? 1 : (rules.unanimous ? 0.5 : 0.8)
         }
-        if let first = groups.first {
-            candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a)))
-            if let second = groups.dropFirst().first, second.score >= 0.35 * first.score {
-                candidates.append((a, second, second.score / first.score * polarityPrior(a)))
+        for u in uniform { candidates.append((u.analysis, u.group, u.analysis.map.lightOnDark == rules.borderLight ? 1 : 0.5)) }
+        // Beside a tight reading, the local estimate is the less likely one.
+        let local = uniform.isEmpty ? 1.0 : 0.5
+        if let a, let first = groups.first {
+            candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a) * local))
+            if let second = groups.dropFirst().first, first.score > 0, second.score >= 0.35 * first.score {
+                candidates.append((a, second, second.score / first.score * polarityPrior(a) * local))
             }
         }
-        if classifier != nil, !a.polarityCertain || tight,
-           let b = try? Analysis(picture, workingSize: workingSize, light: !a.map.lightOnDark),
+        if classifier != nil || a == nil, !rules.unanimous || tight || a == nil,
+           let b = try? Analysis(prepared, light: !rules.light),
            let first = b.groups().first {
-            candidates.append((b, first, b.strokeLikeness(first) * polarityPrior(b)))
+            candidates.append((b, first, b.strokeLikeness(first) * polarityPrior(b) * local))
         }
         guard !candidates.isEmpty else { throw .blank }
         var best = candidates[0]
@@ -77,6 +88,19 @@ public enum DigitPipeline {
         stages += framed.stages
         return Result(pixels: framed.pixels, stages: stages, lightInkOnDark: chosen.map.lightOnDark,
                       box: group.box.scaled(chosen.scale).clamped(to: picture))
+    }
+}
+
+extension DigitPipeline {
+    /// The picture read as a tight crop, `light` ink or dark, with one paper level; nil
+    /// unless the best piece of ink then fills the picture (all four edges) and looks like
+    /// strokes (a sheet of paper inside a dark frame also fills it, but as a slab), in a
+    /// few pieces (the grain of a desk around a sheet is many).
+    static func tightReading(_ prepared: Analysis.Prepared, light: Bool) -> (analysis: Analysis, group: DigitGroup)? {
+        guard let u = try? Analysis(prepared, light: light, uniformPaper: true),
+              let first = u.groups().first, u.fills(first, slack: 0.1, edges: 4), u.strokeLikeness(first) > 0.5,
+              first.labels.count <= 4 else { return nil }
+        return (u, first)
     }
 }
 
@@ -123,43 +147,64 @@ struct Analysis {
     var width: Int { ink.width }
     var height: Int { ink.height }
 
+    /// The picture at working size and what the polarity rules say of it: the same for
+    /// every reading of one picture, so worked out once.
+    struct Prepared {
+        let picture: RasterImage
+        let scale: Double
+        let working: RasterImage
+        let choice: (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool)
+
+        init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
+            guard picture.width > 0, picture.height > 0 else { throw .blank }
+            self.picture = picture
+            // The working copy: whole-factor shrink on bytes first (cheap, no float copy
+            // of a big picture), then an exact resize of each channel.
+            let longer = max(picture.width, picture.height)
+            let target = longer > workingSize ? workingSize : max(longer, DigitPipeline.minimumSize)
+            let s = Double(target) / Double(longer)
+            let (w, h) = (max(1, Int((Double(picture.width) * s).rounded())), max(1, Int((Double(picture.height) * s).rounded())))
+            let small = picture.downscaled(maxPixels: 4 * w * h)
+            let channels = (0..<small.channels).map { Plane(small, channel: $0).resized(width: w, height: h) }
+            scale = Double(picture.width) / Double(w)
+            working = RasterImage(width: w, height: h, channels: channels.count,
+                                  pixels: (0..<(w * h * channels.count)).map { i in
+                                      UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))
+                                  })
+            choice = InkMap.choose(channels)
+        }
+    }
+
+    init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
+        try self.init(Prepared(picture, workingSize: workingSize))
+    }
+
     /// `light`: read the picture as light ink on dark ground (true), dark on light (false)
-    /// or decide (nil).
-    init(_ picture: RasterImage, workingSize: Int, light: Bool? = nil) throws(DigitPipeline.Failure) {
-        guard picture.width > 0, picture.height > 0 else { throw .blank }
-        self.picture = picture
-        // The working copy: whole-factor shrink on bytes first (cheap, no float copy of a
-        // big picture), then an exact resize of each channel.
-        let longer = max(picture.width, picture.height)
-        let target = longer > workingSize ? workingSize : max(longer, DigitPipeline.minimumSize)
-        let s = Double(target) / Double(longer)
-        let (w, h) = (max(1, Int((Double(picture.width) * s).rounded())), max(1, Int((Double(picture.height) * s).rounded())))
-        let small = picture.downscaled(maxPixels: 4 * w * h)
-        let channels = (0..<small.channels).map { Plane(small, channel: $0).resized(width: w, height: h) }
-        scale = Double(picture.width) / Double(w)
-        working = RasterImage(width: w, height: h, channels: channels.count,
-                              pixels: (0..<(w * h * channels.count)).map { i in
-                                  UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))
-                              })
-        let choice = InkMap.choose(channels)
+    /// or decide (nil). `uniformPaper`: one paper level for the whole picture (a tight
+    /// crop), instead of one estimated around every pixel.
+    init(_ prepared: Prepared, light: Bool? = nil, uniformPaper: Bool = false) throws(DigitPipeline.Failure) {
+        (picture, scale, working) = (prepared.picture, prepared.scale, prepared.working)
+        let choice = prepared.choice
+        let (w, h) = (working.width, working.height)
         plane = choice.plane
         polarityCertain = light == nil && choice.unanimous
         borderLight = choice.borderLight
-        let first = try Self.read(plane, light: light ?? choice.light, radius: nil)
+        let first = try Self.read(plane, light: light ?? choice.light, paper: uniformPaper ? .uniform : .closing(tight: false))
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         stages = []
         // A digit that fills the picture may have strokes far wider than a tenth of it.
-        if let g = groups().first, fills(g), let wide = try? Self.read(plane, light: map.lightOnDark, radius: nil, tight: true) {
+        if !uniformPaper, let g = groups().first, fills(g),
+           let wide = try? Self.read(plane, light: map.lightOnDark, paper: .closing(tight: true)) {
             (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
         }
         // Second look: the paper's closing radius from the strokes of the digit itself,
         // when the whole picture's estimate was off (ruled lines, noise or a frame can
         // outweigh the digit's strokes in it).
-        if let g = groups().first, strokeLikeness(g) > 0.5 {
+        if !uniformPaper, let g = groups().first, strokeLikeness(g) > 0.5 {
             let measured = strokeWidth(of: g)
             let wanted = max(2, Int((0.8 * measured + 1).rounded()))
             if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,
-               let second = try? Self.read(plane, light: map.lightOnDark, radius: wanted) {
+               let second = try? Self.read(plane, light: map.lightOnDark, paper: .closingRadius(wanted)) {
                 (map, ink, threshold, mask, removed, components) = (second.map, second.ink, second.threshold, second.mask, second.removed, second.components)
             }
         }
@@ -176,9 +221,9 @@ struct Analysis {
     }
 
     /// Ink strength, the ink mask without lines and frames, and its components.
-    static func read(_ plane: Plane, light: Bool, radius: Int?, tight: Bool = false) throws(DigitPipeline.Failure)
+    static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
         -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
-        let map = InkMap.analyse(plane, light: light, radius: radius, tight: tight)
+        let map = InkMap.analyse(plane, light: light, paper: paper)
         let ink = map.ink
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.

@@ -47,16 +47,30 @@ struct InkMap {
         return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane))
     }
 
-    /// The first pipeline's rule: the picture's outermost pixels are paper. Wrong for a
-    /// frame, a desk or a shadow at the edge; right for a digit cropped tightly, whose
-    /// ink meets the edge only at a few points — where the other rules are least sure.
+    /// The first pipeline's rule: the picture's outermost pixels are paper. Right for a
+    /// digit cropped tightly, whose ink meets the edge only at a few points — where the
+    /// other rules are least sure. A frame, though, makes the whole edge one dark line:
+    /// when the edge is all one level and a band a seventh of the picture deep says
+    /// otherwise, the band decides.
     static func borderSaysLight(_ c: Plane) -> Bool {
-        var border = [Float]()
-        for x in 0..<c.width { border.append(c[x, 0]); border.append(c[x, c.height - 1]) }
-        for y in 0..<c.height { border.append(c[0, y]); border.append(c[c.width - 1, y]) }
-        border.sort()
         let q = c.percentiles([0.02, 0.98])
-        return border[border.count / 2] < (q[0] + q[1]) / 2
+        let middle = (q[0] + q[1]) / 2
+        var (edge, dark) = (0, 0)
+        for x in 0..<c.width { for y in [0, c.height - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
+        for y in 0..<c.height { for x in [0, c.width - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
+        let share = Double(dark) / Double(max(1, edge))
+        let edgeSays = share > 0.5
+        guard share >= 0.9 || share <= 0.1 else { return edgeSays }
+        let (bx, by) = (max(1, c.width / 7), max(1, c.height / 7))
+        var band = [Float]()
+        let step = max(1, c.width * c.height / 20_000)
+        var i = 0
+        for y in 0..<c.height { for x in 0..<c.width where x < bx || x >= c.width - bx || y < by || y >= c.height - by {
+            if i % step == 0 { band.append(c[x, y]) }
+            i += 1
+        } }
+        band.sort()
+        return band[band.count / 2] < middle
     }
 
     /// The plane divided by its own large-scale brightness (two box means an eighth of
@@ -114,21 +128,49 @@ struct InkMap {
         return (light, byMedian == byBusy && byBusy == byVote, contrast)
     }
 
+    /// How the paper's brightness is estimated around each pixel.
+    enum PaperEstimate {
+        /// A closing just wider than the strokes, their width told by the whole picture
+        /// (`tight`: the digit fills the picture, so strokes may be a quarter of it wide).
+        case closing(tight: Bool)
+        /// A closing of this radius (the second pass, once the digit's own strokes have
+        /// been measured).
+        case closingRadius(Int)
+        /// One level for the whole picture: a tight crop, where the digit fills the
+        /// picture and fat strokes defeat any local estimate, but there is too little
+        /// room for the light to change.
+        case uniform
+    }
+
     /// The ink of `plane`, read the way round `light` says.
-    /// `radius`: the closing radius to use (the pipeline's second pass, once the digit's
-    /// own strokes have been measured); nil estimates it from the whole picture.
-    /// `tight`: the digit fills the picture, so strokes may be up to a quarter of it wide.
-    static func analyse(_ plane: Plane, light: Bool, radius given: Int? = nil, tight: Bool = false) -> InkMap {
+    static func analyse(_ plane: Plane, light: Bool, paper estimate: PaperEstimate) -> InkMap {
         let (w, h) = (plane.width, plane.height)
         let oriented = light ? plane.map { 255 - $0 } : plane
-        let (width, radius) = given.map { (Float($0) / 1.25 * 1.6, $0) } ?? strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
-        let paper = oriented.closing(radius: radius)
+        let paper: Plane
+        var (width, radius): (Float, Int)
+        switch estimate {
+        case .closing(let tight):
+            (width, radius) = strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
+            paper = oriented.closing(radius: radius)
+        case .closingRadius(let r):
+            (width, radius) = (Float(r) / 1.25 * 1.6, r)
+            paper = oriented.closing(radius: radius)
+        case .uniform:
+            // The paper is most of a tight crop: its brightest tenth is paper.
+            paper = Plane(width: w, height: h, repeating: oriented.percentile(0.9))
+            (width, radius) = (0, max(w, h))
+        }
         var ink = Plane(width: w, height: h)
         for p in 0..<(w * h) { ink.values[p] = max(0, (paper.values[p] - oriented.values[p]) / max(paper.values[p], 40)) }
+        if case .uniform = estimate {
+            // The strokes measured on the ink itself: half the strongest ink and more.
+            let half = 0.5 * ink.percentile(0.99)
+            width = Analysis.strokeWidth(ink.values.map { $0 >= half && half > 0 }, width: w, height: h)
+        }
         // The paper stage: the plane read, as it looked (light-on-dark turned back).
         let shown = light ? paper.map { 255 - $0 } : paper
         return InkMap(ink: ink, paper: RasterImage(width: w, height: h, channels: 1, pixels: shown.bytes),
-                      paperLevel: paper, lightOnDark: light, strokeWidth: width, radius: radius)
+                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius)
     }
 
     /// The strokes' width and the closing radius that removes them, from the pattern

@@ -22,6 +22,24 @@ import DigitLabIO
         #expect(right >= 9, "tight crops read right: \(right) of 10")
     }
 
+    /// Tight crops written with a fat marker: strokes a fifth of the picture wide, ink a
+    /// good part of it. The polarity rules read these as light ink on dark (8 of 12 read
+    /// wrong before the tight reading), and the closing that estimates the paper locally
+    /// was narrower than the strokes, so their middles passed for paper.
+    @Test func fatTightCropsAreReadAsDarkInk() throws {
+        var (right, dark, misread) = (0, 0, [Int]())
+        let digits = Array(0..<12)
+        for i in digits {
+            let ink = Fixtures.tightInk(i, scale: 8).maxFilter(radius: 7)
+            let picture = Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
+            Fixtures.dump(picture, "fat-tight-\(i)")
+            if !(try DigitPipeline.run(picture, classifier: Fixtures.classifier()).lightInkOnDark) { dark += 1 }
+            if try Fixtures.predict(picture) == Fixtures.label(i) { right += 1 } else { misread.append(i) }
+        }
+        #expect(dark >= 11, "read as dark ink on paper: \(dark) of \(digits.count)")
+        #expect(right >= 11, "fat tight crops read right: \(right) of \(digits.count); misread: \(misread)")
+    }
+
     /// "A 7 with a 1-px black border → 8 (60.5%)": the border is not the paper.
     @Test func aOnePixelBlackBorderIsNotThePaper() throws {
         let seven = 0 // test digit 0 is a 7
