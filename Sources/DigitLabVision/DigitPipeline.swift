@@ -57,7 +57,11 @@ public enum DigitPipeline {
         let tight = !uniform.isEmpty || (a.map { a in groups.first.map { a.fills($0) } ?? true } ?? true)
         func polarityPrior(_ x: Analysis) -> Double {
             if tight { return x.map.lightOnDark == rules.borderLight ? 1 : 0.25 }
-            return x.map.lightOnDark == rules.light ? 1 : (rules.unanimous ? 0.5 : 0.8)
+            if rules.unanimous { return x.map.lightOnDark == rules.light ? 1 : 0.5 }
+            // The rules disagree: when one ground covers the picture (a board), its margins
+            // have a say too; not when a sheet lies on a desk, whose margins are the desk.
+            let border = rules.sameGround ? (x.map.lightOnDark == rules.borderLight ? 1 : 0.6) : 1
+            return (x.map.lightOnDark == rules.light ? 1 : 0.8) * border
         }
         for u in uniform { candidates.append((u.analysis, u.group, u.analysis.map.lightOnDark == rules.borderLight ? 1 : 0.5)) }
         // Beside a tight reading, the local estimate is the less likely one.
@@ -153,7 +157,7 @@ struct Analysis {
         let picture: RasterImage
         let scale: Double
         let working: RasterImage
-        let choice: (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool)
+        let choice: (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool, sameGround: Bool)
 
         init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
             guard picture.width > 0, picture.height > 0 else { throw .blank }

@@ -30,7 +30,7 @@ struct InkMap {
     /// the ink much better — red ink on blue paper of the same brightness) and which way
     /// round. `unanimous` is false when the three polarity rules disagree: then the
     /// caller may try the other way too and let the network decide.
-    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool) {
+    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool, sameGround: Bool) {
         var candidates = [luminance(channels)]
         if channels.count == 3 { candidates += channels }
         var best: (plane: Plane, light: Bool, unanimous: Bool, contrast: Float)? = nil
@@ -44,7 +44,26 @@ struct InkMap {
             let contrast = rule.contrast * (i == 0 ? 1.5 : 1)
             if best == nil || contrast > best!.contrast { best = (c, rule.light, rule.unanimous, contrast) }
         }
-        return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane))
+        return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane), sameGround(best!.plane))
+    }
+
+    /// Whether most of the picture's margins and its middle third are on the same side of
+    /// its middle grey: one ground all over (a board, a sheet), rather than a sheet lying on
+    /// a desk or a frame around it, where the margins say nothing about the paper.
+    static func sameGround(_ c: Plane) -> Bool {
+        let q = c.percentiles([0.02, 0.98])
+        let middle = (q[0] + q[1]) / 2
+        let (bx, by) = (max(1, c.width / 7), max(1, c.height / 7))
+        var (margin, centre) = ([Float](), [Float]())
+        for y in stride(from: 0, to: c.height, by: 2) { for x in stride(from: 0, to: c.width, by: 2) {
+            if x < bx || x >= c.width - bx || y < by || y >= c.height - by { margin.append(c[x, y]) }
+            else if x >= c.width / 3, x < 2 * c.width / 3, y >= c.height / 3, y < 2 * c.height / 3 { centre.append(c[x, y]) }
+        } }
+        guard !margin.isEmpty, !centre.isEmpty else { return true }
+        margin.sort(); centre.sort()
+        // Most of the margins (three quarters, so a frame or a strip of desk spoils it).
+        let centreDark = centre[centre.count / 2] < middle
+        return (margin[margin.count / 4] < middle) == centreDark && (margin[margin.count * 3 / 4] < middle) == centreDark
     }
 
     /// The first pipeline's rule: the picture's outermost pixels are paper. Right for a

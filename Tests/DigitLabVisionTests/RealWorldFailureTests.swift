@@ -40,6 +40,30 @@ import DigitLabIO
         #expect(right >= 11, "fat tight crops read right: \(right) of \(digits.count); misread: \(misread)")
     }
 
+    /// Chalk on a board that fills the picture, written fat: the polarity rules disagree
+    /// (the busy pixels are half chalk), and the dark-on-light reading's fragments were
+    /// confident enough to win. The board all round and in the middle now has a say.
+    @Test func fatChalkOnABoardReadsLightOnDark() throws {
+        var (right, light, misread) = (0, 0, [Int]())
+        let digits = Array(0..<10)
+        for i in digits {
+            let ink = Fixtures.tightInk(i, scale: 6).maxFilter(radius: 5)
+            let (w, h) = (ink.width * 2, ink.height * 3 / 2)
+            var picture = Fixtures.picture(width: w, height: h, paper: (48, 54, 50), ink: ink,
+                                           at: (w - ink.width) / 2, (h - ink.height) / 2, inkColour: (228, 228, 218))
+            // Smudges: a little unevenness across the board.
+            picture = Fixtures.modified(picture) { x, y, p in
+                let d = Float((x * 7 + y * 11) % 13) - 6
+                p = p.map { UInt8(max(0, min(255, Float($0) + d))) }
+            }
+            Fixtures.dump(picture, "chalk-\(i)")
+            if try DigitPipeline.run(picture, classifier: Fixtures.classifier()).lightInkOnDark { light += 1 }
+            if try Fixtures.predict(picture) == Fixtures.label(i) { right += 1 } else { misread.append(i) }
+        }
+        #expect(light == digits.count, "read as light ink on dark: \(light) of \(digits.count)")
+        #expect(right >= 9, "chalk digits read right: \(right) of \(digits.count); misread: \(misread)")
+    }
+
     /// "A 7 with a 1-px black border → 8 (60.5%)": the border is not the paper.
     @Test func aOnePixelBlackBorderIsNotThePaper() throws {
         let seven = 0 // test digit 0 is a 7
