@@ -125,7 +125,8 @@ extension Analysis {
 
     /// Candidate cuts through a wide atom: columns where its vertical projection has a
     /// local minimum, away from its edges, with the cost of cutting there (the ink cut
-    /// through, in line heights, plus a little for cutting at all).
+    /// through, in line heights, plus 0.9 for cutting at all: tried on the dev set from
+    /// 0.3 to 1.6, lower cut single digits in two, higher left touching pairs whole).
     func cuts(_ a: Atom, pixels: [(x: Int, y: Int, v: Float)], lineHeight: Float) -> [(x: Int, cost: Float)] {
         guard Float(a.box.width) >= 0.55 * lineHeight else { return [] }
         var column = [Float](repeating: 0, count: a.box.width)
@@ -146,7 +147,7 @@ extension Analysis {
             picked.append(m)
             if picked.count == 8 { break }
         }
-        return picked.sorted { $0.x < $1.x }.map { (a.box.x + $0.x, 0.6 + 3 * $0.depth / lineHeight) }
+        return picked.sorted { $0.x < $1.x }.map { (a.box.x + $0.x, 0.9 + 3 * $0.depth / lineHeight) }
     }
 }
 
