@@ -54,6 +54,21 @@ import Testing
         #expect(pixel(image, 28 + 10, 70 + 10) == (255, 255, 255))
     }
 
+    /// The stages strip: "3. ink (light on dark, turned round)" ran into its neighbours'
+    /// captions; long names now break into two lines, each within the tile's width.
+    @Test func longStageNamesBreakIntoTwoLinesThatFit() {
+        let c = Canvas(width: 200, height: 100)
+        let width = 138.0
+        let long = PipelineFigure.wrapped("3. ink (light on dark, turned round)", width: width, on: c)
+        #expect(long.count == 2)
+        #expect(long.joined(separator: " ") == "3. ink (light on dark, turned round)")
+        for line in long { #expect(c.textWidth(line, size: Style.captionSize) <= width) }
+        #expect(PipelineFigure.wrapped("1. picture", width: width, on: c) == ["1. picture"])
+        let endless = PipelineFigure.wrapped("9. " + String(repeating: "wordy ", count: 40), width: width, on: c)
+        #expect(endless.count == 2 && endless[1].hasSuffix("…"))
+        for line in endless { #expect(c.textWidth(line, size: Style.captionSize) <= width) }
+    }
+
     @Test func sameInputSameBytes() throws {
         var log = MetricsLog()
         for s in 1...20 {

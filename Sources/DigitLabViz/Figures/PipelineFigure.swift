@@ -8,17 +8,40 @@ public enum PipelineFigure {
     public static func draw(_ stages: [DigitPipeline.Stage], file: String, verdict: String) -> Canvas {
         let box = 120.0, gap = 22.0
         let c = Canvas(width: Int(2 * Style.margin + Double(stages.count) * (box + gap) - gap),
-                       height: Int(Style.header + box + 58))
+                       height: Int(Style.header + box + 72))
         c.title("From your picture to 28x28: \(verdict)", subtitle: file)
         for (i, stage) in stages.enumerated() {
             let x = Style.margin + Double(i) * (box + gap)
             let y = Style.header + 6
             picture(stage.image, on: c, x: x, y: y, width: box, height: box)
             c.frame(x, y, box, box, .grid)
-            c.text("\(i + 1). \(stage.name)", x + box / 2, y + box + 16, size: Style.captionSize, align: .center)
-            c.text("\(stage.image.width)x\(stage.image.height)", x + box / 2, y + box + 30, size: Style.captionSize - 1, align: .center, color: .muted)
+            // A long name ("ink (light on dark, turned round)") takes two lines rather
+            // than running into its neighbours' captions.
+            let lines = wrapped("\(i + 1). \(stage.name)", width: box + gap - 4, on: c)
+            for (k, line) in lines.enumerated() {
+                c.text(line, x + box / 2, y + box + 16 + 14 * Double(k), size: Style.captionSize, align: .center)
+            }
+            c.text("\(stage.image.width)x\(stage.image.height)", x + box / 2, y + box + 30 + 14 * Double(lines.count - 1),
+                   size: Style.captionSize - 1, align: .center, color: .muted)
         }
         return c
+    }
+
+    /// `text` in at most two lines no wider than `width`, broken between words; a second
+    /// line that is still too wide ends in "…".
+    static func wrapped(_ text: String, width: Double, on c: Canvas) -> [String] {
+        func fits(_ s: String) -> Bool { c.textWidth(s, size: Style.captionSize) <= width }
+        guard !fits(text) else { return [text] }
+        var words = text.split(separator: " ").map(String.init)
+        var first = ""
+        while let w = words.first, fits(first.isEmpty ? w : first + " " + w) {
+            first = first.isEmpty ? w : first + " " + w
+            words.removeFirst()
+        }
+        if first.isEmpty { first = words.removeFirst() }
+        var second = words.joined(separator: " ")
+        while second.count > 1, !fits(second) { second = String(second.dropLast(2)) + "…" }
+        return second.isEmpty ? [first] : [first, second]
     }
 
     /// A grey or colour picture fitted into a `width` x `height` rectangle, centred:
