@@ -27,7 +27,8 @@ public struct NumberReading: Sendable {
 /// Reads a line of handwritten digits — a year, a postcode, a phone number — from one
 /// picture, the way a reader of forms does:
 ///
-/// 1. The same analysis as a single digit (paper, ink, lines and frames removed).
+/// 1. The same analysis as a single digit (paper, ink, lines and frames removed; one
+///    paper level when the writing fills the picture edge to edge).
 /// 2. The pieces of ink on the line of writing (specks, and pieces far above or below
 ///    it, are left out); pieces one above the other are one digit (the bar of a 5).
 /// 3. **Over-segmentation**: each piece wide enough to hold two digits gets candidate
@@ -40,7 +41,13 @@ public enum NumberReader {
     public static let workingSize = 1200
 
     public static func read(_ picture: RasterImage, classifier: DigitClassifier) throws(DigitPipeline.Failure) -> NumberReading {
-        let a = try Analysis(picture, workingSize: workingSize)
+        let prepared = try Analysis.Prepared(picture, workingSize: workingSize)
+        // A picture cropped tightly around what is written (one fat digit, say) is read
+        // with one paper level, as a single digit would be: the local paper estimate
+        // turns fat strokes into slivers, and slivers into confident digits.
+        let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight)
+            ?? DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight)
+        guard let a = tight?.analysis ?? (try? Analysis(prepared)) else { throw .blank }
         let atoms = a.lineAtoms()
         guard !atoms.isEmpty else { throw .blank }
         let digits = a.segment(atoms, classifier: classifier)

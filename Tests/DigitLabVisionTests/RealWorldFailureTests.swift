@@ -156,4 +156,19 @@ import DigitLabIO
         // Boxes left to right, inside the picture.
         #expect(zip(reading.digits, reading.digits.dropFirst()).allSatisfy { $0.box.x < $1.box.x })
     }
+
+    /// `digitlab read` on one fat digit cropped to its ink: the local paper estimate left
+    /// slivers where the strokes meet, read as "1221" (an attacker's 8 of two rings) or
+    /// nothing at all. Such a picture is now read with one paper level, as by `predict`.
+    @Test func readingATightFatDigitGivesThatDigit() throws {
+        var (right, answers) = (0, [String]())
+        for i in 0..<8 {
+            let ink = Fixtures.tightInk(i, scale: 8).maxFilter(radius: 7)
+            let picture = Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
+            let text = (try? NumberReader.read(picture, classifier: Fixtures.classifier()).text) ?? "nothing"
+            answers.append(text)
+            if text == String(Fixtures.label(i)) { right += 1 }
+        }
+        #expect(right >= 7, "tight fat digits read right: \(right) of 8; read \(answers)")
+    }
 }
