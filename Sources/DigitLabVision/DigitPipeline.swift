@@ -54,7 +54,8 @@ public enum DigitPipeline {
         // with one paper level for the whole picture: both ways round (strokes so fat
         // that they are most of the edge fool the border too), the border's way likelier.
         let uniform = [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
-        let tight = !uniform.isEmpty || (a.map { a in groups.first.map { a.fills($0) } ?? true } ?? true)
+        let fillsPicture = a.flatMap { a in groups.first.map { a.fills($0) } } ?? true
+        let tight = !uniform.isEmpty || fillsPicture
         func polarityPrior(_ x: Analysis) -> Double {
             if tight { return x.map.lightOnDark == rules.borderLight ? 1 : 0.25 }
             if rules.unanimous { return x.map.lightOnDark == rules.light ? 1 : 0.5 }
@@ -143,10 +144,6 @@ struct Analysis {
     var stages: [DigitPipeline.Stage]
     /// The plane read for ink, and which way round.
     let plane: Plane
-    /// Whether the polarity rules agreed (see `InkMap.polarity`).
-    let polarityCertain: Bool
-    /// What the picture's border says (see `InkMap.borderSaysLight`).
-    let borderLight: Bool
 
     var width: Int { ink.width }
     var height: Int { ink.height }
@@ -157,7 +154,7 @@ struct Analysis {
         let picture: RasterImage
         let scale: Double
         let working: RasterImage
-        let choice: (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool, sameGround: Bool)
+        let choice: InkMap.Choice
 
         init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
             guard picture.width > 0, picture.height > 0 else { throw .blank }
@@ -191,8 +188,6 @@ struct Analysis {
         let choice = prepared.choice
         let (w, h) = (working.width, working.height)
         plane = choice.plane
-        polarityCertain = light == nil && choice.unanimous
-        borderLight = choice.borderLight
         let first = try Self.read(plane, light: light ?? choice.light, paper: uniformPaper ? .uniform : .closing(tight: false))
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         stages = []

@@ -26,11 +26,25 @@ struct InkMap {
     /// The closing radius used for the paper.
     var radius: Int
 
+    /// Which plane to read, which way round, and what the picture's margins say: worked
+    /// out once per picture, shared by all its readings.
+    struct Choice {
+        let plane: Plane
+        /// Light ink on a dark ground, by the three polarity rules.
+        let light: Bool
+        /// Whether the three rules agreed; when not, the other way round is tried too and
+        /// the network decides.
+        let unanimous: Bool
+        /// Light ink, by the margins (`margins`).
+        let borderLight: Bool
+        /// One ground covers the margins and the middle (`margins`).
+        let sameGround: Bool
+    }
+
     /// Which plane to read the ink from (luminance, or one colour channel when it sees
     /// the ink much better — red ink on blue paper of the same brightness) and which way
-    /// round. `unanimous` is false when the three polarity rules disagree: then the
-    /// caller may try the other way too and let the network decide.
-    static func choose(_ channels: [Plane]) -> (plane: Plane, light: Bool, unanimous: Bool, borderLight: Bool, sameGround: Bool) {
+    /// round.
+    static func choose(_ channels: [Plane]) -> Choice {
         var candidates = [luminance(channels)]
         if channels.count == 3 { candidates += channels }
         var best: (plane: Plane, light: Bool, unanimous: Bool, contrast: Float)? = nil
@@ -44,52 +58,40 @@ struct InkMap {
             let contrast = rule.contrast * (i == 0 ? 1.5 : 1)
             if best == nil || contrast > best!.contrast { best = (c, rule.light, rule.unanimous, contrast) }
         }
-        return (best!.plane, best!.light, best!.unanimous, borderSaysLight(best!.plane), sameGround(best!.plane))
+        let margins = margins(best!.plane)
+        return Choice(plane: best!.plane, light: best!.light, unanimous: best!.unanimous,
+                      borderLight: margins.borderLight, sameGround: margins.sameGround)
     }
 
-    /// Whether most of the picture's margins and its middle third are on the same side of
-    /// its middle grey: one ground all over (a board, a sheet), rather than a sheet lying on
-    /// a desk or a frame around it, where the margins say nothing about the paper.
-    static func sameGround(_ c: Plane) -> Bool {
-        let q = c.percentiles([0.02, 0.98])
-        let middle = (q[0] + q[1]) / 2
-        let (bx, by) = (max(1, c.width / 7), max(1, c.height / 7))
-        var (margin, centre) = ([Float](), [Float]())
-        for y in stride(from: 0, to: c.height, by: 2) { for x in stride(from: 0, to: c.width, by: 2) {
-            if x < bx || x >= c.width - bx || y < by || y >= c.height - by { margin.append(c[x, y]) }
-            else if x >= c.width / 3, x < 2 * c.width / 3, y >= c.height / 3, y < 2 * c.height / 3 { centre.append(c[x, y]) }
-        } }
-        guard !margin.isEmpty, !centre.isEmpty else { return true }
-        margin.sort(); centre.sort()
-        // Most of the margins (three quarters, so a frame or a strip of desk spoils it).
-        let centreDark = centre[centre.count / 2] < middle
-        return (margin[margin.count / 4] < middle) == centreDark && (margin[margin.count * 3 / 4] < middle) == centreDark
-    }
-
-    /// The first pipeline's rule: the picture's outermost pixels are paper. Right for a
-    /// digit cropped tightly, whose ink meets the edge only at a few points — where the
-    /// other rules are least sure. A frame, though, makes the whole edge one dark line:
-    /// when the edge is all one level and a band a seventh of the picture deep says
-    /// otherwise, the band decides.
-    static func borderSaysLight(_ c: Plane) -> Bool {
+    /// What the picture's margins say.
+    /// - `borderLight`, the first pipeline's rule: the outermost pixels are paper. Right
+    ///   for a digit cropped tightly, whose ink meets the edge only at a few points —
+    ///   where the other rules are least sure. A frame, though, makes the whole edge one
+    ///   dark line: when the edge is all one level, the band a seventh of the picture deep
+    ///   all round decides instead.
+    /// - `sameGround`: most of that band (three quarters) and the middle third are on the
+    ///   same side of the picture's middle grey — one ground all over (a board, a sheet),
+    ///   not a sheet on a desk or inside a frame, whose margins say nothing of the paper.
+    static func margins(_ c: Plane) -> (borderLight: Bool, sameGround: Bool) {
         let q = c.percentiles([0.02, 0.98])
         let middle = (q[0] + q[1]) / 2
         var (edge, dark) = (0, 0)
         for x in 0..<c.width { for y in [0, c.height - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
         for y in 0..<c.height { for x in [0, c.width - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
         let share = Double(dark) / Double(max(1, edge))
-        let edgeSays = share > 0.5
-        guard share >= 0.9 || share <= 0.1 else { return edgeSays }
+        // The band and the middle third, every other pixel each way.
         let (bx, by) = (max(1, c.width / 7), max(1, c.height / 7))
-        var band = [Float]()
-        let step = max(1, c.width * c.height / 20_000)
-        var i = 0
-        for y in 0..<c.height { for x in 0..<c.width where x < bx || x >= c.width - bx || y < by || y >= c.height - by {
-            if i % step == 0 { band.append(c[x, y]) }
-            i += 1
+        var (band, centre) = ([Float](), [Float]())
+        for y in stride(from: 0, to: c.height, by: 2) { for x in stride(from: 0, to: c.width, by: 2) {
+            if x < bx || x >= c.width - bx || y < by || y >= c.height - by { band.append(c[x, y]) }
+            else if x >= c.width / 3, x < 2 * c.width / 3, y >= c.height / 3, y < 2 * c.height / 3 { centre.append(c[x, y]) }
         } }
-        band.sort()
-        return band[band.count / 2] < middle
+        guard !band.isEmpty, !centre.isEmpty else { return (share > 0.5, true) }
+        band.sort(); centre.sort()
+        let borderLight = share >= 0.9 || share <= 0.1 ? band[band.count / 2] < middle : share > 0.5
+        let centreDark = centre[centre.count / 2] < middle
+        let sameGround = (band[band.count / 4] < middle) == centreDark && (band[band.count * 3 / 4] < middle) == centreDark
+        return (borderLight, sameGround)
     }
 
     /// The plane divided by its own large-scale brightness (two box means an eighth of
