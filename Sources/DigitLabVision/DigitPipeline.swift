@@ -97,13 +97,19 @@ public enum DigitPipeline {
 }
 
 extension DigitPipeline {
+    /// How near each edge a tight crop's writing must come, as a share of the shorter side.
+    static let tightSlack = 0.1
+
     /// The picture read as a tight crop, `light` ink or dark, with one paper level; nil
     /// unless the best piece of ink then fills the picture (all four edges) and looks like
     /// strokes (a sheet of paper inside a dark frame also fills it, but as a slab), in a
     /// few pieces (the grain of a desk around a sheet is many).
     static func tightReading(_ prepared: Analysis.Prepared, light: Bool) -> (analysis: Analysis, group: DigitGroup)? {
-        guard let u = try? Analysis(prepared, light: light, uniformPaper: true),
-              let first = u.groups().first, u.fills(first, slack: 0.1, edges: 4), u.strokeLikeness(first) > 0.5,
+        // Most pictures have paper round the writing: one pass over the plane tells, before
+        // a whole analysis is spent on them.
+        guard InkMap.inkNearEveryEdge(prepared.choice.plane, light: light, within: tightSlack),
+              let u = try? Analysis(prepared, light: light, uniformPaper: true),
+              let first = u.groups().first, u.fills(first, slack: tightSlack, edges: 4), u.strokeLikeness(first) > 0.5,
               first.labels.count <= 4 else { return nil }
         return (u, first)
     }
