@@ -67,7 +67,7 @@ public enum CommandLineTools {
                 print(json ? r.json : r.line)
             } catch {
                 failed = true
-                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
             }
         }
         return failed ? 1 : 0
@@ -76,24 +76,31 @@ public enum CommandLineTools {
     /// `digitlab read [--model FILE] IMAGE... [--json] [--stages]`: the whole number in
     /// each picture, one line or JSON object per image (errors as for `predict`).
     /// `--stages` writes `outputs/read-NAME.png` for each picture (the boxes and each
-    /// digit as the network saw it) and says so on stderr, so JSON stays clean.
+    /// digit as the network saw it; outputs/ is made when missing, as in the shell) and
+    /// says so on stderr, so JSON stays clean. The figure is written before the answer is
+    /// printed: a picture whose figure cannot be written gets its one error line or object
+    /// only. Two pictures of the same name get NAME and NAME-2.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
         var failed = false
+        var used = Set<String>()
         for image in images {
             do throws(IOError) {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames)
-                print(json ? r.json : r.line)
                 if stages {
-                    let name = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
+                    let base = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
+                    var (name, n) = (base, 1)
+                    while used.contains(name) { n += 1; name = "\(base)-\(n)" }
+                    used.insert(name)
                     let out = "outputs/read-\(name).png"
-                    try AtomicFile.write(try r.stagesFigure().png(), to: out)
-                    printError("wrote \(out)")
+                    try AtomicFile.write(try r.stagesFigure().png(), to: out, policy: WritePolicy.anywhere.creating("outputs"))
+                    printError("wrote \(Sanitize.line(out))")
                 }
+                print(json ? r.json : r.line)
             } catch {
                 failed = true
-                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
             }
         }
         return failed ? 1 : 0

@@ -34,7 +34,7 @@ public struct ImagePrediction: Sendable {
 
     /// `digit.png: 7 (98.1%) · 1 1.2% · 9 0.4%`
     public var line: String {
-        "\(file): \(prediction) (\(String(format: "%.1f", ranked[0].probability * 100))%)"
+        "\(Sanitize.line(file)): \(prediction) (\(String(format: "%.1f", ranked[0].probability * 100))%)"
             + ranked.dropFirst().map { " · \($0.label) \(String(format: "%.1f", $0.probability * 100))%" }.joined()
     }
 

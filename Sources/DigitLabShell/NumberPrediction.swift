@@ -30,7 +30,7 @@ public struct NumberPrediction: Sendable {
 
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`
     public var line: String {
-        "\(file): \(text) (" + reading.digits.map { "\($0.label) \(String(format: "%.1f", $0.probability * 100))%" }
+        "\(Sanitize.line(file)): \(text) (" + reading.digits.map { "\($0.label) \(String(format: "%.1f", $0.probability * 100))%" }
             .joined(separator: " · ") + ")"
     }
 

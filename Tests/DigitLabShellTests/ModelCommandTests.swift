@@ -82,6 +82,52 @@ import Testing
         #expect(top?.count == 3 && top?[0]["label"] as? String == "7" && (top?[0]["probability"] as? Double ?? 0) > 0.5)
         #expect(errors.isEmpty, "JSON mode keeps errors in the JSON: \(errors)")
     }
+
+    /// `digitlab read --stages`, from the attacker review: a figure that could not be
+    /// written gave a second JSON object for the same picture; two pictures of one name
+    /// shared one figure; outputs/ was not made as the shell makes it; an escape sequence
+    /// in a file name reached the terminal.
+    @Test func commandLineReadStagesOnePicturesOneAnswerOneFigure() throws {
+        let exe = packageRoot + "/.build/debug/digitlab"
+        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
+        let folder = temporaryFolder("cli-read")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 3")
+        let evil = "e\u{1B}[31m"
+        for (i, path) in ["a/x", "b/x", "y", evil].enumerated() {
+            let img = s.state.data.dataset!.test.image(i % 3).map { 255 - $0 }
+            let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(parent)", withIntermediateDirectories: true)
+            try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: Array(img), channels: 1), to: "\(folder)/\(path).png")
+        }
+        func digitlab(_ args: [String]) throws -> (status: Int32, out: [Substring], err: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.currentDirectoryURL = URL(fileURLWithPath: folder)
+            p.arguments = args
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out; p.standardError = err
+            try p.run(); p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n"),
+                    String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        // No outputs/ yet: it is made; the two x.png get a figure each.
+        let both = try digitlab(["read", "--json", "--stages", "--data", packageRoot, "a/x.png", "b/x.png"])
+        #expect(both.status == 0 && both.out.count == 2, "\(both)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-x.png"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-x-2.png"))
+        // A figure that cannot be written: one object for the picture, its error.
+        try FileManager.default.createDirectory(atPath: folder + "/outputs/read-y.png", withIntermediateDirectories: true)
+        let blocked = try digitlab(["read", "--json", "--stages", "--data", packageRoot, "y.png"])
+        #expect(blocked.status == 1 && blocked.out.count == 1, "\(blocked)")
+        let object = blocked.out.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(object?["error"] != nil && object?["text"] == nil, "\(blocked.out)")
+        // An escape sequence in a name is shown, not obeyed.
+        let named = try digitlab(["read", "--data", packageRoot, "\(evil).png"])
+        let line = named.out.first.map(String.init) ?? ""
+        #expect(named.out.count == 1 && !line.contains("\u{1B}") && line.contains("\\x1b[31m"), "\(named)")
+    }
 }
 
 @Suite struct LoadFolderTests {
