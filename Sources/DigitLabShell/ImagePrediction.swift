@@ -65,11 +65,12 @@ func requireFinite(_ p: [Float], _ path: String) throws(IOError) {
 }
 
 /// One JSON object per line through Foundation's JSONEncoder (never string pasting):
-/// keys in the order declared, slashes as they are.
+/// keys in alphabetical order (the encoder's own order changes from run to run, and the
+/// same picture must give the same bytes), slashes as they are.
 enum JSONLine {
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }

@@ -125,6 +125,9 @@ import Testing
         #expect(object?["error"] != nil && object?["text"] == nil, "\(blocked.out)")
         // An escape sequence in a name is shown, not obeyed.
         let named = try digitlab(["read", "--data", packageRoot, "\(evil).png"])
+        // Keys in one order, whatever the run: the same picture gives the same bytes.
+        #expect(blocked.out.first.map { $0.hasPrefix("{\"error\":") } == true, "\(blocked.out)")
+        #expect(both.out.allSatisfy { $0.hasPrefix("{\"digits\":") && $0.contains("],\"file\":") }, "\(both.out)")
         let line = named.out.first.map(String.init) ?? ""
         #expect(named.out.count == 1 && !line.contains("\u{1B}") && line.contains("\\x1b[31m"), "\(named)")
     }
