@@ -55,7 +55,7 @@ public enum CommandLineTools {
 
     /// `digitlab predict [--model FILE] IMAGE... [--json] [--top K]`: one line or JSON
     /// object per image, in the order given. A picture that cannot be classified is a
-    /// line on stderr (plain) or `{"file": …, "error": …}` in its place (JSON), the others
+    /// line on stderr (plain) or `{"error": …, "file": …}` in its place (JSON), the others
     /// are still classified, and the exit status is 1 at the end.
     public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "predict") else { return 1 }

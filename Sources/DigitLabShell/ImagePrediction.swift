@@ -38,7 +38,7 @@ public struct ImagePrediction: Sendable {
             + ranked.dropFirst().map { " · \($0.label) \(String(format: "%.1f", $0.probability * 100))%" }.joined()
     }
 
-    /// One JSON object: `{"file": …, "prediction": …, "top": [{"label": …, "probability": …}, …]}`.
+    /// One JSON object: `{"file": …, "prediction": …, "top": [{"label": …, "probability": …}, …]}` (keys sorted).
     public var json: String {
         JSONLine.encode(Record(file: file, prediction: prediction, top: ranked.map { Record.Top(label: $0.label, probability: $0.probability) }))
     }
@@ -75,7 +75,7 @@ enum JSONLine {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// `{"file": …, "error": …}` for a file that could not be classified.
+    /// `{"error": …, "file": …}` for a file that could not be classified.
     static func error(file: String, _ message: String) -> String {
         struct Failure: Encodable { let file: String; let error: String }
         return encode(Failure(file: file, error: message))

@@ -54,7 +54,7 @@ struct Run: ParsableCommand {
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify digit pictures (PNG or JPEG): one line, or one JSON object, per image.",
-        discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG or JPEG works: photos (EXIF orientation applied), scans, drawings; light or dark paper, coloured ink, ruled paper, frames, shadows; any size and position. With --json, a picture that cannot be classified gives {\"file\": ..., \"error\": ...} in its place; the exit status is then 1.")
+        discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG or JPEG works: photos (EXIF orientation applied), scans, drawings; light or dark paper, coloured ink, ruled paper, frames, shadows; any size and position. With --json, a picture that cannot be classified gives {\"error\": ..., \"file\": ...} in its place; the exit status is then 1.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Option(help: "How many of the most likely classes to show.") var top: Int = 3
     @Flag(help: "One JSON object per line: file, prediction, top (or file, error).") var json = false
@@ -82,7 +82,7 @@ struct VersionCommand: ParsableCommand {
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a whole handwritten number (a line of digits) in each picture: one line, or one JSON object, per image.",
-        discussion: "Touching digits are split where the network is surest of the parts. Without --model, uses models/default.safetensors. JSON: {\"file\": ..., \"text\": \"2026\", \"digits\": [{\"digit\": \"2\", \"probability\": 0.99, \"box\": [x, y, w, h]}, ...]}.")
+        discussion: "Touching digits are split where the network is surest of the parts. Without --model, uses models/default.safetensors. JSON, keys in alphabetical order: {\"digits\": [{\"box\": [x, y, w, h], \"digit\": \"2\", \"probability\": 0.99}, ...], \"file\": ..., \"text\": \"2026\"}.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Flag(help: "One JSON object per line: file, text, digits (or file, error).") var json = false
     @Flag(help: "Also write outputs/read-NAME.png: the boxes found and each digit as the network saw it.") var stages = false
