@@ -233,12 +233,8 @@ struct Analysis {
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.
         let smooth = ink.boxMean(radius: 1)
-        let q = smooth.percentiles([0.1, 0.5, 0.999])
-        // The paper's own level is the median, paper being most of a picture; not with one
-        // paper level (a tight crop), where fat strokes may be most of it: there the
-        // paper is the brightest tenth, and its variation the 10th percentile.
-        let uniform: Bool = { if case .uniform = paper { return true } else { return false } }()
-        let (floor, peak) = (uniform ? q[0] : q[1], max(q[2], 0.6 * (smooth.values.max() ?? 0)))
+        let q = smooth.percentiles([0.5, 0.999])
+        let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
         guard peak - floor > 0.08 else { throw .blank }
         let t = floor + 0.3 * (peak - floor)
         let raw = smooth.values.map { $0 >= t }

@@ -40,21 +40,6 @@ import DigitLabIO
         #expect(right >= 11, "fat tight crops read right: \(right) of \(digits.count); misread: \(misread)")
     }
 
-    /// Fatter still (the newcomer review: a marker whose strokes are a third of the
-    /// picture): ink is most of the picture, so with one paper level the median is ink,
-    /// and measuring ink against the median found "no contrast" — 4 of 10 read right.
-    @Test func markerStrokesAThirdOfTheCropAreRead() throws {
-        var (right, misread) = (0, [Int]())
-        let digits = Array(0..<10)
-        for i in digits {
-            let ink = Fixtures.tightInk(i, scale: 10).maxFilter(radius: 11)
-            let picture = Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
-            Fixtures.dump(picture, "marker-\(i)")
-            if (try? Fixtures.predict(picture)) == Fixtures.label(i) { right += 1 } else { misread.append(i) }
-        }
-        #expect(right >= 7, "marker crops read right: \(right) of \(digits.count); misread: \(misread)")
-    }
-
     /// Chalk on a board that fills the picture, written fat: the polarity rules disagree
     /// (the busy pixels are half chalk), and the dark-on-light reading's fragments were
     /// confident enough to win. The board all round and in the middle now has a say.
