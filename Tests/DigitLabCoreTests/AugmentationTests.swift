@@ -9,15 +9,22 @@ import Testing
         return t
     }
 
+    /// One label for the one test image; augmentation without outliers never changes it.
+    func apply(_ a: Augmentation, _ t: inout Tensor, background: Float, using rng: inout SeededRNG) {
+        var labels = [4]
+        a.apply(to: &t, labels: &labels, background: background, using: &rng)
+        #expect(labels == [4])
+    }
+
     @Test func offChangesNothing() {
         var t = image(), rng = SeededRNG(seed: 1)
-        Augmentation().apply(to: &t, background: -1, using: &rng)
+        apply(Augmentation(), &t, background: -1, using: &rng)
         #expect(t == image())
     }
 
     @Test func shiftMovesTheInkAndKeepsTheBackground() {
         var t = image(), rng = SeededRNG(seed: 1)
-        Augmentation(shift: 3).apply(to: &t, background: -1, using: &rng)
+        apply(Augmentation(shift: 3), &t, background: -1, using: &rng)
         #expect(t != image())
         // Ink is conserved (bilinear mass is preserved for a pure shift inside the frame).
         let ink = t.data.reduce(0) { $0 + ($1 + 1) }
@@ -30,7 +37,7 @@ import Testing
         for y in 13...14 { for x in 13...14 { t.data[y * 28 + x] = 1 } }
         var rng = SeededRNG(seed: 2)
         let before = t
-        Augmentation(rotate: 90).apply(to: &t, background: 0, using: &rng)
+        apply(Augmentation(rotate: 90), &t, background: 0, using: &rng)
         // A centred 2x2 block maps onto itself under any rotation about (13.5, 13.5).
         for y in 13...14 { for x in 13...14 { #expect(abs(t.data[y * 28 + x] - 1) < 0.35) } }
         #expect(t.data[0] == before.data[0])
@@ -40,8 +47,8 @@ import Testing
         let aug = Augmentation(shift: 2, rotate: 10, scale: 0.1, elastic: 2)
         var a = image(), b = image()
         var r1 = SeededRNG(seed: 9), r2 = SeededRNG(seed: 9)
-        aug.apply(to: &a, background: -1, using: &r1)
-        aug.apply(to: &b, background: -1, using: &r2)
+        apply(aug, &a, background: -1, using: &r1)
+        apply(aug, &b, background: -1, using: &r2)
         #expect(a == b && a != image())
         #expect(a.data.allSatisfy { $0.isFinite })
     }
@@ -77,5 +84,79 @@ import Testing
         #expect(a.next() == b.next() && v == Self.bar(background: background))
         #expect(!Augmentation().changesStrokes && thick.changesStrokes && !thick.isIdentity)
         #expect(thick.description == "thickness 2.0")
+    }
+}
+
+/// `augment outliers`: a share of the batch becomes things that are not one digit,
+/// framed as the picture pipeline frames a candidate, and labelled `Loss.notADigit`.
+@Suite struct OutlierAugmentationTests {
+    static let background: Float = -0.42
+
+    /// A batch of n "0"s: rings 14 px wide and 18 tall, ink 2.8 over the background.
+    static func rings(_ n: Int) -> Tensor {
+        var v = [Float](repeating: background, count: n * 784)
+        for i in 0..<n {
+            for y in 0..<28 {
+                for x in 0..<28 {
+                    let (dx, dy) = (Float(x) - 13.5, (Float(y) - 13.5) * 7 / 9)
+                    let r = (dx * dx + dy * dy).squareRoot()
+                    if abs(r - 6) < 1.1 { v[i * 784 + y * 28 + x] = 2.8 }
+                }
+            }
+        }
+        return Tensor(shape: [n, 1, 28, 28], data: v)
+    }
+
+    @Test func aShareOfTheBatchBecomesNotADigitFramedLikeOne() throws {
+        var a = Augmentation(); a.outliers = 0.5
+        #expect(!a.isIdentity && a.description == "outliers 0.5")
+        let original = Self.rings(64)
+        var batch = original, labels = [Int](repeating: 0, count: 64), rng = SeededRNG(seed: 5)
+        a.apply(to: &batch, labels: &labels, background: Self.background, using: &rng)
+        let replaced = labels.indices.filter { labels[$0] == Loss.notADigit }
+        #expect((20...44).contains(replaced.count), "about half replaced: \(replaced.count)")
+        #expect(labels.allSatisfy { $0 == 0 || $0 == Loss.notADigit })
+        for i in 0..<64 {
+            let picture = Array(batch.data[(i * 784)..<((i + 1) * 784)]), before = Array(original.data[(i * 784)..<((i + 1) * 784)])
+            guard labels[i] == Loss.notADigit else { #expect(picture == before, "image \(i) kept"); continue }
+            #expect(picture != before, "image \(i) replaced")
+            let ink = picture.map { $0 - Self.background }
+            #expect(ink.allSatisfy { $0 > -1e-5 && $0.isFinite })
+            // Strongest ink as strong as the digits', the box's longer side 20 of 28 and
+            // the centre of mass in the middle: framed as the pipeline frames a digit.
+            #expect(abs(ink.max()! - (2.8 - Self.background)) < 1e-3)
+            let box = try #require(PixelBox.ofInk(ink, width: 28, height: 28))
+            #expect((18...21).contains(max(box.width, box.height)), "image \(i): box \(box)")
+            let mass = ink.reduce(0, +)
+            let cx = (0..<784).reduce(Float(0)) { $0 + Float($1 % 28) * ink[$1] } / mass
+            let cy = (0..<784).reduce(Float(0)) { $0 + Float($1 / 28) * ink[$1] } / mass
+            #expect(abs(cx - 14) <= 1 && abs(cy - 14) <= 1, "image \(i): centre of mass (\(cx), \(cy))")
+        }
+        // The same seed gives the same batch; another seed another.
+        var again = original, againLabels = [Int](repeating: 0, count: 64), same = SeededRNG(seed: 5)
+        a.apply(to: &again, labels: &againLabels, background: Self.background, using: &same)
+        #expect(again == batch && againLabels == labels)
+    }
+
+    @Test func everyKindIsMade() {
+        // Two rings side by side are half as wide again as tall, a slice of one is less
+        // than half as wide as tall; bars, blobs and specks vary. Over many draws both
+        // shapes turn up.
+        let sources = OutlierSources(ink: Self.rings(4).data.map { max(0, $0 - Self.background) },
+                                     labels: [0, 0, 0, 0], count: 4, height: 28, width: 28)
+        var wide = 0, narrow = 0
+        for seed in 0..<60 {
+            var rng = SeededRNG(seed: UInt64(seed))
+            guard let box = PixelBox.ofInk(sources.outlier(for: seed % 4, using: &rng), width: 28, height: 28) else { continue }
+            if 2 * box.width >= 3 * box.height { wide += 1 }
+            if box.height >= 2 * box.width { narrow += 1 }
+        }
+        #expect(wide >= 10 && narrow >= 5, "pairs \(wide), slices \(narrow)")
+        // A 1 is never sliced: its slices would be 1s.
+        var bar = [Float](repeating: 0, count: 784)
+        for y in 4..<24 { bar[y * 28 + 13] = 3; bar[y * 28 + 14] = 3 }
+        let ones = OutlierSources(ink: bar, labels: [1], count: 1, height: 28, width: 28)
+        var rng = SeededRNG(seed: 1)
+        #expect(ones.slice(0, using: &rng) == nil)
     }
 }

@@ -43,7 +43,7 @@ import Testing
         let x = Tensor(shape: [4, 1, 6, 6], data: golden.input)
         let logits = net.forward(x, mode: .training, rng: &rng)
         Self.close(logits.data, golden.logits, "logits")
-        let (loss, grad, _) = Loss.crossEntropy.evaluate(logits, labels: golden.labels)
+        let (loss, grad, _, _) = Loss.crossEntropy.evaluate(logits, labels: golden.labels)
         #expect(abs(loss - golden.loss) <= 1e-5 * golden.loss)
         let dx = net.backward(grad, needInputGradient: true)!
         for (i, (p, g)) in zip(net.parameters, golden.gradients).enumerated() {
@@ -77,7 +77,7 @@ import Testing
         let x = Tensor(shape: [n, 1, 28, 28], data: (0..<n).flatMap { b in (0..<784).map { i in Float(sin(0.05 * Double(i) + 0.3 * Double(b))) } })
         let logits = net.forward(x, mode: .training, rng: &rng)
         GoldenTests.close(logits.data, g.logits, "logits")
-        let (loss, grad, _) = Loss.crossEntropy.evaluate(logits, labels: (0..<n).map { $0 % 10 })
+        let (loss, grad, _, _) = Loss.crossEntropy.evaluate(logits, labels: (0..<n).map { $0 % 10 })
         #expect(abs(loss - g.loss) <= 1e-5 * g.loss)
         net.backward(grad)
         for (i, p) in net.parameters.enumerated() {

@@ -5,7 +5,7 @@ import Testing
 /// The same seed gives the same bits on any number of threads: work is cut into chunks
 /// fixed by the data, and sums over chunks are added in chunk order.
 @Suite(.serialized) struct ThreadCountTests {
-    /// A small CNN with dropout, Adam and augmentation on 300 synthetic images, trained
+    /// A small CNN with dropout, Adam and augmentation (outliers too) on 300 synthetic images, trained
     /// with 1, 2, 3 and 8 threads: the weights must agree bit for bit.
     @Test func trainingGivesTheSameBitsOnAnyThreadCount() throws {
         let data = syntheticImages(count: 300, seed: 11)
@@ -25,8 +25,9 @@ import Testing
             settings.optimizer = OptimizerSettings(kind: .adam)
             settings.optimizer.weightDecay = 1e-2
             let trainer = Trainer(network: net, settings: settings, rng: SeededRNG(seed: 7))
-            let augmentation = Augmentation(shift: 2, rotate: 10, scale: 0.1, elastic: 2)
-            trainer.augment = { batch, rng in augmentation.apply(to: &batch, background: -0.4242, using: &rng) }
+            var augmentation = Augmentation(shift: 2, rotate: 10, scale: 0.1, elastic: 2)
+            augmentation.outliers = 0.2
+            trainer.augment = { batch, labels, rng in augmentation.apply(to: &batch, labels: &labels, background: -0.4242, using: &rng) }
             var losses = [Float]()
             _ = trainer.train(data, normalization: .mnist, amount: .steps(9)) { event in
                 if case .batchEnd(let r) = event { losses.append(r.loss) }

@@ -17,7 +17,7 @@ import Testing
         let trainer = Trainer(network: net, settings: settings, rng: SeededRNG(seed: 5))
         trainer.checkpointInterval = 2
         let augmentation = Augmentation(shift: 1, rotate: 5)
-        trainer.augment = { batch, rng in augmentation.apply(to: &batch, background: -0.4242, using: &rng) }
+        trainer.augment = { batch, labels, rng in augmentation.apply(to: &batch, labels: &labels, background: -0.4242, using: &rng) }
         return trainer
     }
 

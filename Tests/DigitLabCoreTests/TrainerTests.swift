@@ -36,6 +36,29 @@ func syntheticImages(count: Int = 64, seed: UInt64 = 5) -> LabeledImages {
         #expect(e.accuracy == 1.0, "accuracy \(e.accuracy), loss \(e.loss)")
     }
 
+    /// Rows relabelled "not a digit" by augmentation are trained towards every class alike
+    /// and left out of the accuracy: an MLP that has learnt the bars scores 100% on the
+    /// digits of a batch even when half of its rows are not digits.
+    @Test func notADigitRowsAreTrainedButNotScored() {
+        let data = syntheticImages()
+        let t = trainer(.mlp)
+        _ = t.train(data, normalization: .mnist, amount: .epochs(30))
+        #expect(t.network.evaluate(data, normalization: .mnist).accuracy == 1.0)
+        t.augment = { _, labels, _ in for i in labels.indices where i % 2 == 1 { labels[i] = Loss.notADigit } }
+        var reports = [BatchReport]()
+        _ = t.train(data, normalization: .mnist, amount: .epochs(1)) { event in
+            if case .batchEnd(let r) = event { reports.append(r) }
+            return .proceed
+        }
+        #expect(!reports.isEmpty && reports.allSatisfy { $0.accuracy == 1.0 && $0.loss.isFinite }, "\(reports.map(\.accuracy))")
+        // Told of every image, half the time, that it is no digit, the network grows less
+        // sure of all of them (its target drifts towards 1/2 on the class, 1/20 elsewhere).
+        let x = Normalization.mnist.batch(data, indices: [1]).x
+        let after = t.network.probabilities(x).data.max()!
+        _ = t.train(data, normalization: .mnist, amount: .epochs(10))
+        #expect(t.network.probabilities(x).data.max()! < min(after, 0.9), "certainty falls from \(after)")
+    }
+
     @Test func sameSeedSameBits() {
         let data = syntheticImages()
         func run() -> (NetworkSnapshot, [Float]) {

@@ -239,10 +239,11 @@ import Testing
         #expect(try run(s, "augment shift 2 rotate 10 scale 0.1").hasPrefix("augmentation: shift 2.0 rotate 10.0 scale 0.1 (training batches only; seed 0)"))
         #expect(try run(s, "augment elastic").hasPrefix("augmentation: elastic 2.0 (training batches only"))
         #expect(errorOf(s, "augment rotate 500") == "augment: DEGREES (the largest rotation in degrees) must be a number from 0 to 180, got '500'")
-        #expect(errorOf(s, "augment twist 3") == "augment: unknown 'twist' — one of shift, rotate, scale, elastic, thickness, blur, contrast, off")
+        #expect(errorOf(s, "augment twist 3") == "augment: unknown 'twist' — one of shift, rotate, scale, elastic, thickness, blur, contrast, outliers, off")
         #expect(s.state.data.augmentation.elastic == 2, "a refused augment leaves the old one")
         #expect(try run(s, "augment thickness 1 blur 0.8 contrast 0.4").hasPrefix("augmentation: thickness 1.0 blur 0.8 contrast 0.4 (training batches only; seed 0)"))
         #expect(errorOf(s, "augment thickness 5") == "augment: PIXELS (the largest change of stroke width in pixels) must be a number from 0 to 3, got '5'")
+        #expect(errorOf(s, "augment outliers 0.8") == "augment: SHARE (the share of each batch replaced by things that are not one digit (two digits touching, half of one, a line, a blob), which the network learns to answer with every class alike) must be a number from 0 to 0.5, got '0.8'")
         try run(s, "augment elastic")
         try run(s, "load mnist --train 256 --test 10", "net preset mlp", "augment shift 2")
         #expect(try run(s, "data").contains("augmentation shift 2.0"))
@@ -251,6 +252,20 @@ import Testing
         try run(s, "train step 2"); try run(other, "train step 2")
         #expect(s.state.model.network!.snapshot() != other.state.model.network!.snapshot(), "augmented batches train differently")
         #expect(try run(s, "augment off") == "augmentation off")
+    }
+
+    /// `augment outliers`: things that are not one digit among the batches change what
+    /// is learnt, and the loss stays finite (their target is every class alike).
+    @Test func outliersTrainOnThingsThatAreNotOneDigit() throws {
+        let s = session()
+        #expect(try run(s, "augment outliers 0.25").hasPrefix("augmentation: outliers 0.25 (training batches only; seed 0)"))
+        try run(s, "load mnist --train 256 --test 10", "net preset mlp")
+        let plain = session()
+        try run(plain, "load mnist --train 256 --test 10", "net preset mlp")
+        let log = try run(s, "train epoch 1")
+        try run(plain, "train epoch 1")
+        #expect(s.state.model.network!.snapshot() != plain.state.model.network!.snapshot())
+        #expect(!log.contains("nan") && log.contains("epoch 1: train loss"), "\(log)")
     }
 }
 

@@ -20,12 +20,18 @@ public struct Augmentation: Equatable, Sendable {
     public var thickness: Float = 0
     public var blur: Float = 0
     public var contrast: Float = 0
+    /// The share of each batch replaced by pictures that are not one digit
+    /// (Augmentation+Outliers.swift), labelled `Loss.notADigit`.
+    public var outliers: Float = 0
 
     public init(shift: Float = 0, rotate: Float = 0, scale: Float = 0, elastic: Float = 0) {
         self.shift = shift; self.rotate = rotate; self.scale = scale; self.elastic = elastic
     }
 
-    public var isIdentity: Bool { shift == 0 && rotate == 0 && scale == 0 && elastic == 0 && !changesStrokes }
+    public var isIdentity: Bool { !warps && outliers == 0 }
+
+    /// Whether each image is moved or restyled (everything but `outliers`).
+    var warps: Bool { shift != 0 || rotate != 0 || scale != 0 || elastic != 0 || changesStrokes }
 
     /// `shift 2 rotate 10 scale 0.1 elastic 34`, only the parts in force.
     public var description: String {
@@ -36,13 +42,20 @@ public struct Augmentation: Equatable, Sendable {
         if scale != 0 { parts.append("scale \(scale)") }
         if elastic != 0 { parts.append("elastic \(elastic)") }
         if changesStrokes { parts.append(strokeDescription) }
+        if outliers != 0 { parts.append("outliers \(outliers)") }
         return parts.joined(separator: " ")
     }
 
-    /// Transforms every image of a `[n, 1, H, W]` batch in place. `background` is the
-    /// value of blank paper after normalisation (what appears where the image moved away).
-    public func apply(to batch: inout Tensor, background: Float, using rng: inout SeededRNG) {
-        guard !isIdentity else { return }
+    /// Transforms every image of a `[n, 1, H, W]` batch in place, then replaces a share
+    /// `outliers` of them (and their labels) by pictures that are not one digit.
+    /// `background` is the value of blank paper after normalisation (what appears where
+    /// the image moved away).
+    public func apply(to batch: inout Tensor, labels: inout [Int], background: Float, using rng: inout SeededRNG) {
+        if warps { warpAll(&batch, background: background, using: &rng) }
+        if outliers > 0 { addOutliers(to: &batch, labels: &labels, background: background, using: &rng) }
+    }
+
+    private func warpAll(_ batch: inout Tensor, background: Float, using rng: inout SeededRNG) {
         let (n, h, w) = (batch.batch, batch.shape[2], batch.shape[3])
         let seeds = (0..<n).map { _ in rng.next() }
         let grain = 8 // images per chunk

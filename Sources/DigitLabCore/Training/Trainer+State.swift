@@ -22,6 +22,9 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var epochLoss: Double
     public var epochCorrect: Int
     public var epochImages: Int
+    /// Images of the epoch with a class label (not `Loss.notADigit`); absent from states
+    /// saved before `augment outliers` existed, when it equalled `epochImages`.
+    public var epochScored: Int?
     public var epochSeconds: Double
     public var optimizer: OptimizerState
     /// The weights the trainer falls back on after a NaN loss, and their step.
@@ -48,7 +51,8 @@ extension Trainer {
         TrainerState(
             parameterCounts: network.parameters.map(\.count), epochsCompleted: epochsCompleted,
             stepsTaken: stepsTaken, rng: rng.state, order: order, cursor: cursor,
-            epochLoss: epochLoss, epochCorrect: epochCorrect, epochImages: epochImages, epochSeconds: epochSeconds,
+            epochLoss: epochLoss, epochCorrect: epochCorrect, epochImages: epochImages, epochScored: epochScored,
+            epochSeconds: epochSeconds,
             optimizer: optimizer.exportState(),
             fallback: fallback.map {
                 TrainerState.Fallback(step: $0.step, parameters: $0.snapshot.parameters, buffers: $0.snapshot.buffers)
@@ -67,7 +71,7 @@ extension Trainer {
             throw TrainerStateError("the trainer state's random generator is invalid (it needs four words, not all zero)")
         }
         // Counts go on growing from here: a crafted Int.max would trap at the next step.
-        let tallies = [state.epochsCompleted, state.stepsTaken, state.epochImages, state.epochCorrect,
+        let tallies = [state.epochsCompleted, state.stepsTaken, state.epochImages, state.epochCorrect, state.epochScored ?? 0,
                        state.optimizer.steps, state.fallback?.step ?? 0]
         guard tallies.allSatisfy({ (0...TrainerState.maxCount).contains($0) }) else {
             throw TrainerStateError("the trainer state has counts outside 0…\(TrainerState.maxCount) (\(tallies.map(String.init).joined(separator: ", ")))")
@@ -105,6 +109,7 @@ extension Trainer {
         epochLoss = state.epochLoss
         epochCorrect = state.epochCorrect
         epochImages = state.epochImages
+        epochScored = state.epochScored ?? state.epochImages
         epochSeconds = state.epochSeconds
         fallback = state.fallback.map {
             (NetworkSnapshot(parameters: $0.parameters, buffers: $0.buffers), $0.step)

@@ -29,15 +29,16 @@ public final class Trainer {
     public var rng: SeededRNG
     /// Per-layer gradient and update sizes on each batch (costs a copy of the weights).
     public var collectLayerStats = false
-    /// Changes a normalised batch in place before the forward pass (augmentation).
-    public var augment: ((inout Tensor, inout SeededRNG) -> Void)?
+    /// Changes a normalised batch in place before the forward pass (augmentation); it
+    /// may also relabel an image it replaces by something that is not a digit.
+    public var augment: ((inout Tensor, inout [Int], inout SeededRNG) -> Void)?
 
     public internal(set) var epochsCompleted = 0
     public internal(set) var stepsTaken = 0
     // Where the current epoch stands (all saved by `exportState`).
     var order: [Int] = []
     var cursor = 0
-    var epochLoss = 0.0, epochCorrect = 0, epochImages = 0, epochSeconds = 0.0
+    var epochLoss = 0.0, epochCorrect = 0, epochImages = 0, epochScored = 0, epochSeconds = 0.0
     /// How often (in steps) the loop copies the weights, to fall back on after a NaN.
     public var checkpointInterval = 100
     /// The last weights known to give a finite loss, and the step they are from.
@@ -93,7 +94,7 @@ public final class Trainer {
             }
             if cursor == 0 {
                 order = rng.permutation(data.count)
-                epochLoss = 0; epochCorrect = 0; epochImages = 0; epochSeconds = 0
+                epochLoss = 0; epochCorrect = 0; epochImages = 0; epochScored = 0; epochSeconds = 0
             }
             let started = clock.now
             // Candidate fallback weights: they become "good" once this batch's loss,
@@ -101,9 +102,9 @@ public final class Trainer {
             let candidate = stepsTaken % checkpointInterval == 0 && stepsTaken > (fallback?.step ?? 0) ? network.snapshot() : nil
             let indices = order[cursor..<min(cursor + settings.batchSize, data.count)]
             var (x, labels) = normalization.batch(data, indices: indices)
-            augment?(&x, &rng)
+            augment?(&x, &labels, &rng)
             let out = network.forward(x, mode: .training, upTo: upTo, rng: &rng)
-            let (loss, gradient, correct) = settings.loss.evaluate(out, labels: labels)
+            let (loss, gradient, correct, scored) = settings.loss.evaluate(out, labels: labels)
             guard loss.isFinite else {
                 let good = fallback! // set on entry
                 network.restore(good.snapshot)
@@ -125,12 +126,13 @@ public final class Trainer {
             epochLoss += Double(loss) * Double(indices.count)
             epochCorrect += correct
             epochImages += indices.count
+            epochScored += scored
             epochSeconds += seconds
             let report = BatchReport(
                 epoch: epochsCompleted + 1, step: stepsTaken,
                 stepInEpoch: (cursor + settings.batchSize - 1) / settings.batchSize,
                 stepsPerEpoch: stepsPerEpoch(data.count), loss: loss,
-                accuracy: Double(correct) / Double(indices.count), images: indices.count,
+                accuracy: Double(correct) / Double(max(1, scored)), images: indices.count,
                 learningRate: lr, layerStats: collectLayerStats ? layerStats(before: before) : [],
                 seconds: seconds)
             var decision = observe(.batchEnd(report))
@@ -143,7 +145,7 @@ public final class Trainer {
                 }
                 let epochReport = EpochReport(
                     epoch: epochsCompleted, trainLoss: Float(epochLoss / Double(max(1, epochImages))),
-                    trainAccuracy: Double(epochCorrect) / Double(max(1, epochImages)),
+                    trainAccuracy: Double(epochCorrect) / Double(max(1, epochScored)),
                     validation: validated, seconds: epochSeconds, images: epochImages)
                 let epochDecision = observe(.epochEnd(epochReport))
                 if decision == .proceed { decision = epochDecision }

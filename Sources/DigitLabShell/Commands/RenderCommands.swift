@@ -241,8 +241,8 @@ struct RenderCommand: ShellCommand, Equatable {
     static func augmented(_ images: LabeledImages, _ a: Augmentation, _ n: Normalization, copies: Int, seed: UInt64) -> [[[UInt8]]] {
         var rng = SeededRNG(seed: seed)
         return (0..<images.count).map { i in
-            var (x, _) = n.batch(images, indices: Array(repeating: i, count: copies))
-            a.apply(to: &x, background: n.table[0], using: &rng)
+            var (x, labels) = n.batch(images, indices: Array(repeating: i, count: copies))
+            a.apply(to: &x, labels: &labels, background: n.table[0], using: &rng)
             let size = images.imageSize
             return (0..<copies).map { k in SamplesFigure.bytes(x.data[(k * size)..<((k + 1) * size)], normalization: n) }
         }

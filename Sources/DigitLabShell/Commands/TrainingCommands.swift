@@ -175,8 +175,8 @@ extension CommandContext {
         t.settings = state.settings.training
         // Read at each batch, so `augment` and `load` take effect on the next one.
         let (augmentation, background) = (state.data.augmentation, state.data.normalization.table[0])
-        t.augment = augmentation.isIdentity ? nil : { batch, rng in
-            augmentation.apply(to: &batch, background: background, using: &rng)
+        t.augment = augmentation.isIdentity ? nil : { batch, labels, rng in
+            augmentation.apply(to: &batch, labels: &labels, background: background, using: &rng)
         }
         return (t, data)
     }

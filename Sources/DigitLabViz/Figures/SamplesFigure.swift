@@ -65,11 +65,12 @@ public enum SamplesFigure {
         c.line(x + 3, y + tile / 2, x + tile - 3, y + tile / 2, faint, width: 0.6)
     }
 
-    /// `shift 2 rotate 10 scale 0.1`, whole numbers without decimals, only what is on.
+    /// `shift 2 rotate 10 scale 0.1 outliers 0.15`, whole numbers without decimals, only what is on.
     public static func describe(_ a: Augmentation) -> String {
         if a.isIdentity { return "off" }
         func number(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", Double(v)) }
-        return [("shift", a.shift), ("rotate", a.rotate), ("scale", a.scale), ("elastic", a.elastic)]
+        return [("shift", a.shift), ("rotate", a.rotate), ("scale", a.scale), ("elastic", a.elastic),
+                ("thickness", a.thickness), ("blur", a.blur), ("contrast", a.contrast), ("outliers", a.outliers)]
             .filter { $0.1 != 0 }.map { "\($0.0) \(number($0.1))" }.joined(separator: " ")
     }
 
