@@ -108,7 +108,7 @@ extension DigitPipeline {
         // Most pictures have paper round the writing: one pass over the plane tells, before
         // a whole analysis is spent on them.
         guard InkMap.inkNearEveryEdge(prepared.choice.plane, light: light, within: tightSlack),
-              let u = try? Analysis(prepared, light: light, uniformPaper: true),
+              let u = try? Analysis(prepared, light: light, paper: .uniform),
               let first = u.groups().first, u.fills(first, slack: tightSlack, edges: 4), u.strokeLikeness(first) > 0.5,
               first.labels.count <= 4 else { return nil }
         return (u, first)
@@ -187,25 +187,27 @@ struct Analysis {
     }
 
     /// `light`: read the picture as light ink on dark ground (true), dark on light (false)
-    /// or decide (nil). `uniformPaper`: one paper level for the whole picture (a tight
-    /// crop), instead of one estimated around every pixel.
-    init(_ prepared: Prepared, light: Bool? = nil, uniformPaper: Bool = false) throws(DigitPipeline.Failure) {
+    /// or decide (nil). `paper`: how to estimate the paper — nil for a closing whose
+    /// width is found from the strokes (and checked against the chosen digit's own);
+    /// `.uniform` for one level (a tight crop); a given closing radius, taken as it is.
+    init(_ prepared: Prepared, light: Bool? = nil, paper: InkMap.PaperEstimate? = nil) throws(DigitPipeline.Failure) {
         (picture, scale, working) = (prepared.picture, prepared.scale, prepared.working)
         let choice = prepared.choice
         let (w, h) = (working.width, working.height)
         plane = choice.plane
-        let first = try Self.read(plane, light: light ?? choice.light, paper: uniformPaper ? .uniform : .closing(tight: false))
+        let first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false))
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         stages = []
+        let paperGiven = paper != nil
         // A digit that fills the picture may have strokes far wider than a tenth of it.
-        if !uniformPaper, let g = groups().first, fills(g),
+        if !paperGiven, let g = groups().first, fills(g),
            let wide = try? Self.read(plane, light: map.lightOnDark, paper: .closing(tight: true)) {
             (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
         }
         // Second look: the paper's closing radius from the strokes of the digit itself,
         // when the whole picture's estimate was off (ruled lines, noise or a frame can
         // outweigh the digit's strokes in it).
-        if !uniformPaper, let g = groups().first, strokeLikeness(g) > 0.5 {
+        if !paperGiven, let g = groups().first, strokeLikeness(g) > 0.5 {
             let measured = strokeWidth(of: g)
             let wanted = max(2, Int((0.8 * measured + 1).rounded()))
             if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,

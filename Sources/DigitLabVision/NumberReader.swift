@@ -47,7 +47,8 @@ public enum NumberReader {
         // turns fat strokes into slivers, and slivers into confident digits.
         let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight)
             ?? DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight)
-        guard let a = tight?.analysis ?? (try? Analysis(prepared)) else { throw .blank }
+        guard var a = tight?.analysis ?? (try? Analysis(prepared)) else { throw .blank }
+        if tight == nil, let wider = a.withFatStrokesRestored(prepared) { a = wider }
         let atoms = a.lineAtoms()
         guard !atoms.isEmpty else { throw .blank }
         let digits = a.segment(atoms, classifier: classifier)
@@ -55,6 +56,27 @@ public enum NumberReader {
         return NumberReading(digits: digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: d.box.scaled(a.scale).clamped(to: picture), pixels: d.pixels)
         }, stages: a.stages, working: a.working, scale: a.scale)
+    }
+}
+
+extension Analysis {
+    /// The paper's closing is made just wider than the typical stroke. One digit written
+    /// much fatter than the rest (a marker 1 among pen digits) is wider than that, so
+    /// the middle of its strokes passed for paper and little of it is left. Read again
+    /// with a closing three times as wide, and keep that reading when it brings back
+    /// ink away from all the ink found before (a fat stroke's middle), not merely a
+    /// rim around it (every stroke's soft edge).
+    func withFatStrokesRestored(_ prepared: Prepared) -> Analysis? {
+        let radius = 3 * map.radius
+        guard radius < min(width, height) / 2,
+              let wide = try? Analysis(prepared, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
+        let near = Plane(width: width, height: height, values: mask.map { $0 ? 1 : 0 }).maxFilter(radius: 2)
+        var (inkThen, newInk) = (0, 0)
+        for i in 0..<mask.count {
+            if mask[i] { inkThen += 1 }
+            if wide.mask[i] && near.values[i] == 0 { newInk += 1 }
+        }
+        return Double(newInk) >= 0.08 * Double(max(1, inkThen)) ? wide : nil
     }
 }
 

@@ -20,12 +20,21 @@ enum RuledLines {
         var removed = [Bool](repeating: false, count: w * h)
         peelBorders(&kept, &removed, width: w, height: h)
         var lines = [Line]()
-        for horizontal in [true, false] {
-            let found = find(kept, width: w, height: h, horizontal: horizontal, stroke: stroke)
-            lines += found
-            for line in found { erase(line, &kept, &removed, width: w, height: h) }
+        var ruleRuns = [Int]()
+        for line in find(kept, width: w, height: h, horizontal: true, stroke: stroke) {
+            lines.append(line)
+            ruleRuns += erase(line, &kept, &removed, width: w, height: h)
         }
-        if lines.contains(where: \.horizontal) { eraseBoxWalls(&kept, &removed, width: w, height: h, stroke: stroke) }
+        // Upright lines and box walls are drawn with the same pen as the rules: as thin as
+        // the rules are measured to be, not merely as thin as a stroke. In a strip of form
+        // boxes, a 1 from rule to rule is as long as a wall and often no fatter than a
+        // stroke, but fatter than the rules.
+        let penOfRules = ruleRuns.isEmpty ? nil : ruleRuns.sorted()[ruleRuns.count / 2] + 2
+        for line in find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: penOfRules) {
+            lines.append(line)
+            erase(line, &kept, &removed, width: w, height: h)
+        }
+        if let penOfRules { eraseBoxWalls(&kept, &removed, width: w, height: h, maxThickness: penOfRules) }
         return (kept, removed, lines)
     }
 
@@ -58,11 +67,13 @@ enum RuledLines {
     /// Straight thin lines at most ~6° from horizontal (or vertical) covering at least
     /// half of the picture's width (height): a projection of the thin ink pixels along
     /// each slope, where a rule makes a sharp peak.
-    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float) -> [Line] {
+    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float, thickness: Int? = nil) -> [Line] {
         let (along, across) = horizontal ? (w, h) : (h, w)
         guard along >= 16, across >= 4 else { return [] }
-        // Thin: the run of ink across the line direction is short.
-        let maxThickness = max(2, min(Int(Double(across) * 0.025), Int(stroke * 1.2) + 1))
+        // Thin: the run of ink across the line direction is short — no wider than a
+        // stroke, and than a fortieth of the picture's longer side (not of the side across
+        // the line: a strip of form boxes is short, its rules no thinner for that).
+        let maxThickness = thickness ?? max(2, min(Int(Double(max(along, across)) * 0.025), Int(stroke * 1.2) + 1))
         var thin = [(a: Int, c: Int)]()   // (position along, position across)
         for a in 0..<along {
             var c = 0
@@ -97,28 +108,82 @@ enum RuledLines {
         // greedily from the strongest, each claiming the offsets near it on every slope.
         let shift = Int(maxSlope * Double(along)) + 1
         var claimed = Set<Int>()
-        while true {
-            var best = (count: 0, slope: 0.0, offset: 0)
-            for (slope, counts) in bestPerSlope {
-                for o in 0..<(counts.count - 1) where !claimed.contains(o) {
-                    let c = counts[o] + counts[o + 1]
-                    if c > best.count { best = (c, slope, o) }
+        func peaks(covering share: Double, atMost limit: Int) -> [(line: Line, count: Int)] {
+            var found = [(line: Line, count: Int)]()
+            while found.count < limit {
+                var best = (count: 0, slope: 0.0, offset: 0)
+                for (slope, counts) in bestPerSlope {
+                    for o in 0..<(counts.count - 1) where !claimed.contains(o) {
+                        let c = counts[o] + counts[o + 1]
+                        if c > best.count { best = (c, slope, o) }
+                    }
+                }
+                guard Double(best.count) >= share * Double(along) else { break }
+                for d in -maxThickness...maxThickness + 1 { claimed.insert(best.offset + d) }
+                found.append((Line(horizontal: horizontal, offset: Double(best.offset - shift) + 0.5, slope: best.slope,
+                                   thickness: maxThickness), best.count))
+            }
+            return found
+        }
+        lines = peaks(covering: 0.5, atMost: 200).map(\.line)
+        // A strip of form boxes narrower than half the picture: two parallel rules of the
+        // same extent, longer than they are apart (a digit's bars are shorter than the
+        // digit is tall), each thin along most of it.
+        if horizontal && lines.isEmpty {
+            let candidates = peaks(covering: 0.2, atMost: 12).map { ($0.line, $0.count, Self.extent(of: $0.line, thin)) }
+            pairs: for (i, a) in candidates.enumerated() {
+                for b in candidates[(i + 1)...] {
+                    let apart = abs(a.0.offset - b.0.offset)
+                    let common = a.2.clamped(to: b.2).count
+                    if abs(a.0.slope - b.0.slope) <= 2 * step, apart >= Double(2 * maxThickness + 4),
+                       Double(common) >= 0.85 * Double(max(a.2.count, b.2.count)), Double(common) >= 1.8 * apart,
+                       Double(min(a.1, b.1)) >= 0.4 * Double(common) {
+                        lines = [a.0, b.0]
+                        break pairs
+                    }
                 }
             }
-            guard Double(best.count) >= 0.5 * Double(along) else { break }
-            for d in -maxThickness...maxThickness + 1 { claimed.insert(best.offset + d) }
-            lines.append(Line(horizontal: horizontal, offset: Double(best.offset - shift) + 0.5, slope: best.slope,
-                              thickness: maxThickness))
-            if lines.count > 200 { break }
+        }
+        // The other rule of a strip of form boxes: as long as a rule found, parallel to it
+        // and beside it along its whole length, but short of half the picture where the
+        // digits touch it (there the ink is no longer thin). Ruled paper's rules span the
+        // picture, so a digit's bar is never such a partner. Only across: a box's walls
+        // are as tall as the 1 inside it (eraseBoxWalls takes them).
+        let found = horizontal ? lines : []
+        for line in found {
+            let extent = Self.extent(of: line, thin)
+            guard extent.count > 0 else { continue }
+            for (slope, counts) in bestPerSlope where abs(slope - line.slope) <= 2 * step {
+                for o in 0..<(counts.count - 1) where !claimed.contains(o) && Double(counts[o] + counts[o + 1]) >= 0.2 * Double(along) {
+                    let partner = Line(horizontal: horizontal, offset: Double(o - shift) + 0.5, slope: slope, thickness: maxThickness)
+                    let span = Self.extent(of: partner, thin)
+                    guard span.count > 0, Double(span.count) >= 0.85 * Double(extent.count),
+                          Double(span.clamped(to: extent).count) >= 0.85 * Double(extent.count),
+                          Double(counts[o] + counts[o + 1]) >= 0.4 * Double(extent.count) else { continue }
+                    for d in -maxThickness...maxThickness + 1 { claimed.insert(o + d) }
+                    lines.append(partner)
+                }
+            }
         }
         return lines
     }
 
-    /// The walls of form boxes (one box per digit): thin vertical runs that reach from a
-    /// removed rule above to one below. Too short to be lines of the page, but a digit's
-    /// stroke never joins two rules exactly like that.
-    static func eraseBoxWalls(_ mask: inout [Bool], _ removed: inout [Bool], width w: Int, height h: Int, stroke: Float) {
-        let maxThickness = max(2, Int(stroke * 1.2) + 1)
+    /// From the first to the last thin run on a line (within a pixel and a half of it).
+    static func extent(of line: Line, _ thin: [(a: Int, c: Int)]) -> Range<Int> {
+        var (first, last) = (Int.max, Int.min)
+        for p in thin where abs(Double(p.c) - (line.offset + line.slope * Double(p.a))) <= 1.5 {
+            first = min(first, p.a); last = max(last, p.a)
+        }
+        return first <= last ? first..<(last + 1) : 0..<0
+    }
+
+    /// The walls of form boxes (one box per digit): vertical runs of ink, mostly thin, that
+    /// reach from a removed rule above to one below. Too short to be lines of the page,
+    /// and a digit's stroke seldom joins two rules like that — but a 1 written from rule
+    /// to rule does, so walls must also keep the form's pitch: each has another wall one
+    /// pitch away (the median gap between candidates), where a 1 has its box's walls only
+    /// half a pitch away.
+    static func eraseBoxWalls(_ mask: inout [Bool], _ removed: inout [Bool], width w: Int, height h: Int, maxThickness: Int) {
         let reach = maxThickness + 2
         func thin(_ x: Int, _ y: Int) -> Bool {
             guard mask[y * w + x] else { return false }
@@ -133,17 +198,42 @@ enum RuledLines {
             }
             return false
         }
-        for x in 0..<w {
-            var y = 0
-            while y < h {
-                guard thin(x, y) else { y += 1; continue }
-                var end = y
-                while end + 1 < h && thin(x, end + 1) { end += 1 }
-                if end - y >= 4 * maxThickness, removedNear(x, y), removedNear(x, end) {
-                    for k in y...end { mask[k * w + x] = false; removed[k * w + x] = true }
+        // A wall is a column of ink from rule to rule, mostly thin; where a digit touches
+        // or crosses it the ink is wider there, and those rows stay (they are the digit's).
+        // Erasing a column thins the next, so a wall several pixels wide goes column by
+        // column; the first pass only looks.
+        func scan(_ columns: [Int], erase: Bool) -> [Int] {
+            var found = [Int]()
+            for x in columns {
+                var y = 0
+                while y < h {
+                    guard mask[y * w + x] else { y += 1; continue }
+                    var end = y
+                    while end + 1 < h && mask[(end + 1) * w + x] { end += 1 }
+                    if end - y >= 4 * maxThickness, removedNear(x, y), removedNear(x, end) {
+                        let thinRows = (y...end).filter { thin(x, $0) }
+                        if thinRows.count * 10 >= (end - y + 1) * 6 {
+                            found.append(x)
+                            if erase { for k in thinRows { mask[k * w + x] = false; removed[k * w + x] = true } }
+                        }
+                    }
+                    y = end + 1
                 }
-                y = end + 1
             }
+            return found
+        }
+        // Columns a wall's thickness apart are one wall; its place is their middle.
+        var walls = [(first: Int, last: Int)]()
+        for x in scan(Array(0..<w), erase: false) {
+            if let last = walls.last, x - last.last <= maxThickness { walls[walls.count - 1].last = x } else { walls.append((x, x)) }
+        }
+        let centres = walls.map { Double($0.first + $0.last) / 2 }
+        let gaps = zip(centres, centres.dropFirst()).map { $1 - $0 }.sorted()
+        let pitch = gaps.isEmpty ? 0 : gaps[gaps.count / 2]
+        for (wall, centre) in zip(walls, centres) {
+            let keepsPitch = walls.count < 3 || centres.contains { abs(abs($0 - centre) - pitch) <= 0.25 * pitch }
+            guard keepsPitch else { continue }
+            _ = scan(Array(max(0, wall.first - maxThickness)...min(w - 1, wall.last + maxThickness)), erase: true)
         }
     }
 
@@ -153,28 +243,42 @@ enum RuledLines {
 
     /// Clears the thin ink along a line: pixels whose run across the line is no thicker
     /// than the line. Where a stroke crosses, the run is longer and the pixels stay.
-    static func erase(_ line: Line, _ mask: inout [Bool], _ removed: inout [Bool], width w: Int, height h: Int) {
+    /// Returns the lengths of the runs cleared (how thick the line really is).
+    @discardableResult
+    static func erase(_ line: Line, _ mask: inout [Bool], _ removed: inout [Bool], width w: Int, height h: Int) -> [Int] {
         let (along, across) = line.horizontal ? (w, h) : (h, w)
         let reach = Double(line.thickness) / 2 + 1.5
-        for a in 0..<along {
+        // The runs of ink through the line, position by position along it.
+        func runs(at a: Int) -> [ClosedRange<Int>] {
             let centre = line.offset + line.slope * Double(a)
             let lo = max(0, Int((centre - reach).rounded(.down))), hi = min(across - 1, Int((centre + reach).rounded(.up)))
-            guard lo <= hi else { continue }
-            // The run of ink through the line at this position.
+            var found = [ClosedRange<Int>]()
             var c = lo
             while c <= hi {
                 guard at(mask, a, c, w, line.horizontal) else { c += 1; continue }
                 var start = c, end = c
                 while start > 0 && at(mask, a, start - 1, w, line.horizontal) { start -= 1 }
                 while end + 1 < across && at(mask, a, end + 1, w, line.horizontal) { end += 1 }
-                if end - start + 1 <= line.thickness + 1 {
-                    for k in start...end {
-                        let i = line.horizontal ? k * w + a : a * w + k
-                        mask[i] = false; removed[i] = true
-                    }
-                }
+                found.append(start...end)
                 c = end + 1
             }
+            return found
         }
+        // How thick the line really is (the median of its thin runs), so that a stroke
+        // lying along it — a digit sitting on a rule — is thicker there and stays.
+        let thin = (0..<along).flatMap { runs(at: $0) }.map(\.count).filter { $0 <= line.thickness + 1 }.sorted()
+        guard !thin.isEmpty else { return [] }
+        let limit = min(line.thickness + 1, thin[thin.count / 2] + 2)
+        var erased = [Int]()
+        for a in 0..<along {
+            for run in runs(at: a) where run.count <= limit {
+                erased.append(run.count)
+                for k in run {
+                    let i = line.horizontal ? k * w + a : a * w + k
+                    mask[i] = false; removed[i] = true
+                }
+            }
+        }
+        return erased
     }
 }

@@ -157,6 +157,46 @@ import DigitLabIO
         #expect(zip(reading.digits, reading.digits.dropFirst()).allSatisfy { $0.box.x < $1.box.x })
     }
 
+    /// Numbers written into a strip of form boxes (one box per digit) that is less than
+    /// half as wide as the picture, the digits sitting on the lower rule, one of them a
+    /// fat marker 1 among pen digits. Before: the rules were not found (a line had to
+    /// span half the picture, and no thicker than a fortieth of its short side), so the
+    /// strip was one frame and "no digits found"; the fat 1 lost its middle to the paper
+    /// estimate; and a 1 from rule to rule could go as a box wall.
+    @Test func numbersInFormBoxes() throws {
+        var (right, answers) = (0, [String]())
+        let one = (0..<10_000).first { Fixtures.label($0) == 1 }!
+        for form in 0..<6 {
+            let indices = (0..<(3 + form % 3)).map { 200 + 37 * form + 11 * $0 }
+            let box = 60, rule = 2, margin = 20
+            let stripWidth = indices.count * box + rule
+            var ink = Plane(width: 2 * stripWidth + 3 * margin, height: box + 2 * margin)
+            for k in 0...indices.count {      // walls
+                for y in margin..<(margin + box + rule) { for t in 0..<rule { ink[margin + k * box + t, y] = 0.8 } }
+            }
+            for x in margin..<(margin + stripWidth) { // the two rules
+                for t in 0..<rule { ink[x, margin + t] = 0.8; ink[x, margin + box + t] = 0.8 }
+            }
+            var wanted = ""
+            for (k, i) in indices.enumerated() {
+                // The last digit of every other form is a 1 written with a fat marker.
+                let fat = form % 2 == 1 && k == indices.count - 1
+                let digit = fat ? Fixtures.tightInk(one, scale: 2).maxFilter(radius: 4) : Fixtures.tightInk(i, scale: 2)
+                wanted += String(Fixtures.label(fat ? one : i))
+                let (x0, y0) = (margin + k * box + (box - digit.width) / 2, margin + box + rule - digit.height)
+                for y in 0..<digit.height { for x in 0..<digit.width where x0 + x >= 0 && y0 + y >= 0 {
+                    ink[x0 + x, y0 + y] = max(ink[x0 + x, y0 + y], digit[x, y])
+                } }
+            }
+            let picture = Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
+            Fixtures.dump(picture, "form-\(form)")
+            let text = (try? NumberReader.read(picture, classifier: Fixtures.classifier()).text) ?? "nothing"
+            answers.append("\(wanted) → \(text)")
+            if text == wanted { right += 1 }
+        }
+        #expect(right >= 5, "forms read right: \(right) of 6: \(answers)")
+    }
+
     /// `digitlab read` on one fat digit cropped to its ink: the local paper estimate left
     /// slivers where the strokes meet, read as "1221" (an attacker's 8 of two rings) or
     /// nothing at all. Such a picture is now read with one paper level, as by `predict`.
