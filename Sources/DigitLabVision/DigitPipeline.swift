@@ -72,6 +72,12 @@ public enum DigitPipeline {
             if let second = groups.dropFirst().first, first.score > 0, second.score >= 0.35 * first.score {
                 candidates.append((a, second, second.score / first.score * polarityPrior(a) * local))
             }
+            // One digit much fatter than the paper's closing (a marker in a frame, on ruled
+            // paper) lost its middle to the paper estimate: read with a wider closing too,
+            // as likely, when that brings back ink away from all the ink found.
+            if let wide = a.withFatStrokesRestored(prepared), let first = wide.groups().first {
+                candidates.append((wide, first, wide.strokeLikeness(first) * polarityPrior(wide) * local))
+            }
         }
         if classifier != nil || a == nil, !rules.unanimous || tight || a == nil,
            let b = try? Analysis(prepared, light: !rules.light),
@@ -230,18 +236,45 @@ struct Analysis {
     /// Ink strength, the ink mask without lines and frames, and its components.
     static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
         -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
+        let (map, t, raw) = try inkMask(plane, light: light, paper: paper)
+        let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
+        return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
+    }
+
+    /// The ink strength and what counts as ink, before lines and frames are taken out.
+    static func inkMask(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
+        -> (map: InkMap, threshold: Float, mask: [Bool]) {
         let map = InkMap.analyse(plane, light: light, paper: paper)
-        let ink = map.ink
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.
-        let smooth = ink.boxMean(radius: 1)
+        let smooth = map.ink.boxMean(radius: 1)
         let q = smooth.percentiles([0.5, 0.999])
         let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
         guard peak - floor > 0.08 else { throw .blank }
         let t = floor + 0.3 * (peak - floor)
-        let raw = smooth.values.map { $0 >= t }
-        let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
-        return (map, ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: ink))
+        return (map, t, smooth.values.map { $0 >= t })
+    }
+
+    /// The paper's closing is made just wider than the typical stroke. One digit written
+    /// much fatter than the rest (a marker 1 among pen digits) is wider than that, so
+    /// the middle of its strokes passed for paper and little of it is left. Read again
+    /// with a closing three times as wide, and keep that reading when it brings back
+    /// ink away from all the ink found before (a fat stroke's middle), not merely a
+    /// rim around it (every stroke's soft edge).
+    /// The ink alone is looked at first (most pictures stop there, at a quarter of the
+    /// cost of a whole reading); lines and frames taken out before do not count as new.
+    func withFatStrokesRestored(_ prepared: Prepared) -> Analysis? {
+        let radius = 3 * map.radius
+        guard radius < min(width, height) / 2,
+              let wide = try? Self.inkMask(plane, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
+        let near = Plane(width: width, height: height, values: mask.indices.map { mask[$0] || removed[$0] ? 1 : 0 }).maxFilter(radius: 2)
+        var (inkThen, newInk) = (0, 0)
+        for i in 0..<mask.count {
+            if mask[i] { inkThen += 1 }
+            if wide.mask[i] && near.values[i] == 0 { newInk += 1 }
+        }
+        guard Double(newInk) >= 0.08 * Double(max(1, inkThen)) else { return nil }
+        return try? Analysis(prepared, light: map.lightOnDark, paper: .closingRadius(radius))
     }
 
     /// The stroke width of a group's ink (working pixels).

@@ -59,27 +59,6 @@ public enum NumberReader {
     }
 }
 
-extension Analysis {
-    /// The paper's closing is made just wider than the typical stroke. One digit written
-    /// much fatter than the rest (a marker 1 among pen digits) is wider than that, so
-    /// the middle of its strokes passed for paper and little of it is left. Read again
-    /// with a closing three times as wide, and keep that reading when it brings back
-    /// ink away from all the ink found before (a fat stroke's middle), not merely a
-    /// rim around it (every stroke's soft edge).
-    func withFatStrokesRestored(_ prepared: Prepared) -> Analysis? {
-        let radius = 3 * map.radius
-        guard radius < min(width, height) / 2,
-              let wide = try? Analysis(prepared, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
-        let near = Plane(width: width, height: height, values: mask.map { $0 ? 1 : 0 }).maxFilter(radius: 2)
-        var (inkThen, newInk) = (0, 0)
-        for i in 0..<mask.count {
-            if mask[i] { inkThen += 1 }
-            if wide.mask[i] && near.values[i] == 0 { newInk += 1 }
-        }
-        return Double(newInk) >= 0.08 * Double(max(1, inkThen)) ? wide : nil
-    }
-}
-
 /// One or more components that belong to the same digit, or to touching digits.
 struct Atom {
     var labels: Set<Int32>
