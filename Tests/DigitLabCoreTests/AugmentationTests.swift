@@ -139,24 +139,44 @@ import Testing
     }
 
     @Test func everyKindIsMade() {
-        // Two rings side by side are half as wide again as tall, a slice of one is less
-        // than half as wide as tall; bars, blobs and specks vary. Over many draws both
-        // shapes turn up.
+        // Two rings side by side are half as wide again as tall; bars, blobs and specks
+        // vary. Over many draws pairs turn up, and every picture has ink.
         let sources = OutlierSources(ink: Self.rings(4).data.map { max(0, $0 - Self.background) },
                                      labels: [0, 0, 0, 0], count: 4, height: 28, width: 28)
-        var wide = 0, narrow = 0
+        var wide = 0
         for seed in 0..<60 {
             var rng = SeededRNG(seed: UInt64(seed))
-            guard let box = PixelBox.ofInk(sources.outlier(for: seed % 4, using: &rng), width: 28, height: 28) else { continue }
-            if 2 * box.width >= 3 * box.height { wide += 1 }
-            if box.height >= 2 * box.width { narrow += 1 }
+            let box = PixelBox.ofInk(sources.outlier(for: seed % 4, using: &rng), width: 28, height: 28)
+            #expect(box != nil, "seed \(seed): an outlier with no ink")
+            if let box, 2 * box.width >= 3 * box.height { wide += 1 }
         }
-        #expect(wide >= 10 && narrow >= 5, "pairs \(wide), slices \(narrow)")
-        // A 1 is never sliced: its slices would be 1s.
-        var bar = [Float](repeating: 0, count: 784)
-        for y in 4..<24 { bar[y * 28 + 13] = 3; bar[y * 28 + 14] = 3 }
-        let ones = OutlierSources(ink: bar, labels: [1], count: 1, height: 28, width: 28)
-        var rng = SeededRNG(seed: 1)
-        #expect(ones.slice(0, using: &rng) == nil)
+        #expect(wide >= 10, "pairs \(wide) of 60")
+    }
+
+    /// A slice is never a thin upright stroke, which would be a 1 taught as "no digit":
+    /// a 1 is never sliced, and a 4's right part (its upright) is refused, while slices
+    /// of a wide 0 are made.
+    @Test func slicesAreNeverOnes() {
+        func image(_ paint: (Int, Int) -> Bool) -> [Float] { (0..<784).map { paint($0 % 28, $0 / 28) ? 3 : 0 } }
+        let one = image { x, y in (13...14).contains(x) && (4..<24).contains(y) }
+        let four = image { x, y in (18...19).contains(x) && (4..<24).contains(y) || (6..<22).contains(x) && (14...15).contains(y)
+            || (6...7).contains(x) && (4..<15).contains(y) }
+        let wideZero = image { x, y in
+            let (dx, dy) = ((Float(x) - 13.5) / 11, (Float(y) - 13.5) / 8)
+            return abs((dx * dx + dy * dy).squareRoot() - 1) < 0.18
+        }
+        let sources = OutlierSources(ink: one + four + wideZero, labels: [1, 4, 0], count: 3, height: 28, width: 28)
+        var (fourSlices, zeroSlices) = (0, 0)
+        for seed in 0..<40 {
+            var rng = SeededRNG(seed: UInt64(seed))
+            #expect(sources.slice(0, using: &rng) == nil, "a 1 is never sliced")
+            if let s = sources.slice(1, using: &rng) {
+                fourSlices += 1
+                #expect(PixelBox.ofInk(s.ink, width: s.width, height: s.height).map(OutlierSources.isWide) == true)
+            }
+            if sources.slice(2, using: &rng) != nil { zeroSlices += 1 }
+        }
+        #expect(zeroSlices >= 10, "slices of a wide 0: \(zeroSlices) of 40")
+        #expect(fourSlices < 40, "some slices of a 4 are its upright and refused: \(fourSlices) of 40 kept")
     }
 }

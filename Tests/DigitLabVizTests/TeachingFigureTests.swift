@@ -178,6 +178,12 @@ import Testing
         let canvas = SamplesFigure.augmented(title: "t", augmentation: Augmentation(shift: 2), images: [(Self.pixels[...], [Self.pixels, Self.pixels], "#0: 1")])
         let image = try decode(canvas)
         #expect(image.width == canvas.width && image.height == canvas.height)
+        #expect(count(image, .bad) == 0, "no outliers, no red")
+        // A variant that `augment outliers` replaced is framed in red, with a legend.
+        let marked = try decode(SamplesFigure.augmented(title: "t", augmentation: pen, images: [(Self.pixels[...], [Self.pixels, Self.pixels], "#0: 1")],
+                                                        notADigit: [[false, true]]))
+        #expect(marked.height > image.height, "room for the legend")
+        #expect(count(marked, .bad) > 200, "a red frame and the legend: \(count(marked, .bad)) red pixels")
     }
 
     @Test func embeddingDrawsPCAAndTSNE() throws {

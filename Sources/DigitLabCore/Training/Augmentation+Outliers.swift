@@ -16,8 +16,8 @@ import Glibc
 ///   seldom);
 /// - a vertical slice of a digit, a third to three fifths of it (a number cut too often);
 /// - a bar, a corner, a cross, a blob or scattered specks (rules, frames, dirt).
-/// A 1, and any digit narrower than half its height, is never sliced: its slices would be
-/// 1s. Each picture draws from its own generator, so batches repeat on any thread count.
+/// A 1, and any digit narrower than half its height, is never sliced, and a slice that
+/// is a thin upright stroke is not kept: those would be 1s. Each picture draws from its own generator, so batches repeat on any thread count.
 extension Augmentation {
     /// Replaces about `outliers` of the batch's images in place and sets their labels to
     /// `Loss.notADigit`. Draws nothing from `rng` when `outliers` is 0.
@@ -85,7 +85,9 @@ struct OutlierSources {
         return sheet
     }
 
-    /// The left or right part of image `i`, cut a third to three fifths of the way across.
+    /// The left or right part of image `i`, cut a third to three fifths of the way across;
+    /// nil when that part is a thin upright stroke (the right of a 4, the left of a 0 in
+    /// some hands): that is a 1, and must not be taught as "no digit".
     func slice(_ i: Int, using rng: inout SeededRNG) -> InkSheet? {
         guard labels[i] != 1, let a = box(i), a.width * 2 >= a.height else { return nil }
         let keep = max(1, Int((rng.uniform(0.33, 0.6) * Float(a.width)).rounded()))
@@ -94,8 +96,13 @@ struct OutlierSources {
             : PixelBox(x: a.x + a.width - keep, y: a.y, width: keep, height: a.height)
         var sheet = InkSheet(width: 2 * width, height: 2 * height)
         sheet.stamp(image(i), box: part, imageWidth: width, scale: 1, x: 4, y: 4)
+        guard let inked = PixelBox.ofInk(sheet.ink, width: sheet.width, height: sheet.height),
+              Self.isWide(inked) else { return nil }
         return sheet
     }
+
+    /// At least 45% as wide as tall: no upright stroke (a 1).
+    static func isWide(_ box: PixelBox) -> Bool { 20 * box.width >= 9 * box.height }
 
     /// A bar, a corner, a cross, a blob or specks, in strokes 1.5–3.5 pixels wide.
     func junk(strength: Float, using rng: inout SeededRNG) -> InkSheet {

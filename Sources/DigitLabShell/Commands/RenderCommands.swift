@@ -87,8 +87,9 @@ struct RenderCommand: ShellCommand, Equatable {
                 guard !a.isIdentity else { throw CommandError("render samples --augmented: augmentation is off — `augment shift 2 rotate 10` first") }
                 let count = min(shown, 12)
                 let variants = Self.augmented(set.subset(Array(0..<count)), a, normalization, copies: 3, seed: context.state.settings.seed)
-                let images = (0..<count).map { i in (original: set.image(i), variants: variants[i], caption: "#\(i): \(data.classNames[Int(set.labels[i])])") }
-                return (SamplesFigure.augmented(title: "\(data.name): \(split) samples as training sees them", augmentation: a, images: images),
+                let images = (0..<count).map { i in (original: set.image(i), variants: variants[i].map(\.pixels), caption: "#\(i): \(data.classNames[Int(set.labels[i])])") }
+                return (SamplesFigure.augmented(title: "\(data.name): \(split) samples as training sees them", augmentation: a, images: images,
+                                                notADigit: variants.map { $0.map(\.notADigit) }),
                         "samples-\(split)-augmented", "augmented samples")
             }
             let images = (0..<shown).map { i in (set.image(i), "#\(i): \(data.classNames[Int(set.labels[i])])") }
@@ -238,13 +239,18 @@ struct RenderCommand: ShellCommand, Equatable {
     /// Each image `copies` times as augmented training batches show it, back in 0–255
     /// pixels. Draws from its own generator seeded with the seed, so looking never changes
     /// what training does.
-    static func augmented(_ images: LabeledImages, _ a: Augmentation, _ n: Normalization, copies: Int, seed: UInt64) -> [[[UInt8]]] {
+    /// `copies` augmented versions of each image, and whether augmentation replaced each
+    /// by something that is not one digit (`augment outliers`).
+    static func augmented(_ images: LabeledImages, _ a: Augmentation, _ n: Normalization, copies: Int, seed: UInt64)
+        -> [[(pixels: [UInt8], notADigit: Bool)]] {
         var rng = SeededRNG(seed: seed)
         return (0..<images.count).map { i in
             var (x, labels) = n.batch(images, indices: Array(repeating: i, count: copies))
             a.apply(to: &x, labels: &labels, background: n.table[0], using: &rng)
             let size = images.imageSize
-            return (0..<copies).map { k in SamplesFigure.bytes(x.data[(k * size)..<((k + 1) * size)], normalization: n) }
+            return (0..<copies).map { k in
+                (SamplesFigure.bytes(x.data[(k * size)..<((k + 1) * size)], normalization: n), labels[k] == Loss.notADigit)
+            }
         }
     }
 }

@@ -25,16 +25,22 @@ public enum SamplesFigure {
     /// One column per digit: the original on top, then `variants` as augmentation made
     /// them (the caller draws them with its own seeded generator, so looking changes no
     /// training). The subtitle names the augmentation in force: "augmented: shift 2 rotate 10".
-    /// A faint cross marks each tile's centre, so shifts show.
+    /// A faint cross marks each tile's centre, so shifts show. `notADigit[k][v]` marks a
+    /// variant that `augment outliers` replaced by something that is not one digit (it
+    /// is trained towards every class alike, not towards the column's label): such tiles
+    /// get a red frame and a legend says so.
     public static func augmented(title: String, augmentation: Augmentation,
                                  images: [(original: ArraySlice<UInt8>, variants: [[UInt8]], caption: String)],
+                                 notADigit: [[Bool]] = [],
                                  rows: Int = 28, columns: Int = 28) -> Canvas {
         let shown = Array(images.prefix(12))
         let variants = shown.map(\.variants.count).max() ?? 0
+        let anyOutlier = notADigit.joined().contains(true)
         let cell = 2.5, tile = Double(columns) * cell, gap = 12.0, left = Style.margin + 86
         let width = Int(left + Double(shown.count) * (tile + gap) + Style.margin)
         let top = Style.header + 26
-        let height = Int(top + Double(variants) * (tile + gap) + 8 + tile + Style.margin)
+        let legend = anyOutlier ? 18.0 : 0
+        let height = Int(top + Double(variants) * (tile + gap) + 8 + tile + legend + Style.margin)
         let c = Canvas(width: max(width, 640), height: height)
         c.title(title, subtitle: "augmented: \(describe(augmentation)) — new random changes each time an image comes round (once per epoch); evaluation sees the originals")
         for (k, image) in shown.enumerated() {
@@ -45,9 +51,10 @@ public enum SamplesFigure {
             centre(c, x, top, tile)
             for (v, pixels) in image.variants.enumerated() {
                 let y = top + 18 + Double(v + 1) * (tile + gap) - 18
+                let outlier = k < notADigit.count && v < notADigit[k].count && notADigit[k][v]
                 c.digit(pixels[...], rows: rows, columns: columns, x: x, y: y + 8, cell: cell)
-                c.frame(x, y + 8, tile, tile, .grid)
                 centre(c, x, y + 8, tile)
+                c.frame(x, y + 8, tile, tile, outlier ? .bad : .grid, width: outlier ? 2 : 1)
             }
         }
         c.text("original", left - 10, top + tile / 2 + 4, size: Style.captionSize, bold: true, align: .right)
@@ -56,6 +63,11 @@ public enum SamplesFigure {
             c.text("random draw \(v + 1)", left - 10, y + tile / 2 + 4, size: Style.captionSize, align: .right, color: .muted)
         }
         c.line(left, top + tile + gap / 2 + 4, left + Double(shown.count) * (tile + gap) - gap, top + tile + gap / 2 + 4, .grid)
+        if anyOutlier {
+            let y = top + Double(variants) * (tile + gap) + 8 + tile + 12
+            c.text("red frame: not one digit (augment outliers) — trained towards every class alike, not towards the label above",
+                   left, y, size: Style.captionSize, color: .bad)
+        }
         return c
     }
 
