@@ -192,9 +192,12 @@ enum RuledLines {
             while r + 1 < w && mask[y * w + r + 1] { r += 1 }
             return r - l + 1 <= maxThickness
         }
+        // Near a removed rule: within a wall's width sideways, since where the wall meets
+        // the rule the ink runs down the wall and that corner is never removed (at the
+        // strip's ends the rule begins at the wall).
         func removedNear(_ x: Int, _ y: Int) -> Bool {
             for yy in max(0, y - reach)...min(h - 1, y + reach) {
-                for xx in max(0, x - 1)...min(w - 1, x + 1) where removed[yy * w + xx] { return true }
+                for xx in max(0, x - maxThickness)...min(w - 1, x + maxThickness) where removed[yy * w + xx] { return true }
             }
             return false
         }

@@ -197,6 +197,32 @@ import DigitLabIO
         #expect(right >= 5, "forms read right: \(right) of 6: \(answers)")
     }
 
+    /// A strip whose end walls are drawn across the rules' ends (the rule begins in the
+    /// middle of the wall): the wall's outer column touched no removed rule pixel, stayed,
+    /// and was read as a leading 1 — also in a strip of empty boxes ("1" for nothing).
+    @Test func theEndWallsOfAFormAreNotOnes() throws {
+        func strip(_ digits: [Int]) -> RasterImage {
+            let (box, count, x0, y0) = (44, max(digits.count, 5), 40, 30)
+            var ink = Plane(width: box * count + 2 * x0, height: box + 2 * y0)
+            for x in x0..<(x0 + box * count) { for t in -1...1 { ink[x, y0 + t] = 1; ink[x, y0 + box + t] = 1 } }
+            for k in 0...count { for y in y0...(y0 + box) { ink[x0 + k * box - 1, y] = 1; ink[x0 + k * box, y] = 1 } }
+            for (k, i) in digits.enumerated() {
+                let d = Fixtures.tightInk(i, scale: 1)
+                let (dx, dy) = (x0 + k * box + (box - d.width) / 2, y0 + (box - d.height) / 2)
+                for y in 0..<d.height { for x in 0..<d.width { ink[dx + x, dy + y] = max(ink[dx + x, dy + y], d[x, y]) } }
+            }
+            return Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
+        }
+        let empty = try? NumberReader.read(strip([]), classifier: Fixtures.classifier())
+        #expect(empty == nil, "an empty form has no digits, read \(empty?.text ?? "")")
+        let indices = [3, 2, 1, 18, 4, 8, 11, 0, 61, 7] // test digits 0…9
+        let picture = strip(indices)
+        Fixtures.dump(picture, "form-ten")
+        let wanted = indices.map { String(Fixtures.label($0)) }.joined()
+        #expect(wanted == "0123456789")
+        #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == wanted)
+    }
+
     /// `digitlab read` on one fat digit cropped to its ink: the local paper estimate left
     /// slivers where the strokes meet, read as "1221" (an attacker's 8 of two rings) or
     /// nothing at all. Such a picture is now read with one paper level, as by `predict`.
