@@ -50,9 +50,6 @@ import Testing
 
     /// `digitlab predict` as a user runs it: the built executable, the default model.
     @Test func commandLinePredictWithTheDefaultModel() throws {
-        let exe = packageRoot + "/.build/debug/digitlab"
-        // `make test` builds it; run alone, `swift build --product digitlab` first.
-        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
         let folder = temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let s = session()
@@ -62,15 +59,8 @@ import Testing
             try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: Array(img), channels: 1), to: "\(folder)/\(i).png")
         }
         try AtomicFile.write(Array("not a png".utf8), to: folder + "/bad.png")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["predict", "--json", "--data", packageRoot, "\(folder)/0.png", "\(folder)/bad.png", "\(folder)/1.png", "\(folder)/2.png"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run(); p.waitUntilExit()
-        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 1, "a bad image makes the exit status non-zero")
+        let (status, lines, errors) = try runDigitLab(["predict", "--json", "--data", packageRoot, "\(folder)/0.png", "\(folder)/bad.png", "\(folder)/1.png", "\(folder)/2.png"])
+        #expect(status == 1, "a bad image makes the exit status non-zero")
         // One JSON object per picture, in order; the bad one says why in its place.
         #expect(lines.count == 4, "every picture has its line")
         let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -88,8 +78,6 @@ import Testing
     /// shared one figure; outputs/ was not made as the shell makes it; an escape sequence
     /// in a file name reached the terminal.
     @Test func commandLineReadStagesOnePicturesOneAnswerOneFigure() throws {
-        let exe = packageRoot + "/.build/debug/digitlab"
-        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
         let folder = temporaryFolder("cli-read")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let s = session()
@@ -101,17 +89,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: "\(folder)/\(parent)", withIntermediateDirectories: true)
             try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: Array(img), channels: 1), to: "\(folder)/\(path).png")
         }
-        func digitlab(_ args: [String]) throws -> (status: Int32, out: [Substring], err: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.currentDirectoryURL = URL(fileURLWithPath: folder)
-            p.arguments = args
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out; p.standardError = err
-            try p.run(); p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n"),
-                    String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        }
+        func digitlab(_ args: [String]) throws -> (status: Int32, out: [Substring], err: String) { try runDigitLab(args, in: folder) }
         // No outputs/ yet: it is made; the two x.png get a figure each.
         let both = try digitlab(["read", "--json", "--stages", "--data", packageRoot, "a/x.png", "b/x.png"])
         #expect(both.status == 0 && both.out.count == 2, "\(both)")
@@ -161,20 +139,32 @@ import Testing
 
 @Suite struct VersionTests {
     @Test func versionNamesTheLibraries() throws {
-        let exe = packageRoot + "/.build/debug/digitlab"
-        try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
         for arguments in [["--version"], ["version"]] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.arguments = arguments
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run(); p.waitUntilExit()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(p.terminationStatus == 0)
+            let (status, lines, _) = try runDigitLab(arguments)
+            let text = lines.joined(separator: "\n")
+            #expect(status == 0)
             for name in ["DigitLab ", "Swift 6", "readline ", "libpng ", "cairo ", "DigitLab kernels: "] {
                 #expect(text.contains(name), "\(arguments): \(name)")
             }
         }
     }
+}
+
+/// The built `digitlab` executable, run as a user runs it (in `folder`, if given): its
+/// exit status, its output's lines and its error output. `make test` builds it; a test
+/// run alone needs `swift build --product digitlab` first.
+func runDigitLab(_ arguments: [String], in folder: String? = nil) throws -> (status: Int32, out: [Substring], err: String) {
+    let exe = packageRoot + "/.build/debug/digitlab"
+    try #require(FileManager.default.isExecutableFile(atPath: exe), "build the executable first: swift build --product digitlab")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out; p.standardError = err
+    try p.run()
+    // Read before waiting: a child that fills a pipe would otherwise wait for us forever.
+    let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: output, as: UTF8.self).split(separator: "\n"), String(decoding: errors, as: UTF8.self))
 }
