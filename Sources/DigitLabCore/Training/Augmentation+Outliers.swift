@@ -31,15 +31,13 @@ extension Augmentation {
         }
         guard !chosen.isEmpty else { return }
         // The digits as they are, ink only (0 = paper), to build from while images change.
-        let ink = batch.data.map { max(0, $0 - background) }
-        let digitLabels = labels
+        let sources = OutlierSources(ink: batch.data.map { max(0, $0 - background) }, labels: labels, count: n, height: h, width: w)
         let grain = 4
         batch.data.mutablePointer { data in
             Parallel.forEachChunk(Parallel.chunkCount(chosen.count, grain: grain)) { chunk, _ in
                 for k in Parallel.chunk(chunk, grain: grain, count: chosen.count) {
                     let (i, seed) = chosen[k]
                     var local = SeededRNG(seed: seed)
-                    let sources = OutlierSources(ink: ink, labels: digitLabels, count: n, height: h, width: w)
                     let picture = sources.outlier(for: i, using: &local)
                     for p in 0..<(h * w) { data[i * h * w + p] = picture[p] + background }
                 }

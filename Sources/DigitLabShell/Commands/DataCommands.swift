@@ -84,7 +84,7 @@ struct AugmentCommand: ShellCommand, Equatable {
                 Argument("PIXELS", .number(0...3), keyword: "thickness", optional: true, help: "the largest change of stroke width in pixels"),
                 Argument("PIXELS", .number(0...3), keyword: "blur", optional: true, help: "the largest blur (Gaussian sigma) in pixels"),
                 Argument("FRACTION", .number(0...1), keyword: "contrast", optional: true, help: "the largest change of ink contrast (0.5 = ±50%)"),
-                Argument("SHARE", .number(0...0.5), keyword: "outliers", optional: true, help: "the share of each batch replaced by things that are not one digit (two digits touching, half of one, a line, a blob), which the network learns to answer with every class alike"),
+                Argument("SHARE", .number(0...0.5), keyword: "outliers", optional: true, help: "the share of each batch replaced by things that are not one digit"),
             ], summary: "Set what changes (any of shift, rotate, scale, elastic — where the digit sits and how it is written — and thickness, blur, contrast — the pen and the photo; outliers teaches it to be unsure of what is not a digit); with nothing after it, shows what is in force.",
                  example: "augment shift 2 rotate 10 scale 0.1") { a in
                 let keys = ["shift", "rotate", "scale", "elastic", "thickness", "blur", "contrast", "outliers"]
