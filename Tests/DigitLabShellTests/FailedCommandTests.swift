@@ -38,7 +38,7 @@ import Testing
         s.lessonProgressFile = folder + "/progress"
         try run(s, "load mnist --train 300 --test 40", "split validation 30", "net preset mlp", "train step 2",
                 "net reset", "train step 3", "set schedule cosine 2", "augment shift 1", "render confusion")
-        #expect(FileManager.default.changeCurrentDirectoryPath(folder)) // relative writes would land here
+        try inFolder(folder) { // relative writes would land here
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         let before = fingerprint(s)
         for line in Self.failing {
@@ -50,7 +50,7 @@ import Testing
             #expect(changed.isEmpty, "\(line) changed the session (\(message)):\n\(changed.joined(separator: "\n"))")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == files, "a failed command wrote a file")
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
+        }
     }
 
     /// The replay of a session with a failed command gives the live numbers: the failed

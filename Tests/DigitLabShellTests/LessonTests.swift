@@ -26,41 +26,45 @@ import Testing
 
     @Test(arguments: lessonFiles)
     func lessonReplaysAndItsChecksPass(name: String) throws {
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot)) // lessons use paths from the DigitLab folder
-        let r = try replay(name)
-        #expect(r.status == 0, "\(name): \(r.errors)")
-        #expect(r.transcript.contains { $0.hasPrefix("✓ ") }, "\(name) checks something")
+        try inFolder(packageRoot) {
+            let r = try replay(name)
+            #expect(r.status == 0, "\(name): \(r.errors)")
+            #expect(r.transcript.contains { $0.hasPrefix("✓ ") }, "\(name) checks something")
+        }
     }
 
     @Test func replayingTwiceGivesTheSameTranscriptAndPictures() throws {
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
-        let first = try replay("10-testing-and-errors.lesson")
-        let pictures = ["outputs/confusion-test.png", "outputs/misclassified-test.png"]
-        let bytes = try pictures.map { try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + $0)) }
-        let second = try replay("10-testing-and-errors.lesson")
-        #expect(first.transcript == second.transcript)
-        #expect(try pictures.map { try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + $0)) } == bytes)
+        try inFolder(packageRoot) {
+            let first = try replay("10-testing-and-errors.lesson")
+            let pictures = ["outputs/confusion-test.png", "outputs/misclassified-test.png"]
+            let bytes = try pictures.map { try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + $0)) }
+            let second = try replay("10-testing-and-errors.lesson")
+            #expect(first.transcript == second.transcript)
+            #expect(try pictures.map { try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/" + $0)) } == bytes)
+        }
     }
 
     @Test func crlfLessonsRunAndDoSomething() throws {
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
-        let text = "\u{FEFF}# title: T\r\n\r\nSome prose.\r\n\r\n> load mnist --train 100 --test 10\r\n\r\nexpect train.count >= 100\r\n"
-        let r = try replay("crlf.lesson", text: text)
-        #expect(r.status == 0, "\(r.errors)")
-        #expect(r.transcript.contains("> load mnist --train 100 --test 10"))
-        #expect(r.transcript.contains { $0.hasPrefix("✓ train.count >= 100") })
+        try inFolder(packageRoot) {
+            let text = "\u{FEFF}# title: T\r\n\r\nSome prose.\r\n\r\n> load mnist --train 100 --test 10\r\n\r\nexpect train.count >= 100\r\n"
+            let r = try replay("crlf.lesson", text: text)
+            #expect(r.status == 0, "\(r.errors)")
+            #expect(r.transcript.contains("> load mnist --train 100 --test 10"))
+            #expect(r.transcript.contains { $0.hasPrefix("✓ train.count >= 100") })
+        }
     }
 
     @Test func lessonsWriteOnlyUnderOutputs() throws {
         let folder = temporaryFolder("escape")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
-        for target in ["\(folder)/x.txt", "../x.txt", "outputs/../x.txt", "x.txt"] {
-            let r = try replay("w.lesson", text: "# title: W\n> record start \(target)\n")
-            #expect(r.status == 1)
-            #expect(r.errors.first?.hasSuffix(": not written: only files under outputs/ may be written here (relative paths that stay inside it) — run it with --allow-writes to let it write elsewhere") == true, "\(target): \(r.errors)")
+        try inFolder(packageRoot) {
+            for target in ["\(folder)/x.txt", "../x.txt", "outputs/../x.txt", "x.txt"] {
+                let r = try replay("w.lesson", text: "# title: W\n> record start \(target)\n")
+                #expect(r.status == 1)
+                #expect(r.errors.first?.hasSuffix(": not written: only files under outputs/ may be written here (relative paths that stay inside it) — run it with --allow-writes to let it write elsewhere") == true, "\(target): \(r.errors)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/x.txt"))
         }
-        #expect(!FileManager.default.fileExists(atPath: folder + "/x.txt"))
     }
 
     @Test func malformedLessonsGiveFileAndLine() {

@@ -58,21 +58,22 @@ import Testing
     }
 
     @Test func lessonsAndScriptsThroughRun() throws {
-        #expect(FileManager.default.changeCurrentDirectoryPath(packageRoot))
-        for (name, expected) in Self.cases("MalformedLessons") {
-            let path = Self.root + "/MalformedLessons/" + name
-            var errors = [String]()
-            if name.hasSuffix(".lesson") {
-                do {
-                    let lesson = try Lesson.load(path)
-                    _ = LessonRunner.run(lesson, file: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
-                } catch { errors.append(error.message) }
-            } else {
-                let lines = Tokenizer.lines(try String(contentsOfFile: path, encoding: .utf8))
-                _ = ScriptRunner.run(lines: lines, source: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
+        try inFolder(packageRoot) {
+            for (name, expected) in Self.cases("MalformedLessons") {
+                let path = Self.root + "/MalformedLessons/" + name
+                var errors = [String]()
+                if name.hasSuffix(".lesson") {
+                    do {
+                        let lesson = try Lesson.load(path)
+                        _ = LessonRunner.run(lesson, file: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
+                    } catch let error as CommandError { errors.append(error.message) }
+                } else {
+                    let lines = Tokenizer.lines(try String(contentsOfFile: path, encoding: .utf8))
+                    _ = ScriptRunner.run(lines: lines, source: path, session: session(), write: { _ in }, writeError: { errors.append($0) })
+                }
+                #expect(errors.count == 1, "\(name): \(errors)")
+                expectOneLine(errors.first ?? "", expected.replacingOccurrences(of: "{F}", with: path), name)
             }
-            #expect(errors.count == 1, "\(name): \(errors)")
-            expectOneLine(errors.first ?? "", expected.replacingOccurrences(of: "{F}", with: path), name)
         }
     }
 }

@@ -61,3 +61,14 @@ func fingerprint(_ s: Session) -> String {
     parts.append("guide \(s.guide?.position ?? -1) \(s.guide?.pending ?? "") \(s.stash != nil)")
     return parts.joined(separator: "\n")
 }
+
+/// The process has one current folder, and tests run in parallel: those that change it
+/// (lessons use paths from the DigitLab folder; a failure test lists what lands in its
+/// own) take turns, and leave the DigitLab folder current.
+private let currentFolderLock = NSLock()
+func inFolder<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
+    currentFolderLock.lock()
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(packageRoot); currentFolderLock.unlock() }
+    #expect(FileManager.default.changeCurrentDirectoryPath(path))
+    return try body()
+}
