@@ -94,14 +94,28 @@ extension Analysis {
 
     /// How much a group looks like strokes rather than a slab (a sheet of paper read as
     /// ink, a filled blob): 1 for anything a pen draws, falling towards 0 as the ink
-    /// fills its box or grows as thick as it is long.
+    /// fills its box or grows as thick as it is long. One upright stroke (a 1 drawn with
+    /// a marker) fills its narrow box too, so filling counts only for boxes wider than a
+    /// third of their height (a strip of desk lying along the sheet still counts).
     func strokeLikeness(_ g: DigitGroup) -> Double {
         let fill = Double(g.area) / Double(max(1, g.box.width * g.box.height))
         let thickness = Double(strokeWidth(of: g)) / Double(max(1, max(g.box.width, g.box.height)))
+        let upright = 3 * g.box.width < g.box.height
         var p = 1.0
-        if fill > 0.6 { p *= exp(-pow((fill - 0.6) / 0.12, 2)) }
+        if fill > 0.6 && !upright { p *= exp(-pow((fill - 0.6) / 0.12, 2)) }
         if thickness > 0.35 { p *= exp(-pow((thickness - 0.35) / 0.1, 2)) }
         return p
+    }
+
+    /// How likely a group is, by its size alone, to be the digit photographed: a digit
+    /// that someone photographs or scans spans at least a twentieth of the picture's
+    /// shorter side (a small digit on a sheet on a desk, far away, still does). A reading
+    /// that lost the digit itself to the paper (fat strokes, a paper estimate too narrow
+    /// for them) leaves specks, and the network can be sure of a speck: 1 from a
+    /// twentieth up, falling with the square of the size below it.
+    func sizeLikeness(_ g: DigitGroup) -> Double {
+        let r = Double(max(g.box.width, g.box.height)) / (Double(min(width, height)) / 20)
+        return min(1, r * r)
     }
 
     /// Whether a group reaches `edges` edges of the picture (within `slack` of the

@@ -67,14 +67,16 @@ public enum DigitPipeline {
         for u in uniform { candidates.append((u.analysis, u.group, u.analysis.map.lightOnDark == rules.borderLight ? 1 : 0.5)) }
         // Beside a tight reading, the local estimate is the less likely one.
         let local = uniform.isEmpty ? 1.0 : 0.5
-        if let a, let first = groups.first {
-            candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a) * local))
-            if let second = groups.dropFirst().first, first.score > 0, second.score >= 0.35 * first.score {
-                candidates.append((a, second, second.score / first.score * polarityPrior(a) * local))
+        if let a {
+            if let first = groups.first {
+                candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a) * local))
+                if let second = groups.dropFirst().first, first.score > 0, second.score >= 0.35 * first.score {
+                    candidates.append((a, second, second.score / first.score * polarityPrior(a) * local))
+                }
             }
             // One digit much fatter than the paper's closing (a marker in a frame, on ruled
-            // paper) lost its middle to the paper estimate: read with a wider closing too,
-            // as likely, when that brings back ink away from all the ink found.
+            // paper) lost its middle, or all of it, to the paper estimate: read with a wider
+            // closing too, as likely, when that brings back ink away from all the ink found.
             if let wide = a.withFatStrokesRestored(prepared), let first = wide.groups().first {
                 candidates.append((wide, first, wide.strokeLikeness(first) * polarityPrior(wide) * local))
             }
@@ -89,7 +91,9 @@ public enum DigitPipeline {
         if let classifier, candidates.count > 1 {
             let p = classifier.probabilities(candidates.map { $0.analysis.frame($0.group, stages: false).pixels })
             // The network's certainty, tempered by how likely each reading looked.
-            let score = candidates.indices.map { Double(p[$0].max() ?? 0) * candidates[$0].prior.squareRoot() }
+            let score = candidates.indices.map { i in
+                Double(p[i].max() ?? 0) * (candidates[i].prior * candidates[i].analysis.sizeLikeness(candidates[i].group)).squareRoot()
+            }
             best = candidates[score.indices.max { score[$0] < score[$1] }!]
         }
         let (chosen, group) = (best.analysis, best.group)
@@ -156,6 +160,9 @@ struct Analysis {
     var stages: [DigitPipeline.Stage]
     /// The plane read for ink, and which way round.
     let plane: Plane
+    /// The first reading's second, wider paper closing (`InkMap.widerRadius`), kept when
+    /// the strokes of the digit itself set another radius.
+    var widerRadius: Int?
 
     var width: Int { ink.width }
     var height: Int { ink.height }
@@ -203,6 +210,7 @@ struct Analysis {
         plane = choice.plane
         let first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false))
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
+        widerRadius = first.map.widerRadius
         stages = []
         let paperGiven = paper != nil
         // A digit that fills the picture may have strokes far wider than a tenth of it.
@@ -264,7 +272,10 @@ struct Analysis {
     /// The ink alone is looked at first (most pictures stop there, at a quarter of the
     /// cost of a whole reading); lines and frames taken out before do not count as new.
     func withFatStrokesRestored(_ prepared: Prepared) -> Analysis? {
-        let radius = 3 * map.radius
+        // When nothing of a digit's size is left (only specks: the strokes all went to the
+        // paper), the whole picture's second, wider stroke scale says how wide to go.
+        let lost = groups().first.map { sizeLikeness($0) < 1 } ?? true
+        let radius = lost ? max(3 * map.radius, widerRadius ?? 0) : 3 * map.radius
         guard radius < min(width, height) / 2,
               let wide = try? Self.inkMask(plane, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
         let near = Plane(width: width, height: height, values: mask.indices.map { mask[$0] || removed[$0] ? 1 : 0 }).maxFilter(radius: 2)

@@ -25,6 +25,10 @@ struct InkMap {
     var strokeWidth: Float
     /// The closing radius used for the paper.
     var radius: Int
+    /// A second, wider closing radius when the picture also holds much fatter strokes
+    /// than those that set `radius` (a marker digit inside a thin drawn frame, whose
+    /// lines made the first peak); nil when there is none or the radius was given.
+    var widerRadius: Int? = nil
 
     /// Which plane to read, which way round, and what the picture's margins say: worked
     /// out once per picture, shared by all its readings.
@@ -191,9 +195,10 @@ struct InkMap {
         let oriented = light ? plane.map { 255 - $0 } : plane
         let paper: Plane
         var (width, radius): (Float, Int)
+        var wider: Int? = nil
         switch estimate {
         case .closing(let tight):
-            (width, radius) = strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
+            (width, radius, wider) = strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
             paper = oriented.closing(radius: radius)
         case .closingRadius(let r):
             (width, radius) = (Float(r) / 1.25 * 1.6, r)
@@ -213,13 +218,14 @@ struct InkMap {
         // The paper stage: the plane read, as it looked (light-on-dark turned back).
         let shown = light ? paper.map { 255 - $0 } : paper
         return InkMap(ink: ink, paper: RasterImage(width: w, height: h, channels: 1, pixels: shown.bytes),
-                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius)
+                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius, widerRadius: wider)
     }
 
     /// The strokes' width and the closing radius that removes them, from the pattern
     /// spectrum: how much more dark detail each larger closing fills in. Strokes make a
-    /// peak at their half-width; shadows and desks only add at far larger radii.
-    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int) {
+    /// peak at their half-width; shadows and desks only add at far larger radii. `wider`:
+    /// the radius for a second peak, beyond the first, at least half as high.
+    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int, wider: Int?) {
         var radii = [1, 2, 3, 4, 6, 8, 12, 16, 22, 32, 44, 64, 90, 128].filter { $0 <= limit }
         if radii.isEmpty { radii = [1] }
         var filled = [Double]()
@@ -258,7 +264,12 @@ struct InkMap {
         let halfWidth = Float(radii[peak])
         // A closing of radius r fills details up to 2r + 1 wide; strokes vary and meet
         // in blobs, so take the next step up, and a little more.
-        let radius = min(limit, max(2, Int((Float(radii[min(peak + 1, radii.count - 1)]) * 1.25).rounded())))
-        return (2 * halfWidth, radius)
+        func closing(for k: Int) -> Int { min(limit, max(2, Int((Float(radii[min(k + 1, radii.count - 1)]) * 1.25).rounded()))) }
+        let end = min(upTo, spectrum.count)
+        var wider: Int? = nil
+        if peak + 2 < end, let k = (peak + 2..<end).max(by: { spectrum[$0] < spectrum[$1] }), spectrum[k] >= 0.5 * spectrum[peak] {
+            wider = closing(for: k)
+        }
+        return (2 * halfWidth, closing(for: peak), wider)
     }
 }
