@@ -39,16 +39,28 @@ import Testing
         #expect(resumed.state.model.metrics == live.state.model.metrics)
     }
 
-    @Test func aDifferentOptimiserIsRefusedAndNothingChanges() throws {
+    /// A fresh session that only loaded the data: the checkpoint brings back the settings
+    /// training reads and the augmentation (it used to resume with the session's own — a
+    /// different learning rate, optimiser and no augmentation, silently).
+    @Test func theSettingsAndAugmentationComeBack() throws {
         let folder = temporaryFolder("ckpt")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try run(try trained(folder), "save checkpoint \(folder)/c.safetensors")
-        let other = session()
-        try run(other, "set seed 3", "load mnist --train 300 --test 40 --random", "set optimizer sgd")
-        let before = fingerprint(other)
-        let message = errorOf(other, "load checkpoint \(folder)/c.safetensors")
-        #expect(message.contains("adam") && message.contains("set optimizer adam first"), "\(message)")
-        #expect(fingerprint(other) == before)
+        let live = session()
+        live.state.outputs.folder = folder
+        for line in Self.setup { try run(live, line) }
+        try run(live, "augment shift 2 rotate 8 thickness 0.5", "set epochs 2", "train step 4", "set schedule cosine 3", "train step 5",
+            "save checkpoint \(folder)/c.safetensors")
+        let fresh = session()
+        fresh.state.outputs.folder = folder
+        try run(fresh, "set seed 3", "load mnist --train 300 --test 40 --random", "set optimizer sgd", "set lr 0.5")
+        let said = try run(fresh, "load checkpoint \(folder)/c.safetensors")
+        #expect(said.contains("lr 0.003, batch 32, adam, schedule cosine 3; augmentation shift 2.0 rotate 8.0 thickness 0.5"), "\(said)")
+        #expect(fresh.state.settings.training == live.state.settings.training)
+        #expect(fresh.state.settings.epochs == 2)
+        #expect(fresh.state.data.augmentation == live.state.data.augmentation)
+        try run(live, "train step 12")
+        try run(fresh, "train step 12")
+        #expect(fresh.state.model.network!.snapshot() == live.state.model.network!.snapshot(), "same weights after 12 more steps")
     }
 
     /// Each part of the training state removed or given the wrong type: one line naming
@@ -117,6 +129,12 @@ import Testing
             ("noclasses", { $0["classNames"] = [String]() }, "classes in __metadata__ must be 1 to"),
             ("std", { $0["normalization"] = ["mean": 0.1, "std": 0]; $0["normalizationFromModel"] = true }, "the standardisation (mean 0.1, std 0.0) needs a finite mean"),
             ("cursor", trainer("cursor", 300), "position 300 is outside its epoch of 300 images"),
+            // The training settings are lines for `set` and `augment` only, in their ranges.
+            ("seed", { $0["training"] = ["set seed 9"] }, "a training setting is damaged ('set seed 9')"),
+            ("command", { $0["training"] = ["save model x.safetensors"] }, "a training setting is damaged"),
+            ("lr", { $0["training"] = ["set lr -1"] }, "a training setting is damaged ('set lr -1')"),
+            ("batch", { $0["training"] = ["set batch 0"] }, "a training setting is damaged"),
+            ("augment", { $0["training"] = ["augment shift 99"] }, "a training setting is damaged"),
         ]
         for (name, change, expected) in cases {
             let file = try rewritten(name, change)

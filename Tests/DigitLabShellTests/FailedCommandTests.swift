@@ -49,7 +49,8 @@ import Testing
             let changed = zip(before.components(separatedBy: "\n"), after.components(separatedBy: "\n")).filter { $0 != $1 }.map { "\($0.0)\n  → \($0.1)" }
             #expect(changed.isEmpty, "\(line) changed the session (\(message)):\n\(changed.joined(separator: "\n"))")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == files, "a failed command wrote a file")
+        let now = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(now == files, "a failed command wrote a file: \(Set(now).subtracting(files).sorted())")
         }
     }
 

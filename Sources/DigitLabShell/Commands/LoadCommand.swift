@@ -33,7 +33,7 @@ enum LoadCommand: ShellCommand, Equatable {
                  summary: "A saved network, with the standardisation it was trained with (kept even when data is loaded afterwards).",
                  example: "load model models/default.safetensors") { a in .model(try a.word("FILE")) },
             form(["checkpoint"], [Argument("FILE", .path(.readFile), help: "a checkpoint saved with `save checkpoint`")],
-                 summary: "A network with its whole training state (optimiser, position in the epoch, random generators, curves), so training goes on exactly as if it had never stopped.",
+                 summary: "A network with its whole training state (optimiser, position in the epoch, random generators, curves) and the settings and augmentation it trained with, so training goes on exactly as if it had never stopped. Load the same data first.",
                  example: "load checkpoint outputs/lenet.ckpt.safetensors") { a in .checkpoint(try a.word("FILE")) },
         ])
 

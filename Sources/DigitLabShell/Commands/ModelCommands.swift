@@ -14,7 +14,7 @@ enum SaveCommand: ShellCommand, Equatable {
                  summary: "Save the network as safetensors in PyTorch's nn.Sequential layout, with its architecture, standardisation, seed and training summary. The write is atomic: a crash never leaves half a file.",
                  example: "save model outputs/lenet5.safetensors") { a in .model(try a.word("FILE")) },
             form(["checkpoint"], [Argument("FILE", .path(.writeFile), help: "a file name ending in .safetensors")],
-                 summary: "Save the network with its whole training state (optimiser moments, position in the epoch, random generators and curves); `load checkpoint FILE` goes on exactly from there.",
+                 summary: "Save the network with its whole training state (optimiser moments, position in the epoch, random generators and curves) and the settings and augmentation it trains with; `load checkpoint FILE` goes on exactly from there.",
                  example: "save checkpoint outputs/lenet.ckpt.safetensors") { a in .checkpoint(try a.word("FILE")) },
         ])
 

@@ -6,8 +6,11 @@ import Foundation
 /// decides what training does next — the trainer's state (optimiser moments, position in
 /// the epoch, its generator, the weights it falls back on), the session's generator, the
 /// standardisation, the curves and the picture counters — so training goes on exactly as
-/// if it had never stopped. The data is not inside: load the same data first (a
-/// recording's preamble does). A safetensors file: the network's tensors as in a model
+/// if it had never stopped. That includes the settings training reads at every step
+/// (learning rate, batch, optimiser, schedule, loss, epochs) and the augmentation, kept
+/// as the `set` and `augment` lines that put them in force and run through the same
+/// parser on loading. The data is not inside: load the same data first (a recording's
+/// preamble does). A safetensors file: the network's tensors as in a model
 /// file, the trainer's arrays as tensors named `trainer.…` and `curves.…`, and JSON
 /// metadata for the rest.
 enum Checkpoint {
@@ -28,6 +31,38 @@ enum Checkpoint {
         var scheduleStart: Double
         /// The trainer's scalars; its arrays are tensors (see `TrainerTensors`).
         var trainer: TrainerTensors.Layout?
+        /// `set …` and `augment …` lines (`trainingLines`); nil in checkpoints saved
+        /// before they were kept.
+        var training: [String]?
+    }
+
+    /// The settings training reads (`set KEY …`); seed, threads and memory are the
+    /// session's and the machine's, not the run's.
+    static let trainingKeys = ["lr", "batch", "optimizer", "momentum", "weight-decay", "schedule", "loss", "epochs"]
+
+    /// The settings training reads, as the lines that put them in force.
+    static func trainingLines(_ state: SessionState) -> [String] {
+        let sets = state.settings.commands.filter { line in trainingKeys.contains { line.hasPrefix("set \($0) ") } }
+        let a = state.data.augmentation
+        return sets + [a.isIdentity ? "augment off" : "augment \(a.description)"]
+    }
+
+    /// Puts saved training lines in force on `state`, through the commands themselves
+    /// (their ranges and checks); anything but those lines means a damaged file.
+    static func apply(_ lines: [String], to state: inout SessionState, _ context: CommandContext, path: String) throws(CommandError) {
+        var scratch = context
+        scratch.state = state
+        for line in lines {
+            let words = line.split(separator: " ").map(String.init)
+            let expected = words.first == "augment" || words.first == "set" && words.count > 1 && trainingKeys.contains(words[1])
+            guard expected, let parsed = try? Parser.parse(line), ["set", "augment"].contains(parsed.declaration.name) else {
+                throw CommandError("\(path): a training setting is damaged ('\(Sanitize.line(String(line.prefix(60))))')")
+            }
+            do { _ = try parsed.command.run(&scratch) } catch {
+                throw CommandError("\(path): a training setting cannot be put in force: \(error.message)")
+            }
+        }
+        state = scratch.state
     }
 
     /// Non-finite numbers (a diverged epoch's loss) are written as strings, not refused.
@@ -61,7 +96,8 @@ enum Checkpoint {
                                 normalizationFromModel: state.data.normalizationSource == .model, classNames: state.model.classNames,
                                 origin: state.model.origin, runName: state.model.runName, unsavedSteps: state.model.unsavedSteps,
                                 trainingSeconds: state.model.trainingSeconds, counters: state.outputs.counters,
-                                scheduleStart: state.settings.training.scheduleStart, trainer: layout)
+                                scheduleStart: state.settings.training.scheduleStart, trainer: layout,
+                                training: trainingLines(state))
         let json: String
         do { json = String(decoding: try encoder.encode(contents), as: UTF8.self) } catch { throw CommandError("save checkpoint: \(error)") }
         var metadata = ["format": format, "session": json]
@@ -111,6 +147,8 @@ enum Checkpoint {
         } else {
             state.replaceNetwork(nil, origin: "")
         }
+        // The settings it trained with, before the trainer is made from them.
+        if let lines = contents.training { try apply(lines, to: &state, context, path: path) }
         if let layout = contents.trainer {
             guard let net = state.model.network else { throw CommandError("\(path): a training state without a network — the file is damaged") }
             let restored: (state: TrainerState, metrics: MetricsLog)
@@ -136,6 +174,11 @@ enum Checkpoint {
         state.rng = rng
         context.state = state
         let what = state.model.network.map { "\(Format.plural($0.layers.count, "layer"))" + (state.model.trainer == nil ? "" : ", training state") + " and generators" } ?? "the generators"
-        return .text("loaded the checkpoint \(path): \(what)")
+        guard contents.training != nil else {
+            return .text("loaded the checkpoint \(path): \(what) (an older checkpoint: the settings and augmentation in force stay as they are)")
+        }
+        let t = state.settings.training
+        let settings = "lr \(Format.number(t.learningRate)), batch \(t.batchSize), \(SetCommand.describe(t.optimizer)), schedule \(t.schedule.description); augmentation \(state.data.augmentation.description)"
+        return .text("loaded the checkpoint \(path): \(what), and the settings it trains with (\(settings))")
     }
 }
