@@ -54,7 +54,7 @@ import Testing
         fresh.state.outputs.folder = folder
         try run(fresh, "set seed 3", "load mnist --train 300 --test 40 --random", "set optimizer sgd", "set lr 0.5")
         let said = try run(fresh, "load checkpoint \(folder)/c.safetensors")
-        #expect(said.contains("lr 0.003, batch 32, adam, schedule cosine 3; augmentation shift 2.0 rotate 8.0 thickness 0.5"), "\(said)")
+        #expect(said.contains("settings it trains with, now in force: lr 0.5 → 0.003, batch 64 → 32, optimizer sgd → adam, schedule constant → cosine 3, epochs 1 → 2, augmentation off → shift 2.0 rotate 8.0 thickness 0.5"), "\(said)")
         #expect(fresh.state.settings.training == live.state.settings.training)
         #expect(fresh.state.settings.epochs == 2)
         #expect(fresh.state.data.augmentation == live.state.data.augmentation)
@@ -135,6 +135,8 @@ import Testing
             ("lr", { $0["training"] = ["set lr -1"] }, "a training setting is damaged ('set lr -1')"),
             ("batch", { $0["training"] = ["set batch 0"] }, "a training setting is damaged"),
             ("augment", { $0["training"] = ["augment shift 99"] }, "a training setting is damaged"),
+            ("numbers", { $0["training"] = [1, 2] }, "the training settings are damaged"),
+            ("many", { $0["training"] = Array(repeating: "set batch 64", count: 100_000) }, "the training settings are damaged"),
         ]
         for (name, change, expected) in cases {
             let file = try rewritten(name, change)

@@ -8,6 +8,9 @@ import Testing
 @Suite(.serialized) struct RecordingTests {
     func replay(_ path: String) throws -> Session {
         let replay = session()
+        // Pictures the replay draws go beside the recording, not into the current folder
+        // (which a test running in parallel may have changed: `inFolder`).
+        replay.state.outputs.folder = (path as NSString).deletingLastPathComponent + "/outputs"
         let script = try String(contentsOfFile: path, encoding: .utf8)
         var errors = [String]()
         let status = ScriptRunner.run(lines: Tokenizer.lines(script), source: path, session: replay, write: { _ in }, writeError: { errors.append($0) })

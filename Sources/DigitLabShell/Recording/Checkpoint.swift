@@ -31,38 +31,75 @@ enum Checkpoint {
         var scheduleStart: Double
         /// The trainer's scalars; its arrays are tensors (see `TrainerTensors`).
         var trainer: TrainerTensors.Layout?
-        /// `set …` and `augment …` lines (`trainingLines`); nil in checkpoints saved
-        /// before they were kept.
-        var training: [String]?
+        /// `set …`, `preprocess …` and `augment …` lines (`trainingLines`); nil in
+        /// checkpoints saved before they were kept.
+        var training: SettingLines?
     }
 
-    /// The settings training reads (`set KEY …`); seed, threads and memory are the
-    /// session's and the machine's, not the run's.
+    /// Lines of text, or the note that the field was there but not lines (a damaged file
+    /// is still a checkpoint, and is told so).
+    struct SettingLines: Codable {
+        var lines: [String]?
+        init(_ lines: [String]) { self.lines = lines }
+        init(from decoder: any Decoder) throws { lines = try? decoder.singleValueContainer().decode([String].self) }
+        func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(lines) }
+    }
+
+    /// The settings training reads (`set KEY …`); seed, threads, memory and `init` are the
+    /// session's, the machine's or the next network's, not this run's.
     static let trainingKeys = ["lr", "batch", "optimizer", "momentum", "weight-decay", "schedule", "loss", "epochs"]
 
-    /// The settings training reads, as the lines that put them in force.
+    /// The settings training reads, the inputs and the augmentation, as the lines that
+    /// put them in force.
     static func trainingLines(_ state: SessionState) -> [String] {
         let sets = state.settings.commands.filter { line in trainingKeys.contains { line.hasPrefix("set \($0) ") } }
         let a = state.data.augmentation
-        return sets + [a.isIdentity ? "augment off" : "augment \(a.description)"]
+        return sets + ["preprocess \(state.data.scaling.rawValue)", a.isIdentity ? "augment off" : "augment \(a.description)"]
     }
 
     /// Puts saved training lines in force on `state`, through the commands themselves
-    /// (their ranges and checks); anything but those lines means a damaged file.
-    static func apply(_ lines: [String], to state: inout SessionState, _ context: CommandContext, path: String) throws(CommandError) {
+    /// (their ranges and checks); anything but those lines means a damaged file. The
+    /// network's memory is checked once, against all of them: one line at a time, a
+    /// batch size could be refused for an optimiser the next line replaces.
+    static func apply(_ saved: SettingLines, to state: inout SessionState, _ context: CommandContext, path: String) throws(CommandError) {
+        guard let lines = saved.lines, lines.count <= 4 * (trainingKeys.count + 2) else {
+            throw CommandError("\(path): the training settings are damaged — the file is not as `save checkpoint` wrote it")
+        }
         var scratch = context
         scratch.state = state
+        scratch.state.model = ModelState(network: nil, origin: "")
         for line in lines {
             let words = line.split(separator: " ").map(String.init)
-            let expected = words.first == "augment" || words.first == "set" && words.count > 1 && trainingKeys.contains(words[1])
-            guard expected, let parsed = try? Parser.parse(line), ["set", "augment"].contains(parsed.declaration.name) else {
+            // The inputs already as saved: `preprocess` would measure the standardisation
+            // again, on the training images as split now, not as when it was measured.
+            if words.count == 2, words[0] == "preprocess", words[1] == scratch.state.data.scaling.rawValue { continue }
+            let expected = ["augment", "preprocess"].contains(words.first ?? "") || words.first == "set" && words.count > 1 && trainingKeys.contains(words[1])
+            guard expected, let parsed = try? Parser.parse(line), ["set", "augment", "preprocess"].contains(parsed.declaration.name) else {
                 throw CommandError("\(path): a training setting is damaged ('\(Sanitize.line(String(line.prefix(60))))')")
             }
             do { _ = try parsed.command.run(&scratch) } catch {
                 throw CommandError("\(path): a training setting cannot be put in force: \(error.message)")
             }
         }
-        state = scratch.state
+        if let net = state.model.network {
+            do { try MemoryCheck.network(net, scratch.state.settings, what: "load checkpoint") } catch {
+                throw CommandError("\(path): \(error.message)")
+            }
+        }
+        state.settings = scratch.state.settings
+        state.data = scratch.state.data
+    }
+
+    /// What loading changed of the settings training reads: "lr 0.01 → 0.002, loss mse →
+    /// crossentropy", or nil when they were all in force already.
+    static func changes(from before: [String], to after: [String]) -> String? {
+        func value(_ line: String) -> (key: String, value: String) {
+            let words = line.split(separator: " ", maxSplits: line.hasPrefix("set ") ? 2 : 1).map(String.init)
+            return line.hasPrefix("set ") ? (words[1], words.count > 2 ? words[2] : "") : (words[0] == "augment" ? "augmentation" : "inputs", words.count > 1 ? words[1] : "")
+        }
+        let old = Dictionary(before.map(value), uniquingKeysWith: { a, _ in a })
+        let changed = after.map(value).filter { old[$0.key] != $0.value }.map { "\($0.key) \(old[$0.key] ?? "?") → \($0.value)" }
+        return changed.isEmpty ? nil : changed.joined(separator: ", ")
     }
 
     /// Non-finite numbers (a diverged epoch's loss) are written as strings, not refused.
@@ -97,7 +134,7 @@ enum Checkpoint {
                                 origin: state.model.origin, runName: state.model.runName, unsavedSteps: state.model.unsavedSteps,
                                 trainingSeconds: state.model.trainingSeconds, counters: state.outputs.counters,
                                 scheduleStart: state.settings.training.scheduleStart, trainer: layout,
-                                training: trainingLines(state))
+                                training: SettingLines(trainingLines(state)))
         let json: String
         do { json = String(decoding: try encoder.encode(contents), as: UTF8.self) } catch { throw CommandError("save checkpoint: \(error)") }
         var metadata = ["format": format, "session": json]
@@ -148,18 +185,21 @@ enum Checkpoint {
             state.replaceNetwork(nil, origin: "")
         }
         // The settings it trained with, before the trainer is made from them.
-        if let lines = contents.training { try apply(lines, to: &state, context, path: path) }
+        let settingsBefore = trainingLines(state)
+        if let saved = contents.training { try apply(saved, to: &state, context, path: path) }
+        var savedEpochSize = 0
         if let layout = contents.trainer {
             guard let net = state.model.network else { throw CommandError("\(path): a training state without a network — the file is damaged") }
             let restored: (state: TrainerState, metrics: MetricsLog)
             do { restored = try TrainerTensors.read(layout, from: trainerTensors) } catch { throw CommandError("\(path): \(error.message)") }
             let trainer = Trainer(network: net, settings: state.settings.training, rng: rng)
-            do { try trainer.restore(restored.state) } catch { throw CommandError("\(path): \(error.message)") }
+            do { try trainer.restore(restored.state) } catch {
+                // With its own settings in force, a mismatch is the file's, not the session's.
+                throw CommandError("\(path): \(error.message)" + (contents.training == nil ? "" : " — but the file's own settings say otherwise: the file is damaged"))
+            }
             state.model.trainer = trainer
             state.model.metrics = restored.metrics
-            state.model.runSettings = state.settings
-            state.model.runAugmentation = state.data.augmentation.description
-            state.model.runInputs = state.data.scaling.rawValue
+            savedEpochSize = restored.state.order.count
         } else if !trainerTensors.isEmpty {
             throw CommandError("\(path): training tensors without their description — the file is damaged")
         }
@@ -172,13 +212,24 @@ enum Checkpoint {
         state.settings.seed = contents.seed
         state.settings.training.scheduleStart = contents.scheduleStart
         state.rng = rng
+        if state.model.trainer != nil {
+            // The run goes on: what it was started with is what the checkpoint brought.
+            state.model.runSettings = state.settings
+            state.model.runAugmentation = state.data.augmentation.description
+            state.model.runInputs = state.data.scaling.rawValue
+        }
         context.state = state
         let what = state.model.network.map { "\(Format.plural($0.layers.count, "layer"))" + (state.model.trainer == nil ? "" : ", training state") + " and generators" } ?? "the generators"
-        guard contents.training != nil else {
-            return .text("loaded the checkpoint \(path): \(what) (an older checkpoint: the settings and augmentation in force stay as they are)")
+        var out = Output.text("loaded the checkpoint \(path): \(what)")
+        if contents.training == nil {
+            out.text("an older checkpoint: the settings, inputs and augmentation in force stay as they are — set them as they were for the same numbers")
+        } else if let changed = changes(from: settingsBefore, to: trainingLines(state)) {
+            out.text("settings it trains with, now in force: \(changed)")
         }
-        let t = state.settings.training
-        let settings = "lr \(Format.number(t.learningRate)), batch \(t.batchSize), \(SetCommand.describe(t.optimizer)), schedule \(t.schedule.description); augmentation \(state.data.augmentation.description)"
-        return .text("loaded the checkpoint \(path): \(what), and the settings it trains with (\(settings))")
+        // The saved epoch's order covers the training set it was saved with.
+        if let images = state.data.dataset?.train.count, savedEpochSize > 0, savedEpochSize != images {
+            out.append(.warning("the checkpoint was trained on \(Format.count(savedEpochSize)) training images and this session has \(Format.count(images)): the next batch starts a new epoch — load the same data (and `split validation`) first for the same numbers"))
+        }
+        return out
     }
 }
