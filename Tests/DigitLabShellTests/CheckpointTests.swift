@@ -63,6 +63,30 @@ import Testing
         #expect(fresh.state.model.network!.snapshot() == live.state.model.network!.snapshot(), "same weights after 12 more steps")
     }
 
+    /// Standardised after a split, the statistics were measured on the images left for
+    /// training; a fresh session standardises on all of them, and used to resume with
+    /// those (other numbers, no word). A checkpoint is also not a model.
+    @Test func theStandardisationItTrainedWithComesBack() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = "load mnist --train 300 --test 40 --random"
+        let live = session()
+        live.state.outputs.folder = folder
+        try run(live, "set seed 3", data, "preprocess scale", "split validation 50", "preprocess standardise", "net preset mlp",
+                "train step 3", "save checkpoint \(folder)/c.safetensors")
+        let fresh = session()
+        fresh.state.outputs.folder = folder
+        try run(fresh, "set seed 3", data, "split validation 50")
+        #expect(fresh.state.data.normalization != live.state.data.normalization, "measured on other images")
+        try run(fresh, "load checkpoint \(folder)/c.safetensors")
+        #expect(fresh.state.data.normalization == live.state.data.normalization)
+        try run(live, "train step 6")
+        try run(fresh, "train step 6")
+        #expect(fresh.state.model.network!.snapshot() == live.state.model.network!.snapshot())
+        let message = errorOf(fresh, "load model \(folder)/c.safetensors")
+        #expect(message.contains("is a checkpoint") && message.contains("use `load checkpoint"), "\(message)")
+    }
+
     /// Each part of the training state removed or given the wrong type: one line naming
     /// the file and the part, and the session as it was.
     @Test func damagedTrainingStateIsNamed() throws {
@@ -137,6 +161,8 @@ import Testing
             ("augment", { $0["training"] = ["augment shift 99"] }, "a training setting is damaged"),
             ("numbers", { $0["training"] = [1, 2] }, "the training settings are damaged"),
             ("many", { $0["training"] = Array(repeating: "set batch 64", count: 100_000) }, "the training settings are damaged"),
+            ("none", { $0["training"] = [String]() }, "the training settings are damaged — some are missing"),
+            ("some", { $0["training"] = ["set optimizer adam"] }, "the training settings are damaged — some are missing"),
         ]
         for (name, change, expected) in cases {
             let file = try rewritten(name, change)

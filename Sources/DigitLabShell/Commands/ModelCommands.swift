@@ -61,7 +61,11 @@ enum ModelCommands {
 
     static func loadModel(_ path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
         let loaded: (network: Network, info: ModelFile.Info)
-        do { loaded = try ModelFile.load(path, budget: context.budget) } catch { throw CommandError(error.description) }
+        do { loaded = try ModelFile.load(path, budget: context.budget) } catch {
+            // A checkpoint holds a model and more: its trainer's tensors belong to no layer.
+            if Checkpoint.isCheckpoint(path) { throw CommandError("\(path) is a checkpoint (saved with `save checkpoint`) — use `load checkpoint \(Tokenizer.quoted(path))`") }
+            throw CommandError(error.description)
+        }
         try MemoryCheck.network(loaded.network, context.state.settings, what: "load model")
         context.state.replaceNetwork(loaded.network, origin: ModelState.fromModelFile)
         context.state.data.useModelNormalization(loaded.info.normalization)

@@ -81,6 +81,15 @@ enum Checkpoint {
                 throw CommandError("\(path): a training setting cannot be put in force: \(error.message)")
             }
         }
+        // `save checkpoint` writes every one of them: a file that leaves one out would
+        // resume with the session's own, unnoticed.
+        let keys = Set(lines.map { line in
+            let words = line.split(separator: " ").map(String.init)
+            return words.first == "set" && words.count > 1 ? words[1] : words.first ?? ""
+        })
+        guard keys == Set(trainingKeys + ["preprocess", "augment"]) else {
+            throw CommandError("\(path): the training settings are damaged — some are missing")
+        }
         if let net = state.model.network {
             do { try MemoryCheck.network(net, scratch.state.settings, what: "load checkpoint") } catch {
                 throw CommandError("\(path): \(error.message)")
@@ -100,6 +109,12 @@ enum Checkpoint {
         let old = Dictionary(before.map(value), uniquingKeysWith: { a, _ in a })
         let changed = after.map(value).filter { old[$0.key] != $0.value }.map { "\($0.key) \(old[$0.key] ?? "?") → \($0.value)" }
         return changed.isEmpty ? nil : changed.joined(separator: ", ")
+    }
+
+    /// Whether the file's first bytes name it a checkpoint (for `load model`'s message).
+    static func isCheckpoint(_ path: String) -> Bool {
+        let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 1 << 16) } ?? Data()
+        return String(decoding: head, as: UTF8.self).contains("\"\(format)\"")
     }
 
     /// Non-finite numbers (a diverged epoch's loss) are written as strings, not refused.
@@ -194,8 +209,11 @@ enum Checkpoint {
             do { restored = try TrainerTensors.read(layout, from: trainerTensors) } catch { throw CommandError("\(path): \(error.message)") }
             let trainer = Trainer(network: net, settings: state.settings.training, rng: rng)
             do { try trainer.restore(restored.state) } catch {
-                // With its own settings in force, a mismatch is the file's, not the session's.
-                throw CommandError("\(path): \(error.message)" + (contents.training == nil ? "" : " — but the file's own settings say otherwise: the file is damaged"))
+                // With its own settings in force, a mismatch is the file's, not the session's:
+                // no advice to set anything.
+                guard contents.training != nil else { throw CommandError("\(path): \(error.message)") }
+                let what = error.message.components(separatedBy: " — ").first ?? error.message
+                throw CommandError("\(path): \(what), against the file's own settings — the file is damaged")
             }
             state.model.trainer = trainer
             state.model.metrics = restored.metrics
@@ -203,7 +221,13 @@ enum Checkpoint {
         } else if !trainerTensors.isEmpty {
             throw CommandError("\(path): training tensors without their description — the file is damaged")
         }
-        if contents.normalizationFromModel { state.data.useModelNormalization(contents.normalization) }
+        if contents.normalizationFromModel {
+            state.data.useModelNormalization(contents.normalization)
+        } else if contents.training != nil, state.data.scaling == .standardise {
+            // The standardisation the network trained with, as measured then (before a
+            // split, say), not as this session's images would measure it now.
+            state.data.normalization = contents.normalization
+        }
         state.model.classNames = contents.classNames
         state.model.runName = contents.runName
         state.model.unsavedSteps = contents.unsavedSteps
@@ -227,6 +251,9 @@ enum Checkpoint {
             out.text("settings it trains with, now in force: \(changed)")
         }
         // The saved epoch's order covers the training set it was saved with.
+        if state.data.dataset == nil, savedEpochSize > 0 {
+            out.append(.warning("no data is loaded: loading it now starts the epoch again — for the same numbers, load the same data first, then this checkpoint"))
+        }
         if let images = state.data.dataset?.train.count, savedEpochSize > 0, savedEpochSize != images {
             out.append(.warning("the checkpoint was trained on \(Format.count(savedEpochSize)) training images and this session has \(Format.count(images)): the next batch starts a new epoch — load the same data (and `split validation`) first for the same numbers"))
         }
