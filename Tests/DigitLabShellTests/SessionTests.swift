@@ -131,6 +131,29 @@ import Testing
         #expect(!shown.contains { $0.contains(" 1 steps") })
     }
 
+    /// `train step` past the end of an epoch: the epoch's line comes after the step that
+    /// ended it, not before all the step lines (it was sent live, the steps at the end).
+    @Test func theEpochLineOfTrainStepComesAfterItsLastStep() throws {
+        final class Screen: LiveOutput {
+            var lines = [String]()
+            func transient(_ text: String) {}
+            func permanent(_ text: String) { lines.append(text) }
+            func clear() {}
+        }
+        let s = session()
+        try run(s, "load mnist --train 200 --test 10", "net preset mlp", "set batch 50", "train step 2")
+        let screen = Screen()
+        s.live = screen
+        let output = try s.run("train step 4")
+        let shown = screen.lines + TextRenderer(useColor: false, width: 100, includeLive: false, includeHints: true)
+            .render(output).split(separator: "\n").map(String.init)
+        let last = shown.firstIndex { $0.hasPrefix("step 4 (epoch 1, 4/4)") }
+        let epoch = shown.firstIndex { $0.hasPrefix("epoch 1: train loss") }
+        let next = shown.firstIndex { $0.hasPrefix("step 5 (epoch 2, 1/4)") }
+        #expect(last != nil && epoch != nil && next != nil && last! < epoch! && epoch! < next!, "\(shown)")
+        #expect(shown.filter { $0.hasPrefix("epoch 1: train loss") }.count == 1, "\(shown)")
+    }
+
     @Test func helpForCommandsAndSubCommands() throws {
         let s = session()
         let all = try run(s, "help")

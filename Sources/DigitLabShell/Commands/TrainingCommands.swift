@@ -90,8 +90,9 @@ enum Training {
                 if !layerStats, let live, let text = bar.update(r, totalEpochs: total, firstEpoch: firstEpoch) { live.transient(text) }
             case .epochEnd(let r):
                 let line = describe(r, rate: t.currentLearningRate(over: data.train.count))
-                out.append(.live(line))
-                live?.permanent(line)
+                // Among the step lines when there are step lines (shown at the end, in
+                // order); live otherwise, as each epoch ends.
+                if layerStats { out.text(line) } else { out.append(.live(line)); live?.permanent(line) }
             }
             if interrupted() { return .stop(reason: "interrupted") }
             return stopping?.observe(event, network: t.network) ?? .proceed
