@@ -77,7 +77,7 @@ public enum DigitPipeline {
             // One digit much fatter than the paper's closing (a marker in a frame, on ruled
             // paper) lost its middle, or all of it, to the paper estimate: read with a wider
             // closing too, as likely, when that brings back ink away from all the ink found.
-            if let wide = a.withFatStrokesRestored(prepared), let first = wide.groups().first {
+            if let wide = a.withFatStrokesRestored(prepared, best: groups.first), let first = wide.groups().first {
                 candidates.append((wide, first, wide.strokeLikeness(first) * polarityPrior(wide) * local))
             }
         }
@@ -271,10 +271,11 @@ struct Analysis {
     /// rim around it (every stroke's soft edge).
     /// The ink alone is looked at first (most pictures stop there, at a quarter of the
     /// cost of a whole reading); lines and frames taken out before do not count as new.
-    func withFatStrokesRestored(_ prepared: Prepared) -> Analysis? {
+    /// `best`: this reading's best group (`groups().first`), which the caller has.
+    func withFatStrokesRestored(_ prepared: Prepared, best: DigitGroup?) -> Analysis? {
         // When nothing of a digit's size is left (only specks: the strokes all went to the
         // paper), the whole picture's second, wider stroke scale says how wide to go.
-        let lost = groups().first.map { sizeLikeness($0) < 1 } ?? true
+        let lost = best.map { sizeLikeness($0) < 1 } ?? true
         let radius = lost ? max(3 * map.radius, widerRadius ?? 0) : 3 * map.radius
         guard radius < min(width, height) / 2,
               let wide = try? Self.inkMask(plane, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }

@@ -48,7 +48,7 @@ public enum NumberReader {
         let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight)
             ?? DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight)
         guard var a = tight?.analysis ?? (try? Analysis(prepared)) else { throw .blank }
-        if tight == nil, let wider = a.withFatStrokesRestored(prepared) { a = wider }
+        if tight == nil, let wider = a.withFatStrokesRestored(prepared, best: a.groups().first) { a = wider }
         let atoms = a.lineAtoms()
         guard !atoms.isEmpty else { throw .blank }
         let digits = a.segment(atoms, classifier: classifier)

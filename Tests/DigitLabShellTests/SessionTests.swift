@@ -109,19 +109,9 @@ import Testing
     /// What a terminal shows: live lines as they come, then the output without its live
     /// blocks. The warning and the resumed-epoch note each appear once, in order.
     @Test func theTerminalShowsEachLineOnceInOrder() throws {
-        final class Screen: LiveOutput {
-            var lines = [String]()
-            func transient(_ text: String) {}
-            func permanent(_ text: String) { lines.append(text) }
-            func clear() {}
-        }
         let s = session()
         try run(s, "load mnist --train 2000 --test 10", "net preset mlp", "train step 3", "set lr 10")
-        let screen = Screen()
-        s.live = screen
-        let output = try s.run("train epoch")
-        let shown = screen.lines + TextRenderer(useColor: false, width: 100, includeLive: false, includeHints: true)
-            .render(output).split(separator: "\n").map(String.init)
+        let shown = try linesOnScreen(s, "train epoch")
         let note = shown.firstIndex { $0.hasPrefix("epoch 1 goes on from image 192 of 2,000") }
         let warning = shown.firstIndex { $0.hasPrefix("warning: the loss grew from") }
         let epoch = shown.firstIndex { $0.hasPrefix("epoch 1: train loss") }
@@ -134,19 +124,9 @@ import Testing
     /// `train step` past the end of an epoch: the epoch's line comes after the step that
     /// ended it, not before all the step lines (it was sent live, the steps at the end).
     @Test func theEpochLineOfTrainStepComesAfterItsLastStep() throws {
-        final class Screen: LiveOutput {
-            var lines = [String]()
-            func transient(_ text: String) {}
-            func permanent(_ text: String) { lines.append(text) }
-            func clear() {}
-        }
         let s = session()
         try run(s, "load mnist --train 200 --test 10", "net preset mlp", "set batch 50", "train step 2")
-        let screen = Screen()
-        s.live = screen
-        let output = try s.run("train step 4")
-        let shown = screen.lines + TextRenderer(useColor: false, width: 100, includeLive: false, includeHints: true)
-            .render(output).split(separator: "\n").map(String.init)
+        let shown = try linesOnScreen(s, "train step 4")
         let last = shown.firstIndex { $0.hasPrefix("step 4 (epoch 1, 4/4)") }
         let epoch = shown.firstIndex { $0.hasPrefix("epoch 1: train loss") }
         let next = shown.firstIndex { $0.hasPrefix("step 5 (epoch 2, 1/4)") }

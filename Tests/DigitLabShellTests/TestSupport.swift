@@ -72,3 +72,20 @@ func inFolder<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
     #expect(FileManager.default.changeCurrentDirectoryPath(path))
     return try body()
 }
+
+/// What a terminal shows for `line`: the live lines as they come (epoch results, notes,
+/// warnings), then the output without its live blocks.
+func linesOnScreen(_ s: Session, _ line: String) throws -> [String] {
+    final class Screen: LiveOutput {
+        var lines = [String]()
+        func transient(_ text: String) {}
+        func permanent(_ text: String) { lines.append(text) }
+        func clear() {}
+    }
+    let screen = Screen()
+    s.live = screen
+    defer { s.live = nil }
+    let output = try s.run(line)
+    return screen.lines + TextRenderer(useColor: false, width: 100, includeLive: false, includeHints: true)
+        .render(output).split(separator: "\n").map(String.init)
+}

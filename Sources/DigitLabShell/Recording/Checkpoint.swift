@@ -68,13 +68,13 @@ enum Checkpoint {
         var scratch = context
         scratch.state = state
         scratch.state.model = ModelState(network: nil, origin: "")
+        let keys = trainingKeys + ["preprocess", "augment"]
         for line in lines {
-            let words = line.split(separator: " ").map(String.init)
+            let setting = setting(of: line)
             // The inputs already as saved: `preprocess` would measure the standardisation
             // again, on the training images as split now, not as when it was measured.
-            if words.count == 2, words[0] == "preprocess", words[1] == scratch.state.data.scaling.rawValue { continue }
-            let expected = ["augment", "preprocess"].contains(words.first ?? "") || words.first == "set" && words.count > 1 && trainingKeys.contains(words[1])
-            guard expected, let parsed = try? Parser.parse(line), ["set", "augment", "preprocess"].contains(parsed.declaration.name) else {
+            if setting.key == "preprocess", setting.value == scratch.state.data.scaling.rawValue { continue }
+            guard keys.contains(setting.key), let parsed = try? Parser.parse(line), ["set", "augment", "preprocess"].contains(parsed.declaration.name) else {
                 throw CommandError("\(path): a training setting is damaged ('\(Sanitize.line(String(line.prefix(60))))')")
             }
             do { _ = try parsed.command.run(&scratch) } catch {
@@ -83,11 +83,7 @@ enum Checkpoint {
         }
         // `save checkpoint` writes every one of them: a file that leaves one out would
         // resume with the session's own, unnoticed.
-        let keys = Set(lines.map { line in
-            let words = line.split(separator: " ").map(String.init)
-            return words.first == "set" && words.count > 1 ? words[1] : words.first ?? ""
-        })
-        guard keys == Set(trainingKeys + ["preprocess", "augment"]) else {
+        guard Set(lines.map { setting(of: $0).key }) == Set(keys) else {
             throw CommandError("\(path): the training settings are damaged — some are missing")
         }
         if let net = state.model.network {
@@ -99,19 +95,27 @@ enum Checkpoint {
         state.data = scratch.state.data
     }
 
+    /// The setting a saved line puts in force, and its value: ("lr", "0.1") for
+    /// `set lr 0.1`, ("augment", "shift 2.0") for `augment shift 2.0`.
+    static func setting(of line: String) -> (key: String, value: String) {
+        let set = line.hasPrefix("set ")
+        let words = line.split(separator: " ", maxSplits: set ? 2 : 1).map(String.init)
+        let k = set ? 1 : 0
+        return (words.count > k ? words[k] : "", words.count > k + 1 ? words[k + 1] : "")
+    }
+
     /// What loading changed of the settings training reads: "lr 0.01 → 0.002, loss mse →
     /// crossentropy", or nil when they were all in force already.
     static func changes(from before: [String], to after: [String]) -> String? {
-        func value(_ line: String) -> (key: String, value: String) {
-            let words = line.split(separator: " ", maxSplits: line.hasPrefix("set ") ? 2 : 1).map(String.init)
-            return line.hasPrefix("set ") ? (words[1], words.count > 2 ? words[2] : "") : (words[0] == "augment" ? "augmentation" : "inputs", words.count > 1 ? words[1] : "")
-        }
-        let old = Dictionary(before.map(value), uniquingKeysWith: { a, _ in a })
-        let changed = after.map(value).filter { old[$0.key] != $0.value }.map { "\($0.key) \(old[$0.key] ?? "?") → \($0.value)" }
+        let old = Dictionary(before.map(setting), uniquingKeysWith: { a, _ in a })
+        let names = ["augment": "augmentation", "preprocess": "inputs"]
+        let changed = after.map(setting).filter { old[$0.key] != $0.value }
+            .map { "\(names[$0.key] ?? $0.key) \(old[$0.key] ?? "?") → \($0.value)" }
         return changed.isEmpty ? nil : changed.joined(separator: ", ")
     }
 
-    /// Whether the file's first bytes name it a checkpoint (for `load model`'s message).
+    /// Whether the file's first bytes name it a checkpoint (`load model`'s message; a
+    /// recording replaces only a checkpoint at its checkpoint's name).
     static func isCheckpoint(_ path: String) -> Bool {
         let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 1 << 16) } ?? Data()
         return String(decoding: head, as: UTF8.self).contains("\"\(format)\"")

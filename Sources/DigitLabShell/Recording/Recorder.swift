@@ -34,8 +34,7 @@ struct Recorder {
     /// An existing file at the checkpoint's name is replaced only if it is a checkpoint.
     static func checkCheckpointName(_ file: String) throws(CommandError) {
         guard FileManager.default.fileExists(atPath: file) else { return }
-        let head = FileHandle(forReadingAtPath: file).flatMap { try? $0.read(upToCount: 1 << 16) } ?? Data()
-        guard String(decoding: head, as: UTF8.self).contains("\"\(Checkpoint.format)\"") else {
+        guard Checkpoint.isCheckpoint(file) else {
             throw CommandError("record start: \(Sanitize.line(file)) exists and is not a DigitLab checkpoint — the recording would replace it; choose another name")
         }
     }
