@@ -50,10 +50,12 @@ import Testing
         for line in Self.setup { try run(live, line) }
         try run(live, "augment shift 2 rotate 8 thickness 0.5", "set epochs 2", "train step 4", "set schedule cosine 3", "train step 5",
             "save checkpoint \(folder)/c.safetensors")
+        #expect(!live.hasUnsavedTraining, "a checkpoint saves the training: `quit` need not warn")
         let fresh = session()
         fresh.state.outputs.folder = folder
         try run(fresh, "set seed 3", "load mnist --train 300 --test 40 --random", "set optimizer sgd", "set lr 0.5")
         let said = try run(fresh, "load checkpoint \(folder)/c.safetensors")
+        #expect(!fresh.hasUnsavedTraining)
         #expect(said.contains("settings it trains with, now in force: lr 0.5 → 0.003, batch 64 → 32, optimizer sgd → adam, schedule constant → cosine 3, epochs 1 → 2, augmentation off → shift 2.0 rotate 8.0 thickness 0.5"), "\(said)")
         #expect(fresh.state.settings.training == live.state.settings.training)
         #expect(fresh.state.settings.epochs == 2)
@@ -153,6 +155,9 @@ import Testing
             ("noclasses", { $0["classNames"] = [String]() }, "classes in __metadata__ must be 1 to"),
             ("std", { $0["normalization"] = ["mean": 0.1, "std": 0]; $0["normalizationFromModel"] = true }, "the standardisation (mean 0.1, std 0.0) needs a finite mean"),
             ("cursor", trainer("cursor", 300), "position 300 is outside its epoch of 300 images"),
+            // Found by a later attacker review: "accuracy 549.30%", "-1.0 s".
+            ("correct", trainer("epochCorrect", 5000), "epoch tallies disagree"),
+            ("seconds", trainer("epochSeconds", -1), "epoch tallies disagree"),
             // The training settings are lines for `set` and `augment` only, in their ranges.
             ("seed", { $0["training"] = ["set seed 9"] }, "a training setting is damaged ('set seed 9')"),
             ("command", { $0["training"] = ["save model x.safetensors"] }, "a training setting is damaged"),

@@ -76,6 +76,13 @@ extension Trainer {
         guard tallies.allSatisfy({ (0...TrainerState.maxCount).contains($0) }) else {
             throw TrainerStateError("the trainer state has counts outside 0…\(TrainerState.maxCount) (\(tallies.map(String.init).joined(separator: ", ")))")
         }
+        // The epoch's tallies agree with each other: a digit right is a digit scored, of
+        // an image seen (crafted ones printed "accuracy 549.30%" or "-1.0 s").
+        let scored = state.epochScored ?? state.epochImages
+        guard state.epochCorrect <= scored, scored <= state.epochImages,
+              state.epochSeconds.isFinite, state.epochSeconds >= 0 else {
+            throw TrainerStateError("the trainer state's epoch tallies disagree (\(state.epochCorrect) right of \(scored) scored of \(state.epochImages) images, \(state.epochSeconds) s)")
+        }
         // Inside the epoch: a finished epoch is cursor 0 (the next batch starts a new one),
         // so cursor == count would make an empty batch.
         guard state.order.isEmpty ? state.cursor == 0 : (0..<state.order.count).contains(state.cursor) else {

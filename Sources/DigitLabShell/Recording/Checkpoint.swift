@@ -134,8 +134,12 @@ enum Checkpoint {
     }
 
     static func save(to path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
-        let bytes = try encode(context.state)
-        try context.write(bytes, to: path)
+        // Saved: `quit` no longer warns that the training would be lost, and neither does
+        // a session that loads this file.
+        var saved = context.state
+        saved.model.unsavedSteps = 0
+        try context.write(try encode(saved), to: path)
+        context.state.model.unsavedSteps = 0
         let what = context.state.model.network.map { net in
             Format.plural(net.layers.count, "layer") + (context.state.model.trainer == nil ? " (not trained yet)" : ", the training state") + " and the generators"
         } ?? "the generators (no network yet)"
