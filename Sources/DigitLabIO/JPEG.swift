@@ -56,7 +56,7 @@ public enum JPEG {
                 throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — the file is cut short or corrupt; save it again")
             }
         }
-        var image = RasterImage(width: sw, height: sh, channels: channels, pixels: out)
+        var image = RasterImage(width: sw, height: sh, channels: channels, pixels: out).fromSource(width: Int(w), height: Int(h))
         image = image.downscaled(maxPixels: maxPixels)
         return image.oriented(header.orientation)
     }

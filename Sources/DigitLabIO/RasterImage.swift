@@ -7,11 +7,26 @@ public struct RasterImage: Equatable, Sendable {
     /// 1 (grey) or 3 (red, green, blue).
     public let channels: Int
     public var pixels: [UInt8]
+    /// The picture's size in its file, upright, before it was shrunk to fit: what the
+    /// user measures boxes in. The raster's own size unless it was shrunk.
+    public private(set) var sourceWidth: Int
+    public private(set) var sourceHeight: Int
 
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         precondition(channels == 1 || channels == 3, "a raster is grey or RGB")
         precondition(width >= 0 && height >= 0 && pixels.count == width * height * channels, "pixels and size disagree")
         self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
+        (sourceWidth, sourceHeight) = (width, height)
+    }
+
+    /// File pixels per pixel of this raster (1 unless it was shrunk).
+    public var sourceScale: Double { width > 0 ? Double(sourceWidth) / Double(width) : 1 }
+
+    /// The same raster, standing for a picture of `width` x `height` in its file.
+    public func fromSource(width w: Int, height h: Int) -> RasterImage {
+        var r = self
+        (r.sourceWidth, r.sourceHeight) = (w, h)
+        return r
     }
 
     public init(_ grey: PNG.Grey) {
@@ -43,7 +58,7 @@ public struct RasterImage: Equatable, Sendable {
         while ((width + k - 1) / k) * ((height + k - 1) / k) > maxPixels { k += 1 }
         return Self.shrink(width: width, height: height, channels: channels, by: k) { y in
             pixels[(y * width * channels)..<((y + 1) * width * channels)]
-        }
+        }.fromSource(width: sourceWidth, height: sourceHeight)
     }
 
     /// Box-shrinks rows delivered one at a time by `row(y)` (so a decoder can hand them
@@ -99,5 +114,6 @@ public struct RasterImage: Equatable, Sendable {
             }
         }
         return RasterImage(width: ow, height: oh, channels: channels, pixels: out)
+            .fromSource(width: swaps ? sourceHeight : sourceWidth, height: swaps ? sourceWidth : sourceHeight)
     }
 }

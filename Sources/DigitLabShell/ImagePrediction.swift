@@ -23,7 +23,7 @@ public struct ImagePrediction: Sendable {
         let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         let result: DigitPipeline.Result
         do { result = try DigitPipeline.run(picture, classifier: classifier) } catch {
-            throw IOError(path, DigitPipeline.blankMessage)
+            throw IOError(path, error.message())
         }
         let p = classifier.probabilities([result.pixels])[0]
         try requireFinite(p, path)

@@ -22,7 +22,7 @@ public struct NumberPrediction: Sendable {
         let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
-            throw IOError(path, "no digits found: the picture is blank or has no contrast")
+            throw IOError(path, error.message(number: true))
         }
         try requireFinite(reading.digits.map(\.probability), path)
         return NumberPrediction(file: path, reading: reading)

@@ -72,7 +72,7 @@ extension DatasetLoader {
                 do throws(IOError) {
                     let picture = try ImageFile.read(path)
                     do { pixels += try DigitPipeline.run(picture, classifier: classifier).pixels } catch {
-                        throw IOError(path, DigitPipeline.blankMessage)
+                        throw IOError(path, error.message())
                     }
                     labels.append(UInt8(digit))
                 } catch {
@@ -84,7 +84,3 @@ extension DatasetLoader {
     }
 }
 
-extension DigitPipeline {
-    /// The one line for a picture in which no digit was found.
-    public static let blankMessage = "no digit found: the picture is blank or has no contrast"
-}

@@ -8,16 +8,21 @@ extension Analysis {
     /// high] are thickened or thinned towards `aim`; MNIST's own range is left alone.
     static let strokeTarget: (low: Float, aim: Float, high: Float) = (2.0, 3.4, 6.5)
 
+    /// A single digit is the answer, so its ink is never thinned away (`keepingInk`).
     func frame(_ g: DigitGroup, stages wanted: Bool = true) -> (pixels: [UInt8], stages: [DigitPipeline.Stage]) {
         let chosen = Set(g.labels)
-        return frame(box: g.box, stages: wanted) { x, y in
+        return frame(box: g.box, stages: wanted, keepingInk: true) { x, y in
             let l = components.labels[y * width + x]
             return l != 0 && chosen.contains(l)
         }
     }
 
     /// The ink inside `box` for which `owns(x, y)` holds (working coordinates), framed.
-    func frame(box b: Box, stages wanted: Bool = true, owns: (Int, Int) -> Bool) -> (pixels: [UInt8], stages: [DigitPipeline.Stage]) {
+    /// `keepingInk`: thinning stops short of erasing a small blot (an empty 28x28 reads as
+    /// a confident 1). Segments of a number leave it off: there, a blot that thinning
+    /// erases is a sliver, and the network's doubt about an empty frame keeps it out.
+    func frame(box b: Box, stages wanted: Bool = true, keepingInk: Bool = false,
+               owns: (Int, Int) -> Bool) -> (pixels: [UInt8], stages: [DigitPipeline.Stage]) {
         // Only the digit's own ink: its pixels, widened a little to keep soft edges.
         let soft = max(1, Int((map.strokeWidth / 3).rounded()))
         let (x0, y0) = (max(0, b.x - soft), max(0, b.y - soft))
@@ -53,7 +58,9 @@ extension Analysis {
             if r >= 1 { evened = padded(crop, by: r).maxFilter(radius: r); note = "strokes thickened" }
         } else if measured > t.high {
             let r = Int(((measured - t.aim) / 2 * longer / 20).rounded())
-            if r >= 1 { evened = crop.minFilter(radius: r); note = "strokes thinned" }
+            let thinned = crop.minFilter(radius: r)
+            let erased = keepingInk && thinned.values.reduce(0, +) < 0.25 * crop.values.reduce(0, +)
+            if r >= 1 && !erased { evened = thinned; note = "strokes thinned" }
         }
         evened = tight(evened)
         if wanted { stages.append(stage(note, evened)) }

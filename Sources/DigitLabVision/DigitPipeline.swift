@@ -26,7 +26,27 @@ public enum DigitPipeline {
         public let box: Box
     }
 
-    public enum Failure: Error, Equatable { case blank }
+    public enum Failure: Error, Equatable {
+        /// No ink stands out from the paper.
+        case blank
+        /// The ink is a texture, not writing (`Analysis.scatteredPieces`).
+        case scattered(pieces: Int)
+        /// The only writing is `size` picture pixels across, too small to read in a picture
+        /// `across` pixels wide (it is a few pixels once the picture is at working size).
+        case tooSmall(size: Int, across: Int)
+
+        /// The one line for the user: `number` for `read` (digits), else one digit.
+        public func message(number: Bool = false) -> String {
+            let none = number ? "no digits found" : "no digit found"
+            switch self {
+            case .blank: return "\(none): the picture is blank or has no contrast"
+            case .scattered(let pieces):
+                return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — crop the picture to the writing"
+            case .tooSmall(let size, let across):
+                return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
+            }
+        }
+    }
 
     /// The picture is analysed at most this large on its longer side (and at least
     /// `minimumSize`: small pictures are enlarged so that every filter has room).
@@ -81,12 +101,30 @@ public enum DigitPipeline {
                 candidates.append((wide, first, wide.strokeLikeness(first) * polarityPrior(wide) * local))
             }
         }
+        // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
+        // a few working pixels across; why each was refused is kept for the message.
+        var refusals = [Failure]()
+        func refusal(_ c: (analysis: Analysis, group: DigitGroup, prior: Double)) -> Failure? {
+            if let pieces = c.analysis.scatteredPieces(keptMass: c.group.mass, keptPieces: c.group.labels.count) {
+                return .scattered(pieces: pieces)
+            }
+            return c.analysis.tooSmall(c.group.box)
+        }
+        refusals += candidates.compactMap(refusal)
+        candidates.removeAll { refusal($0) != nil }
+        // The other way round, when it is unclear which that is.
         if classifier != nil || a == nil, !rules.unanimous || tight || a == nil,
            let b = try? Analysis(prepared, light: !rules.light),
            let first = b.groups().first {
-            candidates.append((b, first, b.strokeLikeness(first) * polarityPrior(b) * local))
+            let c = (analysis: b, group: first, prior: b.strokeLikeness(first) * polarityPrior(b) * local)
+            if let r = refusal(c) { refusals.append(r) } else { candidates.append(c) }
         }
-        guard !candidates.isEmpty else { throw .blank }
+        // In a picture found to be texture one way round, the other way round finds the
+        // gaps between its grains: only a digit's size is a digit there.
+        if refusals.contains(where: { if case .scattered = $0 { true } else { false } }) {
+            candidates.removeAll { $0.analysis.sizeLikeness($0.group) < 1 }
+        }
+        guard !candidates.isEmpty else { throw refusals.first ?? .blank }
         var best = candidates[0]
         if let classifier, candidates.count > 1 {
             let p = classifier.probabilities(candidates.map { $0.analysis.frame($0.group, stages: false).pixels })
@@ -126,9 +164,11 @@ extension DigitPipeline {
 }
 
 extension Box {
+    /// Inside the picture as it is in its file.
     func clamped(to p: RasterImage) -> Box {
-        let x0 = max(0, min(p.width - 1, x)), y0 = max(0, min(p.height - 1, y))
-        return Box(x: x0, y: y0, width: max(1, min(p.width - x0, width)), height: max(1, min(p.height - y0, height)))
+        let (pw, ph) = (p.sourceWidth, p.sourceHeight)
+        let x0 = max(0, min(pw - 1, x)), y0 = max(0, min(ph - 1, y))
+        return Box(x: x0, y: y0, width: max(1, min(pw - x0, width)), height: max(1, min(ph - y0, height)))
     }
 }
 
@@ -145,7 +185,7 @@ struct DigitGroup {
 /// digits and whole numbers.
 struct Analysis {
     let picture: RasterImage
-    /// Picture pixels per working pixel.
+    /// Pixels of the picture in its file per working pixel.
     let scale: Double
     let working: RasterImage
     var map: InkMap
@@ -186,7 +226,9 @@ struct Analysis {
             let (w, h) = (max(1, Int((Double(picture.width) * s).rounded())), max(1, Int((Double(picture.height) * s).rounded())))
             let small = picture.downscaled(maxPixels: 4 * w * h)
             let channels = (0..<small.channels).map { Plane(small, channel: $0).resized(width: w, height: h) }
-            scale = Double(picture.width) / Double(w)
+            // In the file's pixels: a picture shrunk while it was read reports its boxes
+            // where they are in the file.
+            scale = picture.sourceScale * Double(picture.width) / Double(w)
             working = RasterImage(width: w, height: h, channels: channels.count,
                                   pixels: (0..<(w * h * channels.count)).map { i in
                                       UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))

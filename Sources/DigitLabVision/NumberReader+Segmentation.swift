@@ -81,7 +81,10 @@ extension Analysis {
         var score = [Float](repeating: -.infinity, count: segments.count)
         var answer = [(label: Int, probability: Float)](repeating: (0, 0), count: segments.count)
         for (n, seg) in segments.enumerated() {
-            guard n < p.count, let best = p[n].indices.max(by: { p[n][$0] < p[n][$1] }) else { continue }
+            // A segment that evening its strokes thinned away is no digit (an empty 28x28
+            // reads as a confident 1).
+            guard n < p.count, framed[n].contains(where: { $0 >= 128 }),
+                  let best = p[n].indices.max(by: { p[n][$0] < p[n][$1] }) else { continue }
             let probability = p[n][best]
             guard probability.isFinite else { continue }
             answer[n] = (best, probability)

@@ -16,7 +16,7 @@ public struct NumberReading: Sendable {
     /// The stages shared with single digits (picture, paper, ink, lines removed).
     public let stages: [DigitPipeline.Stage]
     /// The picture as analysed (at most `NumberReader.workingSize`) and its scale:
-    /// picture pixels per working pixel — for drawing the boxes.
+    /// pixels of the picture in its file per working pixel — for drawing the boxes.
     public let working: RasterImage
     public let scale: Double
 
@@ -51,6 +51,11 @@ public enum NumberReader {
         if tight == nil, let wider = a.withFatStrokesRestored(prepared, best: a.groups().first) { a = wider }
         let atoms = a.lineAtoms()
         guard !atoms.isEmpty else { throw .blank }
+        if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
+            throw .scattered(pieces: pieces)
+        }
+        if let largest = atoms.map(\.box).max(by: { max($0.width, $0.height) < max($1.width, $1.height) }),
+           let small = a.tooSmall(largest) { throw small }
         let digits = a.segment(atoms, classifier: classifier)
         guard !digits.isEmpty else { throw .blank }
         return NumberReading(digits: digits.map { d in
@@ -71,8 +76,7 @@ extension Analysis {
     /// above another.
     func lineAtoms() -> [Atom] {
         let items = components.items
-        let w = max(1, map.strokeWidth)
-        let minArea = max(4, Int(0.4 * w * w))
+        let minArea = minimumPieceArea
         // Edge-huggers and frame remnants do not count (as for single digits).
         let scored = groups(joinGap: 0)
         var usable = Set<Int32>()

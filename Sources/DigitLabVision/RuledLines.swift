@@ -107,19 +107,22 @@ enum RuledLines {
         // Peaks: an offset whose count (with its neighbour) covers half the length, taken
         // greedily from the strongest, each claiming the offsets near it on every slope.
         let shift = Int(maxSlope * Double(along)) + 1
-        var claimed = Set<Int>()
+        var claimed = [Bool](repeating: false, count: bestPerSlope.first?.counts.count ?? 0)
+        func claim(around o: Int) {
+            for d in -maxThickness...maxThickness + 1 where claimed.indices.contains(o + d) { claimed[o + d] = true }
+        }
         func peaks(covering share: Double, atMost limit: Int) -> [(line: Line, count: Int)] {
             var found = [(line: Line, count: Int)]()
             while found.count < limit {
                 var best = (count: 0, slope: 0.0, offset: 0)
                 for (slope, counts) in bestPerSlope {
-                    for o in 0..<(counts.count - 1) where !claimed.contains(o) {
+                    for o in 0..<(counts.count - 1) where !claimed[o] {
                         let c = counts[o] + counts[o + 1]
                         if c > best.count { best = (c, slope, o) }
                     }
                 }
                 guard Double(best.count) >= share * Double(along) else { break }
-                for d in -maxThickness...maxThickness + 1 { claimed.insert(best.offset + d) }
+                claim(around: best.offset)
                 found.append((Line(horizontal: horizontal, offset: Double(best.offset - shift) + 0.5, slope: best.slope,
                                    thickness: maxThickness), best.count))
             }
@@ -148,19 +151,21 @@ enum RuledLines {
         // and beside it along its whole length, but short of half the picture where the
         // digits touch it (there the ink is no longer thin). Ruled paper's rules span the
         // picture, so a digit's bar is never such a partner. Only across: a box's walls
-        // are as tall as the 1 inside it (eraseBoxWalls takes them).
-        let found = horizontal ? lines : []
+        // are as tall as the 1 inside it (eraseBoxWalls takes them). A strip has two
+        // rules: with more lines found, the page is ruled (or a grid), and looking for
+        // partners of each would cost a pass over the thin ink per offset and line.
+        let found = horizontal && lines.count <= 2 ? lines : []
         for line in found {
             let extent = Self.extent(of: line, thin)
             guard extent.count > 0 else { continue }
             for (slope, counts) in bestPerSlope where abs(slope - line.slope) <= 2 * step {
-                for o in 0..<(counts.count - 1) where !claimed.contains(o) && Double(counts[o] + counts[o + 1]) >= 0.2 * Double(along) {
+                for o in 0..<(counts.count - 1) where !claimed[o] && Double(counts[o] + counts[o + 1]) >= 0.2 * Double(along) {
                     let partner = Line(horizontal: horizontal, offset: Double(o - shift) + 0.5, slope: slope, thickness: maxThickness)
                     let span = Self.extent(of: partner, thin)
                     guard span.count > 0, Double(span.count) >= 0.85 * Double(extent.count),
                           Double(span.clamped(to: extent).count) >= 0.85 * Double(extent.count),
                           Double(counts[o] + counts[o + 1]) >= 0.4 * Double(extent.count) else { continue }
-                    for d in -maxThickness...maxThickness + 1 { claimed.insert(o + d) }
+                    claim(around: o)
                     lines.append(partner)
                 }
             }

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import DigitLabCore
+import DigitLabIO
+@testable import DigitLabVision
+
+/// Pictures an attacker (or an unlucky user) feeds `predict` and `read`: texture that is
+/// not writing, a digit too small to see, pages that made the rule finder stall, and
+/// photos so large that they are shrunk while read. Each failed before its fix: noise was
+/// read as 0 at 99%, a grid as thirty-six 1s, a page of dots took 38 s, and the boxes of a
+/// 12-megapixel photo came out at half their place.
+@Suite struct CraftedPictureTests {
+    static func grey(_ width: Int, _ height: Int, _ value: (Int, Int) -> UInt8) -> RasterImage {
+        var px = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height { for x in 0..<width { px[y * width + x] = value(x, y) } }
+        return RasterImage(width: width, height: height, channels: 1, pixels: px)
+    }
+
+    static var textures: [(name: String, picture: RasterImage)] {
+        var rng = SeededRNG(seed: 7)
+        let noise = grey(300, 300) { _, _ in UInt8.random(in: 0...255, using: &rng) }
+        let grid = grey(400, 400) { x, y in x % 10 == 0 || y % 10 == 0 ? 0 : 255 }
+        var specks = [UInt8](repeating: 255, count: 400 * 400)
+        for _ in 0..<60 {
+            let (x, y) = (Int.random(in: 0..<398, using: &rng), Int.random(in: 0..<398, using: &rng))
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] { specks[(y + dy) * 400 + x + dx] = 0 }
+        }
+        return [("noise", noise), ("grid", grid), ("specks", RasterImage(width: 400, height: 400, channels: 1, pixels: specks))]
+    }
+
+    /// The network is sure of whatever it is shown, so texture must be refused before it.
+    @Test func noiseGridsAndSpecksAreNotDigits() throws {
+        for (name, picture) in Self.textures {
+            Fixtures.dump(picture, "texture-\(name)")
+            var single: DigitPipeline.Failure? = nil
+            do { _ = try DigitPipeline.run(picture, classifier: Fixtures.classifier()) } catch { single = error }
+            guard case .scattered(let pieces) = single else {
+                Issue.record("\(name): predict gave \(single.map { "\($0)" } ?? "a digit"), not 'scattered'"); continue
+            }
+            #expect(pieces > 30, "\(name): \(pieces) pieces")
+            #expect(single!.message().hasPrefix("no digit found: the ink is scattered in \(pieces) small pieces"))
+            var number: DigitPipeline.Failure? = nil
+            do { _ = try NumberReader.read(picture, classifier: Fixtures.classifier()) } catch { number = error }
+            guard case .scattered = number else {
+                Issue.record("\(name): read gave \(number.map { "\($0)" } ?? "digits"), not 'scattered'"); continue
+            }
+            #expect(number!.message(number: true).hasPrefix("no digits found: the ink is scattered"))
+        }
+    }
+
+    /// A real digit with camera noise and dust around it is still read: the texture rule
+    /// looks at how much of the ink the digit holds, not at how much dust there is.
+    @Test func aDigitAmongSpecksIsStillRead() throws {
+        let i = 0
+        let ink = Fixtures.tightInk(i, scale: 6)
+        var picture = Fixtures.picture(width: 400, height: 400, ink: ink, at: 140, 120)
+        var rng = SeededRNG(seed: 3)
+        for _ in 0..<40 {
+            let (x, y) = (Int.random(in: 0..<396, using: &rng), Int.random(in: 0..<396, using: &rng))
+            guard x < 130 || x > 160 + ink.width || y < 110 || y > 130 + ink.height else { continue }
+            for dy in 0..<3 { for dx in 0..<3 { for k in 0..<3 { picture.pixels[((y + dy) * 400 + x + dx) * 3 + k] = 30 } } }
+        }
+        #expect(try Fixtures.predict(picture) == Fixtures.label(i))
+    }
+
+    /// A digit a few pixels across on a page thousands wide is a blot once the page is at
+    /// working size: `read` said "1". Now it says how small the writing is.
+    @Test func writingTooSmallToReadIsSaidToBe() throws {
+        let digit = Fixtures.tightInk(0, scale: 1)
+        let ink = digit.resized(width: digit.width / 3, height: digit.height / 3)
+        let picture = Fixtures.picture(width: 2000, height: 2000, ink: ink, at: 1000, 1000)
+        Fixtures.dump(picture, "too-small")
+        var failure: DigitPipeline.Failure? = nil
+        do { _ = try NumberReader.read(picture, classifier: Fixtures.classifier()) } catch { failure = error }
+        guard case .tooSmall(let size, let across) = failure else {
+            Issue.record("read gave \(failure.map { "\($0)" } ?? "digits"), not 'too small'"); return
+        }
+        #expect(across == 2000 && size >= ink.height && size <= 3 * ink.height, "\(size) px in \(across) px")
+        #expect(failure!.message(number: true).contains("too small to read in a picture 2000 px across"))
+    }
+
+    /// A digit 20 px tall in a 2000 px picture is 6 px at working size. Evening its
+    /// strokes thinned it away, and the empty 28x28 read as "1" at 82%; now it is read.
+    @Test func aSmallDigitIsNotThinnedAway() throws {
+        let i = 0
+        let picture = Fixtures.picture(width: 2000, height: 2000, ink: Fixtures.tightInk(i, scale: 1), at: 1000, 1000)
+        let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+        #expect(result.pixels.filter { $0 > 128 }.count >= 40, "the 28x28 holds \(result.pixels.filter { $0 > 128 }.count) ink pixels")
+        #expect(try Fixtures.predict(picture) == Fixtures.label(i))
+    }
+
+    /// A page of fine dots, 1-px dots 2 px apart (an 8000 px page of 4 px dots 8 px apart
+    /// is this once shrunk while read), reduced to working size, is hundreds of thin
+    /// "rules" and fifteen thousand specks. Looking for a partner of each rule (a strip of
+    /// form boxes has two) and comparing every speck with every other took 21 s in a
+    /// release build (20 s in this one); 4 s now, refused as texture.
+    @Test func aPageOfFineDotsIsRefusedQuickly() {
+        let n = 1300
+        let dots = Self.grey(n, n) { x, y in x % 2 == 0 && y % 2 == 0 ? 0 : 255 }
+        let classifier = Fixtures.classifier()
+        // The processor time of this thread (the reading is single-threaded): the other
+        // tests running beside it do not count.
+        func cpuSeconds() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let start = cpuSeconds()
+        var failure: DigitPipeline.Failure? = nil
+        do { _ = try NumberReader.read(dots, classifier: classifier) } catch { failure = error }
+        let took = cpuSeconds() - start
+        #expect(took < 12, "reading a page of dots took \(took) s of processor time")
+        guard case .scattered = failure else { Issue.record("read gave \(failure.map { "\($0)" } ?? "digits")"); return }
+    }
+
+    /// A picture shrunk while it was read (above `ImageFile.maxPixels`, or turned by its
+    /// EXIF tag) reports its boxes in the file's pixels, as `read --json` promises.
+    @Test func boxesAreInTheFilesPixels() throws {
+        let ink = Fixtures.tightInk(0, scale: 8)
+        let picture = Fixtures.picture(width: 600, height: 480, ink: ink, at: 200, 120)
+        let whole = try DigitPipeline.run(picture, classifier: Fixtures.classifier()).box
+        let shrunk = picture.downscaled(maxPixels: 600 * 480 / 9)
+        #expect(shrunk.width == 200 && shrunk.sourceWidth == 600 && shrunk.sourceHeight == 480)
+        let box = try DigitPipeline.run(shrunk, classifier: Fixtures.classifier()).box
+        for (a, b, what) in [(box.x, whole.x, "x"), (box.y, whole.y, "y"), (box.width, whole.width, "width"), (box.height, whole.height, "height")] {
+            #expect(abs(a - b) <= 6, "\(what): \(a) in the shrunk picture, \(b) in the whole one")
+        }
+        // Turned a quarter by its EXIF tag: the file's size turns with it.
+        let turned = shrunk.oriented(6)
+        #expect(turned.sourceWidth == 480 && turned.sourceHeight == 600)
+        // The PNG decoder shrinks big pictures and remembers how big they were.
+        let bytes = try PNG.encode(width: picture.width, height: picture.height, pixels: picture.pixels, channels: 3)
+        let decoded = try PNG.decodeRaster(bytes, name: "big.png", maxPixels: 600 * 480 / 4)
+        #expect(decoded.width == 300 && decoded.sourceWidth == 600 && decoded.sourceHeight == 480)
+    }
+}
