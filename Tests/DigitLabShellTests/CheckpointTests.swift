@@ -167,6 +167,10 @@ import Testing
             ("numbers", { $0["training"] = [1, 2] }, "the training settings are damaged"),
             ("many", { $0["training"] = Array(repeating: "set batch 64", count: 100_000) }, "the training settings are damaged"),
             ("none", { $0["training"] = [String]() }, "the training settings are damaged — some are missing"),
+            // A field that does not decode was "not a DigitLab checkpoint"; now it is named.
+            ("seedneg", { $0["seed"] = -1 }, "the checkpoint is damaged (a number in its session record is out of range)"),
+            ("seedtext", { $0["seed"] = "one" }, "the checkpoint is damaged ('seed' has the wrong kind of value)"),
+            ("noseed", { $0.removeValue(forKey: "seed") }, "the checkpoint is damaged ('seed' is missing)"),
             ("some", { $0["training"] = ["set optimizer adam"] }, "the training settings are damaged — some are missing"),
         ]
         for (name, change, expected) in cases {

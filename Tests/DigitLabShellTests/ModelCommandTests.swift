@@ -4,6 +4,28 @@ import Testing
 @testable import DigitLabShell
 
 @Suite struct ModelCommandTests {
+    /// A newcomer trained, then typed `load model` and lost the training without a word.
+    /// Every command that puts another network in place now says what went (the shell
+    /// asks first: `REPL.confirmReplacing`), and growing or trimming the trained network
+    /// keeps its training counted as unsaved, so that `quit` still asks.
+    @Test func replacingATrainedNetworkNeverLosesItSilently() throws {
+        let s = session()
+        try run(s, "load mnist --train 320 --test 50", "net preset mlp", "train step 3")
+        #expect(s.state.model.unsavedSteps == 3)
+        let replacing = ["net new", "net reset", "net preset lenet5", "load model models/default.safetensors"]
+        #expect(replacing.allSatisfy { (try? Parser.parse($0))??.command.replacesNetwork == true })
+        #expect(["net add dense 10", "net pop", "net summary", "load mnist", "train step"].allSatisfy {
+            (try? Parser.parse($0))??.command.replacesNetwork == false
+        })
+        try run(s, "net pop")
+        #expect(s.state.model.unsavedSteps == 3, "the trimmed network still holds the training")
+        try run(s, "net add dense 10")
+        #expect(s.hasUnsavedTraining, "quit still asks")
+        let out = try run(s, "load model models/default.safetensors")
+        #expect(out.contains("warning: the network it replaced had trained 3 steps since it was last saved; that training is gone"), "\(out)")
+        #expect(!(try run(s, "net reset")).contains("warning"), "nothing unsaved is left to lose")
+    }
+
     @Test func saveLoadAndPredictFiles() throws {
         let folder = temporaryFolder("models")
         defer { try? FileManager.default.removeItem(atPath: folder) }

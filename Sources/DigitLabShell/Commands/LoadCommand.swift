@@ -61,6 +61,13 @@ enum LoadCommand: ShellCommand, Equatable {
         }
     }
 
+    var replacesNetwork: Bool {
+        switch self {
+        case .model, .checkpoint: true
+        case .dataset: false
+        }
+    }
+
     func run(_ context: inout CommandContext) throws(CommandError) -> Output {
         switch self {
         case let .dataset(source, train, test, random):

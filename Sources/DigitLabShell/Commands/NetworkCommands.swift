@@ -25,6 +25,13 @@ enum NetCommand: ShellCommand, Equatable {
             form(["summary"], summary: "Each layer's output shape, parameters and FLOPs per image, with totals.", example: "net summary") { _ in .summary },
         ])
 
+    var replacesNetwork: Bool {
+        switch self {
+        case .new, .reset, .preset: true
+        case .add, .pop, .summary: false
+        }
+    }
+
     func run(_ context: inout CommandContext) throws(CommandError) -> Output {
         switch self {
         case .new:
@@ -36,7 +43,7 @@ enum NetCommand: ShellCommand, Equatable {
             guard let current = context.state.model.network, !current.isEmpty else { throw CommandError("net pop: the network has no layers") }
             let net = current.copied()
             let spec = net.removeLast()
-            context.state.replaceNetwork(net, origin: context.state.model.origin)
+            context.state.replaceNetwork(net, origin: context.state.model.origin, keepingWeights: true)
             return .text("removed \(spec?.description ?? "the last layer"); output is now \(describeShape(net.outputShape))")
         case .reset:
             let current = try context.requireNetwork()
@@ -82,7 +89,7 @@ enum NetCommand: ShellCommand, Equatable {
                 throw CommandError("net add \(spec.description): \(error.message)" + (added.isEmpty ? "" : " — nothing was added"))
             }
         }
-        context.state.replaceNetwork(net, origin: context.state.model.origin.isEmpty ? "built" : context.state.model.origin)
+        context.state.replaceNetwork(net, origin: context.state.model.origin.isEmpty ? "built" : context.state.model.origin, keepingWeights: true)
         var out = Output()
         for (spec, layer) in zip(added, net.layers[first...]) {
             out.text("added \(spec.description) → \(describeShape(layer.outputShape))" + (spec == .flatten && !specs.contains(.flatten) ? " (dense needs a flat input)" : ""))

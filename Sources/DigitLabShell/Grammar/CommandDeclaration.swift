@@ -114,9 +114,15 @@ public struct Argument: Sendable {
 /// while being made; `run` validates everything against the session, then commits.
 public protocol ShellCommand: Sendable {
     func run(_ context: inout CommandContext) throws(CommandError) -> Output
+    /// Whether running it puts another network in place of the one there is, trained
+    /// weights and all (`net new`, `load model` …): the shell asks first when that
+    /// network has training that was never saved.
+    var replacesNetwork: Bool { get }
 }
 
 extension ShellCommand {
+    public var replacesNetwork: Bool { false }
+
     /// A form that makes this command (so `.model(path)` reads as this type's case).
     static func form(_ words: [String], _ arguments: [Argument] = [], summary: String, example: String,
                      make: @escaping @Sendable (ParsedArguments) throws -> Self) -> Form {

@@ -170,14 +170,38 @@ enum Checkpoint {
         return Safetensors.encode(tensors, metadata: metadata)
     }
 
+    /// Which field of the session record failed to decode, in a few words. `parses`: the
+    /// record is JSON (Foundation reports a number out of range, such as a seed of -1, as
+    /// JSON that is not valid, without saying where).
+    static func damagedField(_ error: Error, parses: Bool) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            let p = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "the record" : "'\(Sanitize.line(String(p.prefix(60))))'"
+        }
+        switch error as? DecodingError {
+        case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: return "\(path(c.codingPath)) has the wrong kind of value"
+        case .keyNotFound(let key, let c)?: return "\(path(c.codingPath + [key])) is missing"
+        case .dataCorrupted(let c)?:
+            if !c.codingPath.isEmpty { return "\(path(c.codingPath)) is out of range" }
+            return parses ? "a number in its session record is out of range" : "its session record is not JSON"
+        default: return "its session record does not parse"
+        }
+    }
+
     static func load(_ path: String, _ context: inout CommandContext) throws(CommandError) -> Output {
         let data: [UInt8]
         do { data = try ModelFile.readBytes(path) } catch { throw CommandError(error.description) }
         let decoded: (tensors: [String: Safetensors.Tensor], metadata: [String: String])
         do { decoded = try Safetensors.decode(data, name: path) } catch { throw CommandError(error.description) }
-        guard decoded.metadata["format"] == format, let json = decoded.metadata["session"],
-              let contents = try? decoder.decode(Contents.self, from: Data(json.utf8)) else {
+        guard decoded.metadata["format"] == format, let json = decoded.metadata["session"] else {
             throw CommandError("\(path): not a DigitLab checkpoint (saved with `save checkpoint`) — for a model use `load model`")
+        }
+        let contents: Contents
+        do { contents = try decoder.decode(Contents.self, from: Data(json.utf8)) } catch {
+            // A checkpoint whose session record does not parse was damaged (or hand-edited):
+            // name the field, as the other checks do.
+            let parses = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil
+            throw CommandError("\(path): the checkpoint is damaged (\(Self.damagedField(error, parses: parses))) — save it again with `save checkpoint`")
         }
         guard let rng = SeededRNG(state: contents.rng) else { throw CommandError("\(path): the generator's state is damaged") }
         guard contents.scheduleStart.isFinite, contents.scheduleStart >= 0 else { throw CommandError("\(path): the schedule's start is damaged") }

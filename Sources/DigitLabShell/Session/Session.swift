@@ -72,6 +72,9 @@ public final class Session: @unchecked Sendable {
         let policy: WritePolicy = origin == .typed || allowLessonWrites ? WritePolicy.anywhere.creating(state.outputs.folder)
             : .under(state.outputs.folder, hint: "run it with --allow-writes to let it write elsewhere")
         var context = CommandContext(state: state, session: self, writePolicy: policy, origin: origin)
+        // Training never saved, about to go with the network (in a script, or typed after
+        // the shell asked): said, so that it is never lost silently.
+        let lostSteps = parsed.command.replacesNetwork ? state.model.unsavedSteps : 0
         var output: Output
         do {
             output = try parsed.command.run(&context)
@@ -80,6 +83,9 @@ public final class Session: @unchecked Sendable {
             throw error
         }
         commit(context.state)
+        if lostSteps > 0 {
+            output.append(.warning("the network it replaced had trained \(Format.plural(lostSteps, "step")) since it was last saved; that training is gone"))
+        }
         if parsed.declaration.recorded, let warning = record(text) { output.append(.warning(warning)) }
         if origin != .quietReplay { journal.append(command: text, output: output) }
         // Typing the command a lesson shows moves the lesson on.

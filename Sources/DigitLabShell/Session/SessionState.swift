@@ -28,9 +28,13 @@ public struct SessionState {
     public init() {}
 
     /// Puts a network in place (nil: none), dropping the old trainer and curves.
-    mutating func replaceNetwork(_ network: Network?, origin: String) {
+    /// `keepingWeights`: the new network carries the old one's trained layers (`net add`,
+    /// `net pop`), so training not yet saved is still not saved.
+    mutating func replaceNetwork(_ network: Network?, origin: String, keepingWeights: Bool = false) {
         runs.file(model.finishedRun(settings: settings, data: data))
+        let unsaved = model.unsavedSteps
         model = ModelState(network: network, origin: origin)
+        if keepingWeights { model.unsavedSteps = unsaved }
         if network != nil, data.normalizationSource == .model, origin != ModelState.fromModelFile {
             data.useDataNormalization()
         }

@@ -64,6 +64,9 @@ public enum REPL {
                 }
                 add_history(line)
                 append_history(1, history)
+                if let parsed = try? Parser.parse(line), parsed.command.replacesNetwork, !confirmReplacing(session, by: parsed) {
+                    continue
+                }
                 let out = try session.run(line)
                 presenter.show(out)
                 if session.quitRequested {
@@ -80,11 +83,25 @@ public enum REPL {
     /// so does Ctrl-C; Ctrl-D (end of input) leaves.
     static func confirmQuit(_ session: Session) -> Bool {
         guard session.hasUnsavedTraining else { return true }
-        print(TerminalText.wrap("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; quitting loses it. Quit anyway? [y/N]", width: Terminal.columns) + " ", terminator: "")
+        return askAboutUnsavedTraining(session, "quitting loses it. Quit anyway?", no: "staying")
+    }
+
+    /// A command that puts another network in place (`net new`, `load model` …) asks the
+    /// same way when the network there has training never saved; no keeps it.
+    static func confirmReplacing(_ session: Session, by parsed: Parser.Parsed) -> Bool {
+        guard session.hasUnsavedTraining else { return true }
+        let name = ([parsed.declaration.name] + parsed.form.words).joined(separator: " ")
+        return askAboutUnsavedTraining(session, "`\(name)` puts another network in its place. Go on?", no: "kept the network, nothing was run")
+    }
+
+    /// "The network has trained N steps since it was last saved; CONSEQUENCE [y/N]": true
+    /// for y, or at end of input (a script piped in has no one to answer).
+    static func askAboutUnsavedTraining(_ session: Session, _ consequence: String, no: String) -> Bool {
+        print(TerminalText.wrap("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; \(consequence) [y/N]", width: Terminal.columns) + " ", terminator: "")
         fflush(nil)
         guard let answer = answerLine() else { return true }
         if answer.lowercased().hasPrefix("y") { return true }
-        print("staying — `save model outputs/my-model.safetensors` keeps it")
+        print("\(no) — `save model outputs/my-model.safetensors` keeps it")
         return false
     }
 
