@@ -5,6 +5,19 @@ import Testing
 @testable import DigitLabShell
 
 @Suite struct SessionTests {
+    /// New data part way through an epoch starts the epoch again; a newcomer resuming a
+    /// checkpoint and then loading the data saw other numbers without a word. Now said.
+    @Test func newDataMidEpochSaysTheEpochStartsAgain() throws {
+        let s = session()
+        try run(s, "load mnist --train 320 --test 50", "net preset mlp", "train step 3")
+        let reloaded = try run(s, "load mnist --train 320 --test 50")
+        #expect(reloaded.contains("the next batch starts epoch 1 again with these images (it was 192 images in)"), "\(reloaded)")
+        #expect(s.state.model.trainer?.positionInEpoch == 0)
+        try run(s, "train step")
+        #expect(try run(s, "split validation 64").contains("starts epoch 1 again with these images (it was 64 images in)"))
+        #expect(!(try run(s, "load mnist --train 320 --test 50")).contains("again"), "at an epoch's start nothing is lost")
+    }
+
     @Test func loadAndDataReportTheBundledMNIST() throws {
         let s = session()
         let loaded = try run(s, "load mnist")

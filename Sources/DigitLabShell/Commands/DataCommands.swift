@@ -62,9 +62,12 @@ struct SplitCommand: ShellCommand, Equatable {
         let seed = context.state.settings.seed
         let split: Dataset
         do { split = try d.splittingValidation(count: count, seed: seed) } catch { throw CommandError(error.description) }
+        let interrupted = context.state.epochRestartNote
         context.state.data.resplit(split, line: "set seed \(seed)\nsplit validation \(count)")
         context.state.model.trainer?.restartEpoch()
-        return .text("validation: \(Format.count(split.validation?.count ?? 0)) images held out (same share of each class, seed \(seed)); training: \(Format.count(split.train.count))")
+        var out = Output.text("validation: \(Format.count(split.validation?.count ?? 0)) images held out (same share of each class, seed \(seed)); training: \(Format.count(split.train.count))")
+        if let interrupted { out.text(interrupted) }
+        return out
     }
 }
 

@@ -109,6 +109,7 @@ enum LoadCommand: ShellCommand, Equatable {
         if let n = [test, quick?.test].compactMap({ $0 }).min() {
             loaded.test = (random ? SubsetRule.random(n, seed: seed &+ 1) : .first(n)).apply(to: loaded.test)
         }
+        let interrupted = context.state.epochRestartNote
         context.state.replaceData(loaded, recipe: random ? ["set seed \(seed)", line] : [line])
         var out = Output()
         // One line per picture left out (at most 20), then the count and names.
@@ -129,6 +130,7 @@ enum LoadCommand: ShellCommand, Equatable {
             }
         }
         if let warning = ModelCommands.classMismatch(context.state) { out.append(.warning(warning)) }
+        if let interrupted { out.text(interrupted) }
         return out
     }
 }

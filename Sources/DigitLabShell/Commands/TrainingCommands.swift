@@ -124,7 +124,8 @@ enum Training {
     static func describe(_ r: EpochReport, rate: Float) -> String {
         var line = "epoch \(r.epoch): train loss \(Format.fixed(r.trainLoss, 4)), accuracy \(Format.percent(r.trainAccuracy))"
         if let v = r.validation { line += " | validation loss \(Format.fixed(v.loss, 4)), accuracy \(Format.percent(v.accuracy))" }
-        return line + " | lr \(Format.scientific(rate)) | \(Format.fixed(r.seconds, 1)) s, \(Format.count(Int(r.imagesPerSecond))) images/s"
+        // A small epoch takes milliseconds: "0.0 s" read as if nothing had been timed.
+        return line + " | lr \(Format.scientific(rate)) | \(Format.fixed(r.seconds, r.seconds < 0.1 ? 3 : 1)) s, \(Format.count(Int(r.imagesPerSecond))) images/s"
     }
 
     static func describe(_ o: TrainingOutcome, trainer t: Trainer, data: Dataset, settings: Settings) -> String? {

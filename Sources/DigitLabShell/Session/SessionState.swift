@@ -40,6 +40,13 @@ public struct SessionState {
         }
     }
 
+    /// Part way through an epoch, new data (or a new split) starts the epoch again: said,
+    /// since a resumed checkpoint's run then no longer follows the straight one.
+    var epochRestartNote: String? {
+        guard let t = model.trainer, t.positionInEpoch > 0 else { return nil }
+        return "the next batch starts epoch \(t.epochsCompleted + 1) again with these images (it was \(Format.count(t.positionInEpoch)) images in)"
+    }
+
     /// Puts new data in place; the next batch starts a fresh epoch.
     mutating func replaceData(_ dataset: Dataset, recipe: [String]) {
         data.replace(dataset, recipe: recipe)
