@@ -123,6 +123,40 @@ extension Analysis {
         return min(1, r * r)
     }
 
+    /// Holes in the ink of components `chosen` within `b` (paper enclosed by it, at least
+    /// `minimumPieceArea` large): a digit has two at most (an 8), dusty chalk strokes up
+    /// to 18 in the dev and held-out sets; a grid, squared paper or a wall of bricks that
+    /// hangs together as one piece has hundreds.
+    func holes(_ chosen: Set<Int32>, in b: Box) -> Int {
+        let (w, h) = (b.width + 2, b.height + 2)   // a ring of paper round the box
+        var ink = [Bool](repeating: false, count: w * h)
+        for y in 0..<b.height { for x in 0..<b.width {
+            let l = components.labels[(b.y + y) * width + b.x + x]
+            ink[(y + 1) * w + x + 1] = l != 0 && chosen.contains(l)
+        } }
+        // Paper regions, 4-connected (ink is 8-connected); the one touching the ring is outside.
+        var seen = [Bool](repeating: false, count: w * h)
+        var count = 0
+        var stack = [Int]()
+        for start in 0..<(w * h) where !ink[start] && !seen[start] {
+            var area = 0
+            var outside = false
+            seen[start] = true
+            stack.append(start)
+            while let i = stack.popLast() {
+                area += 1
+                let (x, y) = (i % w, i / w)
+                if x == 0 || y == 0 || x == w - 1 || y == h - 1 { outside = true }
+                for j in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] where j >= 0 && !ink[j] && !seen[j] {
+                    seen[j] = true
+                    stack.append(j)
+                }
+            }
+            if !outside && area >= minimumPieceArea { count += 1 }
+        }
+        return count
+    }
+
     /// The smallest piece of ink that counts: a speck smaller than a stroke is dust.
     var minimumPieceArea: Int {
         let w = max(1, map.strokeWidth)
@@ -136,6 +170,9 @@ extension Analysis {
     /// shown, so such pictures are refused here. On the dev and held-out sets (2,520
     /// pictures) no reading comes near either bound: a kept digit holds 44 pieces at most
     /// (a speckled camera photo), and where there are more than 30, it holds their ink.
+    /// A net rather than writing: more holes than `maximumHoles` (`holes`).
+    static let maximumHoles = 40
+
     func scatteredPieces(keptMass: Float, keptPieces: Int) -> Int? {
         let pieces = components.items.filter { $0.area >= minimumPieceArea }
         let total = pieces.reduce(Float(0)) { $0 + $1.mass }

@@ -31,6 +31,8 @@ public enum DigitPipeline {
         case blank
         /// The ink is a texture, not writing (`Analysis.scatteredPieces`).
         case scattered(pieces: Int)
+        /// The ink is a net with this many holes (`Analysis.holes`): a grid, not writing.
+        case net(holes: Int)
         /// The only writing is `size` picture pixels across, too small to read in a picture
         /// `across` pixels wide (it is a few pixels once the picture is at working size).
         case tooSmall(size: Int, across: Int)
@@ -42,6 +44,8 @@ public enum DigitPipeline {
             case .blank: return "\(none): the picture is blank or has no contrast"
             case .scattered(let pieces):
                 return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — crop the picture to the writing"
+            case .net(let holes):
+                return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
             case .tooSmall(let size, let across):
                 return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
             }
@@ -104,11 +108,16 @@ public enum DigitPipeline {
         // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
         // a few working pixels across; why each was refused is kept for the message.
         var refusals = [Failure]()
+        var smallest: (analysis: Analysis, group: DigitGroup, prior: Double)? = nil
         func refusal(_ c: (analysis: Analysis, group: DigitGroup, prior: Double)) -> Failure? {
             if let pieces = c.analysis.scatteredPieces(keptMass: c.group.mass, keptPieces: c.group.labels.count) {
                 return .scattered(pieces: pieces)
             }
-            return c.analysis.tooSmall(c.group.box)
+            let holes = c.analysis.holes(Set(c.group.labels), in: c.group.box)
+            if holes > Analysis.maximumHoles { return .net(holes: holes) }
+            let small = c.analysis.tooSmall(c.group.box)
+            if small != nil, smallest == nil { smallest = c }
+            return small
         }
         refusals += candidates.compactMap(refusal)
         candidates.removeAll { refusal($0) != nil }
@@ -121,10 +130,18 @@ public enum DigitPipeline {
         }
         // In a picture found to be texture one way round, the other way round finds the
         // gaps between its grains: only a digit's size is a digit there.
-        if refusals.contains(where: { if case .scattered = $0 { true } else { false } }) {
+        if refusals.contains(where: { if case .tooSmall = $0 { false } else { true } }) {
             candidates.removeAll { $0.analysis.sizeLikeness($0.group) < 1 }
         }
-        guard !candidates.isEmpty else { throw refusals.first ?? .blank }
+        guard !candidates.isEmpty else {
+            // Too small at working size may still be readable in the picture's own pixels.
+            if case .tooSmall? = refusals.first, let small = smallest,
+               let closer = closerLook(picture, at: small.group.box, in: small.analysis, classifier: classifier) {
+                return Result(pixels: closer.pixels, stages: small.analysis.stages + closer.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
+                              lightInkOnDark: closer.lightInkOnDark, box: closer.box)
+            }
+            throw refusals.first ?? .blank
+        }
         var best = candidates[0]
         if let classifier, candidates.count > 1 {
             let p = classifier.probabilities(candidates.map { $0.analysis.frame($0.group, stages: false).pixels })
@@ -135,12 +152,44 @@ public enum DigitPipeline {
             best = candidates[score.indices.max { score[$0] < score[$1] }!]
         }
         let (chosen, group) = (best.analysis, best.group)
-        let framed = chosen.frame(group)
         var stages = chosen.stages
         stages.append(Stage(name: "the digit", image: chosen.chosenPicture(group)))
+        if let closer = closerLook(picture, at: group.box, in: chosen, classifier: classifier) {
+            return Result(pixels: closer.pixels, stages: stages + closer.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
+                          lightInkOnDark: closer.lightInkOnDark, box: closer.box)
+        }
+        let framed = chosen.frame(group)
         stages += framed.stages
         return Result(pixels: framed.pixels, stages: stages, lightInkOnDark: chosen.map.lightOnDark,
                       box: group.box.scaled(chosen.scale).clamped(to: picture))
+    }
+
+    /// A digit small in a large picture (under `closeSize` working pixels, the picture
+    /// shrunk to find it) has lost most of its pixels: the paper estimate, the ink and the
+    /// strokes are measured again on the picture's own pixels around it, as a reader
+    /// leans in. nil when the picture holds no more detail there.
+    static let closeSize = 48
+
+    static func closerLook(_ picture: RasterImage, at box: Box, in a: Analysis, classifier: DigitClassifier?) -> Result? {
+        // Picture (raster) pixels per working pixel: more than 1.5, or nothing is gained.
+        let rasterScale = a.scale / picture.sourceScale
+        guard max(box.width, box.height) < closeSize, rasterScale > 1.5 else { return nil }
+        let b = box.scaled(rasterScale)
+        let margin = max(b.width, b.height) / 2 + 4
+        let x0 = max(0, b.x - margin), y0 = max(0, b.y - margin)
+        let x1 = min(picture.width, b.x + b.width + margin), y1 = min(picture.height, b.y + b.height + margin)
+        guard x1 > x0 + 4, y1 > y0 + 4 else { return nil }
+        let c = picture.channels
+        var pixels = [UInt8]()
+        pixels.reserveCapacity((x1 - x0) * (y1 - y0) * c)
+        for y in y0..<y1 { pixels += picture.pixels[((y * picture.width + x0) * c)..<((y * picture.width + x1) * c)] }
+        let crop = RasterImage(width: x1 - x0, height: y1 - y0, channels: c, pixels: pixels)
+        guard let inner = try? run(crop, classifier: classifier) else { return nil }
+        // Back to the file's pixels.
+        let s = picture.sourceScale
+        let found = Box(x: Int((Double(x0 + inner.box.x) * s).rounded(.down)), y: Int((Double(y0 + inner.box.y) * s).rounded(.down)),
+                        width: max(1, Int((Double(inner.box.width) * s).rounded(.up))), height: max(1, Int((Double(inner.box.height) * s).rounded(.up))))
+        return Result(pixels: inner.pixels, stages: inner.stages, lightInkOnDark: inner.lightInkOnDark, box: found.clamped(to: picture))
     }
 }
 

@@ -54,6 +54,7 @@ public enum NumberReader {
         if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
             throw .scattered(pieces: pieces)
         }
+        if let holes = atoms.map({ a.holes($0.labels, in: $0.box) }).max(), holes > Analysis.maximumHoles { throw .net(holes: holes) }
         if let largest = atoms.map(\.box).max(by: { max($0.width, $0.height) < max($1.width, $1.height) }),
            let small = a.tooSmall(largest) { throw small }
         let digits = a.segment(atoms, classifier: classifier)
