@@ -119,8 +119,9 @@ public enum DigitPipeline {
             if small != nil, smallest == nil { smallest = c }
             return small
         }
-        refusals += candidates.compactMap(refusal)
-        candidates.removeAll { refusal($0) != nil }
+        let verdicts = candidates.map(refusal)   // once each: counting holes is a pass over the box
+        refusals += verdicts.compactMap { $0 }
+        candidates = zip(candidates, verdicts).filter { $0.1 == nil }.map(\.0)
         // The other way round, when it is unclear which that is.
         if classifier != nil || a == nil, !rules.unanimous || tight || a == nil,
            let b = try? Analysis(prepared, light: !rules.light),

@@ -61,10 +61,13 @@ enum LoadCommand: ShellCommand, Equatable {
         }
     }
 
-    var replacesNetwork: Bool {
+    var replacesNetwork: Bool { fileRead != nil }
+
+    /// The model or checkpoint file it reads (nil for data).
+    var fileRead: String? {
         switch self {
-        case .model, .checkpoint: true
-        case .dataset: false
+        case .model(let path), .checkpoint(let path): path
+        case .dataset: nil
         }
     }
 

@@ -83,25 +83,32 @@ public enum REPL {
     /// so does Ctrl-C; Ctrl-D (end of input) leaves.
     static func confirmQuit(_ session: Session) -> Bool {
         guard session.hasUnsavedTraining else { return true }
-        return askAboutUnsavedTraining(session, "quitting loses it. Quit anyway?", no: "staying")
+        // Ctrl-D here leaves, as Ctrl-D at the prompt does.
+        return askAboutUnsavedTraining(session, "quitting loses it. Quit anyway?", no: "staying", atEnd: true)
     }
 
     /// A command that puts another network in place (`net new`, `load model` …) asks the
-    /// same way when the network there has training never saved; no keeps it.
+    /// same way when the network there has training never saved; anything but y keeps it
+    /// (Ctrl-D too). A file that cannot be read is not asked about: the command fails.
     static func confirmReplacing(_ session: Session, by parsed: Parser.Parsed) -> Bool {
         guard session.hasUnsavedTraining else { return true }
+        if let path = (parsed.command as? LoadCommand)?.fileRead, !FileManager.default.isReadableFile(atPath: session.resolve(path)) {
+            return true
+        }
         let name = ([parsed.declaration.name] + parsed.form.words).joined(separator: " ")
-        return askAboutUnsavedTraining(session, "`\(name)` puts another network in its place. Go on?", no: "kept the network, nothing was run")
+        let what = (parsed.command as? NetCommand) == .reset ? "`net reset` draws its weights afresh" : "`\(name)` puts another network in its place"
+        return askAboutUnsavedTraining(session, "\(what). Go on?", no: "kept the network, nothing was run", atEnd: false)
     }
 
     /// "The network has trained N steps since it was last saved; CONSEQUENCE [y/N]": true
-    /// for y, or at end of input (a script piped in has no one to answer).
-    static func askAboutUnsavedTraining(_ session: Session, _ consequence: String, no: String) -> Bool {
+    /// for y; `atEnd` at end of input (Ctrl-D).
+    static func askAboutUnsavedTraining(_ session: Session, _ consequence: String, no: String, atEnd: Bool) -> Bool {
         print(TerminalText.wrap("The network has trained \(Format.plural(session.state.model.unsavedSteps, "step")) since it was last saved; \(consequence) [y/N]", width: Terminal.columns) + " ", terminator: "")
         fflush(nil)
-        guard let answer = answerLine() else { return true }
-        if answer.lowercased().hasPrefix("y") { return true }
-        print("\(no) — `save model outputs/my-model.safetensors` keeps it")
+        let answer = answerLine()
+        if answer == nil { print("") }   // Ctrl-D leaves the cursor after the question
+        if answer == nil ? atEnd : answer!.lowercased().hasPrefix("y") { return true }
+        print(TerminalText.wrap("\(no) — `save model outputs/my-model.safetensors` keeps it (`save checkpoint …` to go on training exactly)", width: Terminal.columns))
         return false
     }
 
