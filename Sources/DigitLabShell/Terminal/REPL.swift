@@ -141,6 +141,10 @@ public enum REPL {
         if let n = s.state.model.network, !n.isEmpty { parts.append(Format.plural(n.layers.count, "layer")) }
         if let t = s.state.model.trainer, t.stepsTaken > 0 {
             parts.append(t.positionInEpoch > 0 ? "epoch \(t.epochsCompleted + 1), step \(t.stepsTaken)" : "\(Format.plural(t.epochsCompleted, "epoch")) done")
+        } else if s.hasUnsavedTraining {
+            // `net add`/`net pop` start a new trainer but keep the trained layers: without
+            // this the prompt looked as if the training had gone.
+            parts.append("\(Format.plural(s.state.model.unsavedSteps, "step")) trained, unsaved")
         }
         return "digitlab" + (parts.isEmpty ? "" : " [" + Sanitize.line(parts.joined(separator: ", ")) + "]") + "> "
     }
