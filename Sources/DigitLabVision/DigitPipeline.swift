@@ -137,9 +137,8 @@ public enum DigitPipeline {
         guard !candidates.isEmpty else {
             // Too small at working size may still be readable in the picture's own pixels.
             if case .tooSmall? = refusals.first, let small = smallest,
-               let closer = closerLook(picture, at: small.group.box, in: small.analysis, classifier: classifier) {
-                return Result(pixels: closer.pixels, stages: small.analysis.stages + closer.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
-                              lightInkOnDark: closer.lightInkOnDark, box: closer.box)
+               let closer = closerLook(picture, at: small.group.box, in: small.analysis, after: small.analysis.stages, classifier: classifier) {
+                return closer
             }
             throw refusals.first ?? .blank
         }
@@ -155,10 +154,7 @@ public enum DigitPipeline {
         let (chosen, group) = (best.analysis, best.group)
         var stages = chosen.stages
         stages.append(Stage(name: "the digit", image: chosen.chosenPicture(group)))
-        if let closer = closerLook(picture, at: group.box, in: chosen, classifier: classifier) {
-            return Result(pixels: closer.pixels, stages: stages + closer.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
-                          lightInkOnDark: closer.lightInkOnDark, box: closer.box)
-        }
+        if let closer = closerLook(picture, at: group.box, in: chosen, after: stages, classifier: classifier) { return closer }
         let framed = chosen.frame(group)
         stages += framed.stages
         return Result(pixels: framed.pixels, stages: stages, lightInkOnDark: chosen.map.lightOnDark,
@@ -171,7 +167,9 @@ public enum DigitPipeline {
     /// leans in. nil when the picture holds no more detail there.
     static let closeSize = 48
 
-    static func closerLook(_ picture: RasterImage, at box: Box, in a: Analysis, classifier: DigitClassifier?) -> Result? {
+    /// `before`: the stages that found the digit; the closer look's follow as "closer: …".
+    static func closerLook(_ picture: RasterImage, at box: Box, in a: Analysis, after before: [Stage],
+                           classifier: DigitClassifier?) -> Result? {
         // Picture (raster) pixels per working pixel: more than 1.5, or nothing is gained.
         let rasterScale = a.scale / picture.sourceScale
         guard max(box.width, box.height) < closeSize, rasterScale > 1.5 else { return nil }
@@ -190,7 +188,8 @@ public enum DigitPipeline {
         let s = picture.sourceScale
         let found = Box(x: Int((Double(x0 + inner.box.x) * s).rounded(.down)), y: Int((Double(y0 + inner.box.y) * s).rounded(.down)),
                         width: max(1, Int((Double(inner.box.width) * s).rounded(.up))), height: max(1, Int((Double(inner.box.height) * s).rounded(.up))))
-        return Result(pixels: inner.pixels, stages: inner.stages, lightInkOnDark: inner.lightInkOnDark, box: found.clamped(to: picture))
+        return Result(pixels: inner.pixels, stages: before + inner.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
+                      lightInkOnDark: inner.lightInkOnDark, box: found.clamped(to: picture))
     }
 }
 
