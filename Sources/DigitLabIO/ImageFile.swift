@@ -60,7 +60,9 @@ public enum ImageFile {
 
     /// Decodes PNG or JPEG bytes; `name` is used in error messages.
     public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> RasterImage {
-        switch format(of: bytes) ?? guessFromName(name) {
+        // An empty file is neither format, whatever its name says (libpng would only say
+        // "invalid argument").
+        switch bytes.isEmpty ? nil : format(of: bytes) ?? guessFromName(name) {
         case .png?: return try PNG.decodeRaster(bytes, name: name)
         case .jpeg?: return try JPEG.decode(bytes, name: name)
         case nil: throw IOError(name, "not a PNG or JPEG picture (\(describe(bytes))) — save it as PNG or JPEG")
