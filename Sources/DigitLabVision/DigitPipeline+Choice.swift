@@ -37,6 +37,7 @@ extension Analysis {
         }
         let keep = items.indices.filter { items[$0].area >= minArea }
         guard !keep.isEmpty else { return [] }
+        let paperRef = max(40, map.paperLevel.percentile(0.95))
         // Join pieces whose boxes come within `join` pixels of each other.
         let join = joinGap ?? max(2, Int((1.5 * w).rounded()))
         var parent = Array(keep.indices)
@@ -49,12 +50,13 @@ extension Analysis {
             for j in order[(position + 1)...] {
                 guard items[keep[j]].minX <= reach else { break }
                 let g = items[keep[i]].box.gap(to: items[keep[j]].box)
-                if max(g.x, g.y) <= join { let (a, b) = (find(i), find(j)); if a != b { parent[max(a, b)] = min(a, b) } }
+                guard max(g.x, g.y) <= join, near(items[keep[i]], items[keep[j]], within: join) else { continue }
+                let (a, b) = (find(i), find(j))
+                if a != b { parent[max(a, b)] = min(a, b) }
             }
         }
         var members = [Int: [Int]]()
         for i in keep.indices { members[find(i), default: []].append(keep[i]) }
-        let paperRef = max(40, map.paperLevel.percentile(0.95))
         let (cx, cy) = (Float(width) / 2, Float(height) / 2)
         let halfDiagonal = (cx * cx + cy * cy).squareRoot()
         var groups = [DigitGroup]()
@@ -95,6 +97,28 @@ extension Analysis {
         // leading few are weighed by how stroke-like they are, and sorted again.
         for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) }
         return groups.sorted { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
+    }
+
+    /// Whether two pieces whose boxes come within `distance` of each other really do.
+    /// Boxes say so for most pieces; not for a sparse piece whose box is much larger
+    /// (the L of desk left round a turned sheet holds the digit in its box, far from it).
+    func near(_ p: Component, _ q: Component, within distance: Int) -> Bool {
+        let (small, large) = p.box.width * p.box.height <= q.box.width * q.box.height ? (p, q) : (q, p)
+        let largeBox = large.box.width * large.box.height
+        guard Float(large.area) < 0.35 * Float(largeBox), largeBox >= 2 * small.box.width * small.box.height else { return true }
+        // The small piece's pixels that lie within reach of the large one's box, looked at
+        // for the large one's label nearby.
+        let (x0, x1) = (max(small.minX, large.minX - distance), min(small.maxX, large.maxX + distance))
+        let (y0, y1) = (max(small.minY, large.minY - distance), min(small.maxY, large.maxY + distance))
+        guard x0 <= x1, y0 <= y1 else { return false }
+        for y in y0...y1 { for x in x0...x1 where components.labels[y * width + x] == small.label {
+            for v in max(0, y - distance)...min(height - 1, y + distance) {
+                for u in max(0, x - distance)...min(width - 1, x + distance) where components.labels[v * width + u] == large.label {
+                    return true
+                }
+            }
+        } }
+        return false
     }
 
     /// How much a group looks like strokes rather than a slab (a sheet of paper read as
