@@ -203,12 +203,14 @@ extension Analysis {
         return keptPieces > 100 || pieces.count > 30 && keptMass < 0.15 * total ? pieces.count : nil
     }
 
-    /// Refuses writing smaller than 8 working pixels on its longer side: the network
-    /// sees a blot there, whatever it was (a digit far too small in a huge picture, a
-    /// speck of dust). In picture pixels, for the message.
+    /// Refuses writing smaller than 8 pixels on its longer side, at working size or in the
+    /// picture itself: the network sees a blot there, whatever it was (a digit far too
+    /// small in a huge picture, a speck of dust; a small picture, or the close-up of a
+    /// small line, is enlarged to be worked on, but holds no more than its own pixels).
+    /// In picture pixels, for the message.
     func tooSmall(_ box: Box) -> DigitPipeline.Failure? {
-        guard max(box.width, box.height) < 8 else { return nil }
         let size = box.scaled(scale)
+        guard max(box.width, box.height) < 8 || max(size.width, size.height) < 8 else { return nil }
         return .tooSmall(size: max(size.width, size.height), across: max(picture.sourceWidth, picture.sourceHeight))
     }
 

@@ -170,26 +170,51 @@ public enum DigitPipeline {
     /// `before`: the stages that found the digit; the closer look's follow as "closer: …".
     static func closerLook(_ picture: RasterImage, at box: Box, in a: Analysis, after before: [Stage],
                            classifier: DigitClassifier?) -> Result? {
-        // Picture (raster) pixels per working pixel: more than 1.5, or nothing is gained.
+        guard max(box.width, box.height) < closeSize,
+              let near = CloseUp(picture, around: box, in: a, margin: max(box.width, box.height) / 2),
+              let inner = try? run(near.image, classifier: classifier) else { return nil }
+        return Result(pixels: inner.pixels, stages: before + near.stages(inner.stages),
+                      lightInkOnDark: inner.lightInkOnDark, box: near.inFile(inner.box))
+    }
+}
+
+/// The picture's own pixels around writing found small at working size, for a closer look
+/// (a digit, or a line of them): the working copy lost most of its pixels.
+struct CloseUp {
+    let image: RasterImage
+    /// Where the close-up starts in the picture as read (raster pixels).
+    let x0: Int, y0: Int
+    let picture: RasterImage
+
+    /// nil when the picture holds no more detail there: at most 1.5 raster pixels per
+    /// working pixel. `margin`: working pixels of paper kept round `box`.
+    init?(_ picture: RasterImage, around box: Box, in a: Analysis, margin: Int) {
         let rasterScale = a.scale / picture.sourceScale
-        guard max(box.width, box.height) < closeSize, rasterScale > 1.5 else { return nil }
+        guard rasterScale > 1.5 else { return nil }
         let b = box.scaled(rasterScale)
-        let margin = max(b.width, b.height) / 2 + 4
-        let x0 = max(0, b.x - margin), y0 = max(0, b.y - margin)
-        let x1 = min(picture.width, b.x + b.width + margin), y1 = min(picture.height, b.y + b.height + margin)
+        let m = Int((Double(margin) * rasterScale).rounded()) + 4
+        let (x0, y0) = (max(0, b.x - m), max(0, b.y - m))
+        let x1 = min(picture.width, b.x + b.width + m), y1 = min(picture.height, b.y + b.height + m)
         guard x1 > x0 + 4, y1 > y0 + 4 else { return nil }
         let c = picture.channels
         var pixels = [UInt8]()
         pixels.reserveCapacity((x1 - x0) * (y1 - y0) * c)
         for y in y0..<y1 { pixels += picture.pixels[((y * picture.width + x0) * c)..<((y * picture.width + x1) * c)] }
-        let crop = RasterImage(width: x1 - x0, height: y1 - y0, channels: c, pixels: pixels)
-        guard let inner = try? run(crop, classifier: classifier) else { return nil }
-        // Back to the file's pixels.
+        image = RasterImage(width: x1 - x0, height: y1 - y0, channels: c, pixels: pixels)
+        (self.x0, self.y0, self.picture) = (x0, y0, picture)
+    }
+
+    /// A box found in the close-up, in the file's pixels.
+    func inFile(_ inner: Box) -> Box {
         let s = picture.sourceScale
-        let found = Box(x: Int((Double(x0 + inner.box.x) * s).rounded(.down)), y: Int((Double(y0 + inner.box.y) * s).rounded(.down)),
-                        width: max(1, Int((Double(inner.box.width) * s).rounded(.up))), height: max(1, Int((Double(inner.box.height) * s).rounded(.up))))
-        return Result(pixels: inner.pixels, stages: before + inner.stages.map { Stage(name: "closer: " + $0.name, image: $0.image) },
-                      lightInkOnDark: inner.lightInkOnDark, box: found.clamped(to: picture))
+        return Box(x: Int((Double(x0 + inner.x) * s).rounded(.down)), y: Int((Double(y0 + inner.y) * s).rounded(.down)),
+                   width: max(1, Int((Double(inner.width) * s).rounded(.up))), height: max(1, Int((Double(inner.height) * s).rounded(.up))))
+            .clamped(to: picture)
+    }
+
+    /// The close-up's stages, named so in `--stages`.
+    func stages(_ inner: [DigitPipeline.Stage]) -> [DigitPipeline.Stage] {
+        inner.map { DigitPipeline.Stage(name: "closer: " + $0.name, image: $0.image) }
     }
 }
 

@@ -15,9 +15,11 @@ public struct NumberReading: Sendable {
     public let digits: [Digit]
     /// The stages shared with single digits (picture, paper, ink, lines removed).
     public let stages: [DigitPipeline.Stage]
-    /// The picture as analysed (at most `NumberReader.workingSize`) and its scale:
-    /// pixels of the picture in its file per working pixel — for drawing the boxes.
+    /// The picture as analysed (at most `NumberReader.workingSize`), where it starts in
+    /// the file's pixels (a close-up of a small line starts inside), and its scale: pixels
+    /// of the picture in its file per working pixel — for drawing the boxes.
     public let working: RasterImage
+    public var origin: (x: Int, y: Int) = (0, 0)
     public let scale: Double
 
     /// "2026"
@@ -41,6 +43,12 @@ public enum NumberReader {
     public static let workingSize = 1200
 
     public static func read(_ picture: RasterImage, classifier: DigitClassifier) throws(DigitPipeline.Failure) -> NumberReading {
+        try read(picture, classifier: classifier, lookingCloser: true)
+    }
+
+    /// `lookingCloser`: whether a line found small may be read again from the picture's
+    /// own pixels (not again within such a close-up).
+    static func read(_ picture: RasterImage, classifier: DigitClassifier, lookingCloser: Bool) throws(DigitPipeline.Failure) -> NumberReading {
         let prepared = try Analysis.Prepared(picture, workingSize: workingSize)
         // A picture cropped tightly around what is written (one fat digit, say) is read
         // with one paper level, as a single digit would be: the local paper estimate
@@ -55,13 +63,40 @@ public enum NumberReader {
             throw .scattered(pieces: pieces)
         }
         if let holes = atoms.map({ a.holes($0.labels, in: $0.box) }).max(), holes > Analysis.maximumHoles { throw .net(holes: holes) }
+        let line = atoms.dropFirst().reduce(atoms[0].box) { $0.union($1.box) }
+        func closer() -> NumberReading? {
+            lookingCloser ? closerLook(picture, line: line, in: a, classifier: classifier) : nil
+        }
         if let largest = atoms.map(\.box).max(by: { max($0.width, $0.height) < max($1.width, $1.height) }),
-           let small = a.tooSmall(largest) { throw small }
+           let small = a.tooSmall(largest) {
+            // Too small at working size may still be readable in the picture's own pixels.
+            if let closer = closer() { return closer }
+            throw small
+        }
+        if line.height < DigitPipeline.closeSize, let closer = closer() { return closer }
         let digits = a.segment(atoms, classifier: classifier)
         guard !digits.isEmpty else { throw .blank }
         return NumberReading(digits: digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: d.box.scaled(a.scale).clamped(to: picture), pixels: d.pixels)
         }, stages: a.stages, working: a.working, scale: a.scale)
+    }
+}
+
+extension NumberReader {
+    /// A line of writing small in a large picture (under `DigitPipeline.closeSize` working
+    /// pixels high, the picture shrunk to find it) is read again from the picture's own
+    /// pixels around it, as a single digit is: at working size a 40 px high number on a
+    /// 2000 px page is 24 px high, its strokes a pixel or two. The boxes are the file's;
+    /// the picture to draw them on is the close-up.
+    static func closerLook(_ picture: RasterImage, line: Box, in a: Analysis, classifier: DigitClassifier) -> NumberReading? {
+        guard let near = CloseUp(picture, around: line, in: a, margin: line.height / 2),
+              let inner = try? read(near.image, classifier: classifier, lookingCloser: false) else { return nil }
+        // Drawn on the close-up: the whole page would show the line as a smudge.
+        let origin = near.inFile(Box(x: 0, y: 0, width: 1, height: 1))
+        return NumberReading(digits: inner.digits.map { d in
+            NumberReading.Digit(label: d.label, probability: d.probability, box: near.inFile(d.box), pixels: d.pixels)
+        }, stages: a.stages + near.stages(inner.stages), working: inner.working, origin: (origin.x, origin.y),
+           scale: inner.scale * picture.sourceScale)
     }
 }
 

@@ -20,12 +20,13 @@ public enum NumberFigure {
         let top = Style.header + 4
         let at = PipelineFigure.picture(reading.working, on: c, x: Style.margin, y: top, width: pictureWidth, height: pictureHeight)
         for (i, d) in digits.enumerated() {
-            // Boxes are in the picture's pixels; the drawing is of the working copy.
+            // Boxes are in the picture's pixels; the drawing is of the working copy, which
+            // starts at `origin` (a close-up of a small line).
             let f = at.scale / reading.scale
+            let (x, y) = (at.x + Double(d.box.x - reading.origin.x) * f, at.y + Double(d.box.y - reading.origin.y) * f)
             let colour = d.probability >= 0.9 ? RGB.good : RGB.bad
-            c.frame(at.x + Double(d.box.x) * f, at.y + Double(d.box.y) * f, Double(d.box.width) * f, Double(d.box.height) * f,
-                    colour, width: 2)
-            c.text("\(i + 1)", at.x + Double(d.box.x) * f + 2, at.y + Double(d.box.y) * f - 3, size: Style.captionSize - 1, color: colour)
+            c.frame(x, y, Double(d.box.width) * f, Double(d.box.height) * f, colour, width: 2)
+            c.text("\(i + 1)", x + 2, y - 3, size: Style.captionSize - 1, color: colour)
         }
         let gallery = top + pictureHeight + 24
         for (i, d) in digits.enumerated() {
