@@ -63,6 +63,17 @@ public enum DigitPipeline {
     /// one way (a band along one edge: a table edge or the top bar of a tightly cropped 7?),
     /// the reading the network is surest of wins; without one, the geometric best.
     public static func run(_ picture: RasterImage, classifier: DigitClassifier? = nil) throws(Failure) -> Result {
+        do { return try run(picture, classifier: classifier, workingSize: workingSize) } catch .blank {
+            // Writing a few pixels across on a page thousands wide fades into the paper
+            // when the page is shrunk to 640 px: looked for at a whole number's working
+            // size, it is found, then read closer or said to be too small (as `read` does),
+            // not "blank".
+            guard max(picture.sourceWidth, picture.sourceHeight) > 2 * workingSize else { throw .blank }
+            return try run(picture, classifier: classifier, workingSize: NumberReader.workingSize)
+        }
+    }
+
+    static func run(_ picture: RasterImage, classifier: DigitClassifier?, workingSize: Int) throws(Failure) -> Result {
         let prepared = try Analysis.Prepared(picture, workingSize: workingSize)
         let rules = prepared.choice
         // The usual reading; it may find nothing when it took the wrong way round (a fat

@@ -78,6 +78,12 @@ import DigitLabIO
         }
         #expect(across == 2000 && size >= ink.height && size <= 3 * ink.height, "\(size) px in \(across) px")
         #expect(failure!.message(number: true).contains("too small to read in a picture 2000 px across"))
+        // `predict` said "blank or has no contrast": at 640 px the digit fades into the paper.
+        var single: DigitPipeline.Failure? = nil
+        do { _ = try DigitPipeline.run(picture, classifier: Fixtures.classifier()) } catch { single = error }
+        guard case .tooSmall(_, 2000) = single else {
+            Issue.record("predict gave \(single.map { "\($0)" } ?? "a digit"), not 'too small'"); return
+        }
     }
 
     /// A digit 20 px tall in a 2000 px picture is 6 px at working size. Evening its
