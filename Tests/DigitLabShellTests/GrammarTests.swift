@@ -82,6 +82,9 @@ import Testing
     @Test func mistakesGetOneLineThatSaysWhatToDo() {
         let s = session()
         #expect(errorOf(s, "trian epoch") == "unknown command 'trian' — did you mean train?")
+        // From other shells' habits: what does it here (`clear` was "type `help` for the list").
+        #expect(errorOf(s, "clear") == "unknown command 'clear' — press Ctrl-L to clear the screen")
+        #expect(errorOf(s, "CLS") == "unknown command 'CLS' — press Ctrl-L to clear the screen")
         #expect(errorOf(s, "set lrate 0.1") == "set: unknown 'lrate' — did you mean lr?")
         #expect(errorOf(s, "set lr") == "set lr: missing RATE (the learning rate) — usage: set lr RATE")
         #expect(errorOf(s, "set lr x") == "set lr: RATE (the learning rate) must be a number from 1e-09 to 1000, got 'x'")

@@ -15,10 +15,16 @@ public enum Parser {
         return try parse(words: words)
     }
 
+    /// Words a newcomer types from habit in other shells, with what does that here.
+    static let familiar = [
+        "clear": " — press Ctrl-L to clear the screen",
+        "cls": " — press Ctrl-L to clear the screen",
+    ]
+
     public static func parse(words: [String]) throws(CommandError) -> Parsed {
         let name = words[0]
         guard let declaration = CommandTable.declaration(named: name) else {
-            let hint = Suggest.hint(name, among: CommandTable.names)
+            let hint = familiar[name.lowercased()] ?? Suggest.hint(name, among: CommandTable.names)
             throw CommandError("unknown command '\(Sanitize.line(String(name.prefix(40))))'" + (hint.isEmpty ? " — type `help` for the list" : hint))
         }
         let rest = Array(words.dropFirst())
