@@ -18,6 +18,30 @@ import Testing
         #expect(!(try run(s, "load mnist --train 320 --test 50")).contains("again"), "at an epoch's start nothing is lost")
     }
 
+    /// Holding out images the network already trained on makes validation look better
+    /// than it is; `split validation` after training said nothing of it. Now it says how
+    /// many, and only when there are some.
+    @Test func splittingAfterTrainingSaysTheNetworkSawTheHeldOutImages() throws {
+        let s = session()
+        try run(s, "load mnist --train 320 --test 50", "set seed 4")
+        #expect(!(try run(s, "split validation 40")).contains("warning"), "nothing trained yet")
+        let before = s.state.data.dataset?.validation
+        try run(s, "net preset mlp", "train step 2")
+        // The pool is now training then validation images, so the same seed holds out
+        // others: most of them were trained on.
+        let again = try run(s, "split validation 40")
+        let seen = again.split(separator: "\n").first { $0.contains("of these validation images were training images until now") }
+        #expect(seen != nil, "\(again)")
+        let n = seen.flatMap { line in Int(line.split(separator: " ").first { Int($0) != nil } ?? "") } ?? 0
+        let after = s.state.data.dataset?.validation
+        let kept = (0..<(after?.count ?? 0)).filter { i in (0..<(before?.count ?? 0)).contains { before!.image($0) == after!.image(i) } }.count
+        #expect(n == 40 - kept && n > 20, "\(seen ?? ""); \(kept) images held out both times")
+        #expect(seen?.hasSuffix("its validation accuracy will look better than it is — `net reset` starts it afresh") == true)
+        #expect(SplitCommand.formerlyTraining(after, heldOutBefore: after) == 0)
+        #expect(SplitCommand.formerlyTraining(after, heldOutBefore: nil) == 40)
+        #expect(!(try run(s, "net reset", "split validation 30")).contains("warning"), "a fresh network saw nothing")
+    }
+
     @Test func loadAndDataReportTheBundledMNIST() throws {
         let s = session()
         let loaded = try run(s, "load mnist")

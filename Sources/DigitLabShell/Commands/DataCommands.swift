@@ -63,11 +63,27 @@ struct SplitCommand: ShellCommand, Equatable {
         let split: Dataset
         do { split = try d.splittingValidation(count: count, seed: seed) } catch { throw CommandError(error.description) }
         let interrupted = context.state.epochRestartNote
+        // Images the network trained on, now held out, make its validation look better
+        // than it is: said, with how many (a network trained here only; the pool of
+        // images is the same, so what was not held out before was trained on).
+        let seen = context.state.model.metrics.isEmpty ? 0 : Self.formerlyTraining(split.validation, heldOutBefore: d.validation)
         context.state.data.resplit(split, line: "set seed \(seed)\nsplit validation \(count)")
         context.state.model.trainer?.restartEpoch()
         var out = Output.text("validation: \(Format.count(split.validation?.count ?? 0)) images held out (same share of each class, seed \(seed)); training: \(Format.count(split.train.count))")
         if let interrupted { out.text(interrupted) }
+        if seen > 0 {
+            out.append(.warning("\(Format.count(seen)) of these validation images were training images until now, and the network has trained on them: its validation accuracy will look better than it is — `net reset` starts it afresh"))
+        }
         return out
+    }
+
+    /// How many images of `validation` were not held out before (compared by their bytes).
+    static func formerlyTraining(_ validation: LabeledImages?, heldOutBefore old: LabeledImages?) -> Int {
+        guard let validation else { return 0 }
+        guard let old, !old.isEmpty else { return validation.count }
+        if validation == old { return 0 }
+        let before = Set((0..<old.count).map { old.image($0) })
+        return (0..<validation.count).filter { !before.contains(validation.image($0)) }.count
     }
 }
 
