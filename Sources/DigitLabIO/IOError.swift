@@ -1,3 +1,5 @@
+import Foundation
+
 /// A file that could not be read, in one line: where, what, and what to do.
 ///
 ///     data/x/train-images-idx3-ubyte.gz: truncated: the header promises 60000 images
@@ -13,6 +15,26 @@ public struct IOError: Error, Equatable, CustomStringConvertible {
 }
 
 extension IOError {
+    /// A file that is not there; when a name in its folder is close to the one given (a
+    /// typo), that name is offered: "mnie: cannot open the file (missing or unreadable)
+    /// — did you mean mine?"
+    static func missing(_ path: String) -> IOError {
+        IOError(path, "cannot open the file (missing or unreadable)" + (nearName(path).map { " — did you mean \($0)?" } ?? ""))
+    }
+
+    /// The path with its last name replaced by the closest name in its folder, if any
+    /// is close (`Suggest.closest`); nothing for folders of more than 10,000 entries.
+    static func nearName(_ path: String) -> String? {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let listed = slash == nil ? "." : folder.isEmpty ? "/" : folder
+        guard !name.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: listed),
+              entries.count <= 10_000,
+              let near = Suggest.closest(to: name, among: entries.filter { !$0.hasPrefix(".") && $0 != name }.sorted()) else { return nil }
+        return slash == nil ? near : folder + "/" + near
+    }
+
     /// A path as an error line shows it: at most 120 characters, the middle elided (a
     /// path can be 4,095 bytes, or 60,000 when it is the problem).
     static func shown(_ path: String) -> String {

@@ -31,7 +31,7 @@ public enum ImageFile {
     /// `fstat` on the open descriptor (so the file checked is the file read).
     public static func contents(_ path: String) throws(IOError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw IOError(path, "cannot open the file (missing or unreadable)") }
+        guard fd >= 0 else { throw errno == ENOENT ? .missing(path) : IOError(path, "cannot open the file (missing or unreadable)") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw IOError(path, "cannot open the file (missing or unreadable)") }

@@ -18,7 +18,7 @@ public enum PNG {
     /// as 8-bit grey, compositing transparent parts over white paper.
     public static func readGrey(_ path: String) throws(IOError) -> Grey {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IOError(path, "cannot open the file (missing or unreadable)")
+            throw access(path, F_OK) == 0 ? IOError(path, "cannot open the file (missing or unreadable)") : .missing(path)
         }
         return try decodeGrey([UInt8](data), name: path)
     }

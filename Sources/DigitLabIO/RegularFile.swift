@@ -84,7 +84,7 @@ public enum RegularFile {
 
     static func openError(_ path: String, _ code: Int32) -> IOError {
         switch code {
-        case ENOENT: return IOError(path, "cannot open the file (missing or unreadable)")
+        case ENOENT: return .missing(path)
         case ENAMETOOLONG: return IOError(IOError.shown(path), "the path is too long (\(path.utf8.count) bytes; Linux allows \(PATH_MAX - 1), and 255 per name)")
         case ENOTDIR: return IOError(path, "cannot open the file (a part of the path is not a folder)")
         default: return IOError(path, "cannot open the file (\(reason(code)))")

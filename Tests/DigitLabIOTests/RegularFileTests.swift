@@ -16,6 +16,28 @@ import Testing
         return done.wait(timeout: .now() + 10) == .success ? box.value : "blocked"
     }
 
+    /// A mistyped name (`load checkpoint mnie.ckpt`) said only "missing or unreadable";
+    /// a close name in the same folder is now offered, by every reader of files.
+    @Test func aMistypedFileNameGetsTheCloseOne() throws {
+        let f = IDXFixtures(); defer { f.remove() }
+        let folder = f.folder
+        for name in ["mine.ckpt", "default.safetensors", "seven.png"] {
+            #expect(FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data([1, 2, 3])))
+        }
+        func error(_ read: () throws -> Void) -> String {
+            do { try read(); return "read" } catch { return "\(error)" }
+        }
+        let missing = "cannot open the file (missing or unreadable)"
+        #expect(error { _ = try RegularFile.read("\(folder)/mnie.ckpt", limit: 100) } == "\(folder)/mnie.ckpt: \(missing) — did you mean \(folder)/mine.ckpt?")
+        #expect(error { _ = try ImageFile.read("\(folder)/sevne.png") } == "\(folder)/sevne.png: \(missing) — did you mean \(folder)/seven.png?")
+        #expect(error { _ = try PNG.readGrey("\(folder)/seven.pgn") } == "\(folder)/seven.pgn: \(missing) — did you mean \(folder)/seven.png?")
+        // Nothing close, or no such folder: the plain line.
+        #expect(error { _ = try RegularFile.read("\(folder)/weights.bin", limit: 100) } == "\(folder)/weights.bin: \(missing)")
+        #expect(error { _ = try RegularFile.read("\(folder)/nowhere/mine.ckpt", limit: 100) } == "\(folder)/nowhere/mine.ckpt: \(missing)")
+        // A name in the current folder is offered as typed, without a folder.
+        #expect(IOError.nearName("Packag.swift") == "Package.swift" || !FileManager.default.fileExists(atPath: "Package.swift"))
+    }
+
     @Test func fifosDevicesAndFoldersAreRefusedWithoutBlocking() throws {
         let f = IDXFixtures(); defer { f.remove() }
         let fifo = f.folder + "/fifo"

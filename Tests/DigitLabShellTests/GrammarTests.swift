@@ -85,6 +85,8 @@ import Testing
         // From other shells' habits: what does it here (`clear` was "type `help` for the list").
         #expect(errorOf(s, "clear") == "unknown command 'clear' — press Ctrl-L to clear the screen")
         #expect(errorOf(s, "CLS") == "unknown command 'CLS' — press Ctrl-L to clear the screen")
+        // One word possible: "one of name" read as nonsense (a script given to `run`).
+        #expect(errorOf(s, "run lessons/x.txt") == "run: unknown 'lessons/x.txt' — only `name` comes here (see `help run`)")
         #expect(errorOf(s, "set lrate 0.1") == "set: unknown 'lrate' — did you mean lr?")
         #expect(errorOf(s, "set lr") == "set lr: missing RATE (the learning rate) — usage: set lr RATE")
         #expect(errorOf(s, "set lr x") == "set lr: RATE (the learning rate) must be a number from 1e-09 to 1000, got 'x'")

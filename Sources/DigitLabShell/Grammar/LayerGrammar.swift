@@ -1,4 +1,5 @@
 import DigitLabCore
+import DigitLabIO
 
 /// The words of `net add`: one or more layers in a row,
 /// `conv 8 3x3 relu maxpool 2 flatten dense 10`. Each layer's numbers are checked

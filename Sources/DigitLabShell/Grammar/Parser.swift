@@ -1,4 +1,5 @@
 import DigitLabCore
+import DigitLabIO
 
 /// Turns the words of a line into a command value, using only the declarations: it
 /// never sees the session, so parsing cannot change it.
@@ -58,10 +59,11 @@ public enum Parser {
             let next = (keywords + candidates.map { $0.words[depth] }).uniqued()
             if depth < rest.count, next.contains(rest[depth]) { depth += 1; continue }
             let context = ([d.name] + rest.prefix(depth)).joined(separator: " ")
-            let choices = next.joined(separator: ", ")
-            guard depth < rest.count else { throw CommandError("\(context): missing a word — one of \(choices)") }
+            // "one of name" read as nonsense when there is only one (`run lessons/x.txt`).
+            let choices = next.count == 1 ? "only `\(next[0])` comes here (see `help \(d.name)`)" : "one of " + next.joined(separator: ", ")
+            guard depth < rest.count else { throw CommandError("\(context): missing a word — \(choices)") }
             let word = Sanitize.line(String(rest[depth].prefix(40)))
-            throw CommandError("\(context): unknown '\(word)'" + (Suggest.closest(to: rest[depth], among: next).map { " — did you mean \($0)?" } ?? " — one of \(choices)"))
+            throw CommandError("\(context): unknown '\(word)'" + (Suggest.closest(to: rest[depth], among: next).map { " — did you mean \($0)?" } ?? " — \(choices)"))
         }
         throw CommandError("\(d.name): see `help \(d.name)`")
     }

@@ -1,3 +1,5 @@
+import DigitLabIO
+
 /// `help`: the commands by step, one command or sub-command in detail, or a concept.
 enum Help {
     static func answer(_ words: [String]) throws(CommandError) -> Output {

@@ -1,3 +1,5 @@
+import DigitLabIO
+
 /// `help TOPIC` for ideas rather than commands: what a learning rate is, why ReLU, what
 /// calibration means. Each concept is three to six plain sentences, the command that
 /// shows it and the lesson that teaches it. Data first, then a lookup that accepts the
