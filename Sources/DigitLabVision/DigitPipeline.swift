@@ -193,33 +193,46 @@ public enum DigitPipeline {
 /// (a digit, or a line of them): the working copy lost most of its pixels.
 struct CloseUp {
     let image: RasterImage
-    /// Where the close-up starts in the picture as read (raster pixels).
+    /// Where the close-up starts in the picture as read (raster pixels), and how much it
+    /// was enlarged.
     let x0: Int, y0: Int
+    let enlargement: Double
     let picture: RasterImage
 
     /// nil when the picture holds no more detail there: at most 1.5 raster pixels per
-    /// working pixel. `margin`: working pixels of paper kept round `box`.
-    init?(_ picture: RasterImage, around box: Box, in a: Analysis, margin: Int) {
+    /// working pixel. `margin`: working pixels kept round `box` above and below, and
+    /// `sideways` (default the same) left and right. `tall`: enlarged (bilinear) until
+    /// the box is this many pixels high, when it is smaller in the picture (a line of
+    /// digits 15 px high is read at the height the pipeline is made for).
+    init?(_ picture: RasterImage, around box: Box, in a: Analysis, margin: Int, sideways: Int? = nil, tall: Int? = nil) {
         let rasterScale = a.scale / picture.sourceScale
         guard rasterScale > 1.5 else { return nil }
         let b = box.scaled(rasterScale)
         let m = Int((Double(margin) * rasterScale).rounded()) + 4
-        let (x0, y0) = (max(0, b.x - m), max(0, b.y - m))
-        let x1 = min(picture.width, b.x + b.width + m), y1 = min(picture.height, b.y + b.height + m)
+        let side = Int((Double(sideways ?? margin) * rasterScale).rounded()) + 4
+        let (x0, y0) = (max(0, b.x - side), max(0, b.y - m))
+        let x1 = min(picture.width, b.x + b.width + side), y1 = min(picture.height, b.y + b.height + m)
         guard x1 > x0 + 4, y1 > y0 + 4 else { return nil }
         let c = picture.channels
         var pixels = [UInt8]()
         pixels.reserveCapacity((x1 - x0) * (y1 - y0) * c)
         for y in y0..<y1 { pixels += picture.pixels[((y * picture.width + x0) * c)..<((y * picture.width + x1) * c)] }
-        image = RasterImage(width: x1 - x0, height: y1 - y0, channels: c, pixels: pixels)
-        (self.x0, self.y0, self.picture) = (x0, y0, picture)
+        let crop = RasterImage(width: x1 - x0, height: y1 - y0, channels: c, pixels: pixels)
+        var f = 1.0
+        if let tall {
+            f = max(1, min(Double(tall) / Double(b.height), Double(NumberReader.workingSize) / Double(max(crop.width, crop.height))))
+        }
+        image = f > 1 ? Resample.image(crop, width: Int((Double(crop.width) * f).rounded()), height: Int((Double(crop.height) * f).rounded())) : crop
+        (self.x0, self.y0, self.enlargement, self.picture) = (x0, y0, f, picture)
     }
 
     /// A box found in the close-up, in the file's pixels.
     func inFile(_ inner: Box) -> Box {
         let s = picture.sourceScale
-        return Box(x: Int((Double(x0 + inner.x) * s).rounded(.down)), y: Int((Double(y0 + inner.y) * s).rounded(.down)),
-                   width: max(1, Int((Double(inner.width) * s).rounded(.up))), height: max(1, Int((Double(inner.height) * s).rounded(.up))))
+        let (x, y) = (Double(x0) + Double(inner.x) / enlargement, Double(y0) + Double(inner.y) / enlargement)
+        return Box(x: Int((x * s).rounded(.down)), y: Int((y * s).rounded(.down)),
+                   width: max(1, Int((Double(inner.width) / enlargement * s).rounded(.up))),
+                   height: max(1, Int((Double(inner.height) / enlargement * s).rounded(.up))))
             .clamped(to: picture)
     }
 

@@ -89,14 +89,21 @@ extension NumberReader {
     /// 2000 px page is 24 px high, its strokes a pixel or two. The boxes are the file's;
     /// the picture to draw them on is the close-up.
     static func closerLook(_ picture: RasterImage, line: Box, in a: Analysis, classifier: DigitClassifier) -> NumberReading? {
-        guard let near = CloseUp(picture, around: line, in: a, margin: line.height / 2),
-              let inner = try? read(near.image, classifier: classifier, lookingCloser: false) else { return nil }
+        // Two line heights either side: a digit at either end that the working copy lost
+        // or clipped is within them (a close-up edge through a digit reads half an 8 as 3).
+        // Enlarged to 64 px high: a wider close-up is enlarged less by the pipeline's own
+        // minimum size, and digits 15 px high were then skipped or merged.
+        guard let near = CloseUp(picture, around: line, in: a, margin: line.height / 2, sideways: 2 * line.height, tall: 64),
+              let inner = try? read(near.image, classifier: classifier, lookingCloser: false),
+              // Enlarged, writing under 8 pixels in the picture itself would be read; it
+              // is too small (`Analysis.tooSmall`), as it is without the close-up.
+              Double(inner.digits.map { max($0.box.width, $0.box.height) }.max() ?? 0) / near.enlargement >= 8 else { return nil }
         // Drawn on the close-up: the whole page would show the line as a smudge.
         let origin = near.inFile(Box(x: 0, y: 0, width: 1, height: 1))
         return NumberReading(digits: inner.digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: near.inFile(d.box), pixels: d.pixels)
         }, stages: a.stages + near.stages(inner.stages), working: inner.working, origin: (origin.x, origin.y),
-           scale: inner.scale * picture.sourceScale)
+           scale: inner.scale / near.enlargement * picture.sourceScale)
     }
 }
 

@@ -140,8 +140,19 @@ import DigitLabIO
         for (d, left) in zip(reading.digits, lefts) {
             #expect(abs(d.box.x - left) <= 3 && abs(d.box.y - 700) <= 3 && abs(d.box.height - 20) <= 4, "box \(d.box), digit at \(left),700")
         }
-        // The figure's picture is the close-up, starting where it does in the page.
-        #expect(reading.working.width < 400 && reading.origin.x > 1200 && reading.origin.x < 1300 && reading.origin.y < 700)
+        // The figure's picture is the close-up, starting where it does in the page, and
+        // each box falls on its digit there (working pixels = page pixels / scale).
+        #expect(reading.origin.x > 1100 && reading.origin.x < 1300 && reading.origin.y > 600 && reading.origin.y < 700, "\(reading.origin)")
+        #expect(reading.working.width < 1200 && reading.working.width > 2 * (x - 1300) / Int(reading.scale.rounded(.up)))
+        for d in reading.digits {
+            let (wx, wy) = (Double(d.box.x - reading.origin.x) / reading.scale, Double(d.box.y - reading.origin.y) / reading.scale)
+            let wide = Double(d.box.width) / reading.scale
+            #expect(wx >= 0 && wy >= 0 && wx + wide <= Double(reading.working.width), "box \(d.box) outside the close-up")
+            // The close-up's ink is there: the working picture is dark somewhere in the box's middle column.
+            let cx = Int(wx + wide / 2), tall = Double(d.box.height) / reading.scale
+            let column = (Int(wy)..<min(reading.working.height, Int(wy + tall))).map { Int(reading.working.pixels[($0 * reading.working.width + cx) * reading.working.channels]) }
+            #expect(column.min()! < 150, "no ink under the middle of box \(d.box) in the close-up")
+        }
     }
 
     /// A page of fine dots, 1-px dots 2 px apart (an 8000 px page of 4 px dots 8 px apart
