@@ -124,6 +124,13 @@ extension Analysis {
         let scored = groups(joinGap: 0)
         var usable = Set<Int32>()
         for g in scored where g.score > 0.02 * (scored.first?.score ?? 0) { usable.formUnion(g.labels) }
+        // A small line of writing a few pixels from the edge lies wholly in the band the
+        // edge-huggers are measured in, and every group scores 0 ("blank" for a number
+        // plain to see at the top of a page): then the groups short beside the picture's
+        // sides (a frame or a table edge runs along one).
+        if usable.isEmpty {
+            for g in scored where 4 * g.box.width < width && 4 * g.box.height < height { usable.formUnion(g.labels) }
+        }
         var pieces = items.filter { $0.area >= minArea && usable.contains($0.label) }
         guard !pieces.isEmpty else { return [] }
         // The line: the mass-weighted median height and centre of the substantial pieces.

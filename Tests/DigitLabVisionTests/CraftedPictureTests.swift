@@ -155,6 +155,33 @@ import DigitLabIO
         }
     }
 
+    /// A small number a few pixels from the top of a large page lies wholly in the band
+    /// where ink counts as hugging the edge (a frame, a table edge), so every piece scored
+    /// 0: "no digits found: the picture is blank" for 12 of 12 such pages in an attacker
+    /// review, 26 of 40 near edges and corners. A page with only a frame stays blank.
+    @Test func aSmallNumberNearTheEdgeOfALargePageIsRead() throws {
+        let digits = [0, 1, 2, 3]   // test digits 7, 2, 1, 0
+        for (top, left) in [(6, 1100), (2000 - 6 - 40, 300)] {
+            var line = Plane(width: 2400, height: 2000)
+            var x = left
+            for i in digits {
+                let ink = Fixtures.tightInk(i, scale: 1)
+                let scaled = ink.resized(width: max(2, ink.width * 40 / ink.height), height: 40)
+                for yy in 0..<scaled.height { for xx in 0..<scaled.width { line[x + xx, top + yy] = scaled[xx, yy] } }
+                x += scaled.width + 10
+            }
+            let picture = Fixtures.picture(width: 2400, height: 2000, ink: line, at: 0, 0)
+            let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
+            #expect(reading.text == "7210", "number at \(left),\(top)")
+            #expect(reading.digits.first.map { abs($0.box.x - left) <= 4 && abs($0.box.y - top) <= 4 } == true, "\(reading.digits.first?.box as Any)")
+        }
+        var frame = Plane(width: 2400, height: 2000)
+        for y in 0..<2000 { for x in 0..<2400 where x < 20 || y < 20 || x >= 2380 || y >= 1980 { frame[x, y] = 1 } }
+        #expect(throws: DigitPipeline.Failure.blank) {
+            try NumberReader.read(Fixtures.picture(width: 2400, height: 2000, ink: frame, at: 0, 0), classifier: Fixtures.classifier())
+        }
+    }
+
     /// A page of fine dots, 1-px dots 2 px apart (an 8000 px page of 4 px dots 8 px apart
     /// is this once shrunk while read), reduced to working size, is hundreds of thin
     /// "rules" and fifteen thousand specks. Looking for a partner of each rule (a strip of
