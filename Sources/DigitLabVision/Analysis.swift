@@ -1,0 +1,173 @@
+import DigitLabIO
+
+/// A digit made of one or more components (the bar of a 5 is often apart from its body).
+struct DigitGroup {
+    var labels: [Int32]
+    var box: Box
+    var mass: Float
+    var area: Int
+    var score: Double
+}
+
+/// What the pipeline learns about a picture before choosing digits: shared by single
+/// digits and whole numbers.
+struct Analysis {
+    let picture: RasterImage
+    /// Pixels of the picture in its file per working pixel.
+    let scale: Double
+    let working: RasterImage
+    var map: InkMap
+    /// Ink strength, 0…1, at working size.
+    var ink: Plane
+    /// Ink after lines and frames were taken out.
+    var mask: [Bool]
+    var removed: [Bool]
+    var components: Components
+    /// Ink strength that counts as ink.
+    var threshold: Float
+    var stages: [DigitPipeline.Stage]
+    /// The plane read for ink, and which way round.
+    let plane: Plane
+    /// The first reading's second, wider paper closing (`InkMap.widerRadius`), kept when
+    /// the strokes of the digit itself set another radius.
+    var widerRadius: Int?
+
+    var width: Int { ink.width }
+    var height: Int { ink.height }
+
+    /// The picture at working size and what the polarity rules say of it: the same for
+    /// every reading of one picture, so worked out once.
+    struct Prepared {
+        let picture: RasterImage
+        let scale: Double
+        let working: RasterImage
+        let choice: InkMap.Choice
+
+        init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
+            guard picture.width > 0, picture.height > 0 else { throw .blank }
+            self.picture = picture
+            // The working copy: whole-factor shrink on bytes first (cheap, no float copy
+            // of a big picture), then an exact resize of each channel.
+            let longer = max(picture.width, picture.height)
+            let target = longer > workingSize ? workingSize : max(longer, DigitPipeline.minimumSize)
+            let s = Double(target) / Double(longer)
+            let (w, h) = (max(1, Int((Double(picture.width) * s).rounded())), max(1, Int((Double(picture.height) * s).rounded())))
+            let small = picture.downscaled(maxPixels: 4 * w * h)
+            let channels = (0..<small.channels).map { Plane(small, channel: $0).resized(width: w, height: h) }
+            // In the file's pixels: a picture shrunk while it was read reports its boxes
+            // where they are in the file.
+            scale = picture.sourceScale * Double(picture.width) / Double(w)
+            working = RasterImage(width: w, height: h, channels: channels.count,
+                                  pixels: (0..<(w * h * channels.count)).map { i in
+                                      UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))
+                                  })
+            choice = InkMap.choose(channels)
+        }
+    }
+
+    init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
+        try self.init(Prepared(picture, workingSize: workingSize))
+    }
+
+    /// `light`: read the picture as light ink on dark ground (true), dark on light (false)
+    /// or decide (nil). `paper`: how to estimate the paper — nil for a closing whose
+    /// width is found from the strokes (and checked against the chosen digit's own);
+    /// `.uniform` for one level (a tight crop); a given closing radius, taken as it is.
+    init(_ prepared: Prepared, light: Bool? = nil, paper: InkMap.PaperEstimate? = nil) throws(DigitPipeline.Failure) {
+        (picture, scale, working) = (prepared.picture, prepared.scale, prepared.working)
+        let choice = prepared.choice
+        let (w, h) = (working.width, working.height)
+        plane = choice.plane
+        let first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false))
+        (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
+        widerRadius = first.map.widerRadius
+        stages = []
+        let paperGiven = paper != nil
+        // A digit that fills the picture may have strokes far wider than a tenth of it.
+        if !paperGiven, let g = groups().first, fills(g),
+           let wide = try? Self.read(plane, light: map.lightOnDark, paper: .closing(tight: true)) {
+            (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
+        }
+        // Second look: the paper's closing radius from the strokes of the digit itself,
+        // when the whole picture's estimate was off (ruled lines, noise or a frame can
+        // outweigh the digit's strokes in it).
+        if !paperGiven, let g = groups().first, strokeLikeness(g) > 0.5 {
+            let measured = strokeWidth(of: g)
+            let wanted = max(2, Int((0.8 * measured + 1).rounded()))
+            if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,
+               let second = try? Self.read(plane, light: map.lightOnDark, paper: .closingRadius(wanted)) {
+                (map, ink, threshold, mask, removed, components) = (second.map, second.ink, second.threshold, second.mask, second.removed, second.components)
+            }
+        }
+        stages.append(DigitPipeline.Stage(name: "picture", image: working))
+        stages.append(DigitPipeline.Stage(name: "paper (estimated)", image: map.paper))
+        stages.append(DigitPipeline.Stage(name: map.lightOnDark ? "ink (light on dark, turned round)" : "ink",
+                                          image: RasterImage(width: w, height: h, channels: 1, pixels: ink.map { $0 * 255 }.bytes)))
+        var rgb = [UInt8](repeating: 0, count: w * h * 3)
+        for i in 0..<(w * h) {
+            let v: [UInt8] = mask[i] ? [255, 255, 255] : removed[i] ? [220, 40, 40] : [UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90))]
+            rgb[3 * i] = v[0]; rgb[3 * i + 1] = v[1]; rgb[3 * i + 2] = v[2]
+        }
+        stages.append(DigitPipeline.Stage(name: "lines and frames removed", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
+    }
+
+    /// Ink strength, the ink mask without lines and frames, and its components.
+    static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
+        -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
+        let (map, t, raw) = try inkMask(plane, light: light, paper: paper)
+        let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
+        return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
+    }
+
+    /// The ink strength and what counts as ink, before lines and frames are taken out.
+    static func inkMask(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
+        -> (map: InkMap, threshold: Float, mask: [Bool]) {
+        let map = InkMap.analyse(plane, light: light, paper: paper)
+        // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
+        // bright pixel does not set the scale), above the paper's own variation.
+        let smooth = map.ink.boxMean(radius: 1)
+        let q = smooth.percentiles([0.5, 0.999])
+        let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
+        guard peak - floor > 0.08 else { throw .blank }
+        let t = floor + 0.3 * (peak - floor)
+        return (map, t, smooth.values.map { $0 >= t })
+    }
+
+    /// The paper's closing is made just wider than the typical stroke. One digit written
+    /// much fatter than the rest (a marker 1 among pen digits) is wider than that, so
+    /// the middle of its strokes passed for paper and little of it is left. Read again
+    /// with a closing three times as wide, and keep that reading when it brings back
+    /// ink away from all the ink found before (a fat stroke's middle), not merely a
+    /// rim around it (every stroke's soft edge).
+    /// The ink alone is looked at first (most pictures stop there, at a quarter of the
+    /// cost of a whole reading); lines and frames taken out before do not count as new.
+    /// `best`: this reading's best group (`groups().first`), which the caller has.
+    func withFatStrokesRestored(_ prepared: Prepared, best: DigitGroup?) -> Analysis? {
+        // When nothing of a digit's size is left (only specks: the strokes all went to the
+        // paper), the whole picture's second, wider stroke scale says how wide to go.
+        let lost = best.map { sizeLikeness($0) < 1 } ?? true
+        let radius = lost ? max(3 * map.radius, widerRadius ?? 0) : 3 * map.radius
+        guard radius < min(width, height) / 2,
+              let wide = try? Self.inkMask(plane, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
+        let near = Plane(width: width, height: height, values: mask.indices.map { mask[$0] || removed[$0] ? 1 : 0 }).maxFilter(radius: 2)
+        var (inkThen, newInk) = (0, 0)
+        for i in 0..<mask.count {
+            if mask[i] { inkThen += 1 }
+            if wide.mask[i] && near.values[i] == 0 { newInk += 1 }
+        }
+        guard Double(newInk) >= 0.08 * Double(max(1, inkThen)) else { return nil }
+        return try? Analysis(prepared, light: map.lightOnDark, paper: .closingRadius(radius))
+    }
+
+    /// The stroke width of a group's ink (working pixels).
+    func strokeWidth(of g: DigitGroup) -> Float {
+        let chosen = Set(g.labels)
+        let b = g.box
+        var inside = [Bool](repeating: false, count: b.width * b.height)
+        for y in 0..<b.height { for x in 0..<b.width {
+            let l = components.labels[(b.y + y) * width + b.x + x]
+            inside[y * b.width + x] = l != 0 && chosen.contains(l)
+        } }
+        return Self.strokeWidth(inside, width: b.width, height: b.height)
+    }
+}
