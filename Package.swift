@@ -57,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "DigitLabCoreTests", dependencies: ["DigitLabCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitLabIOTests", dependencies: ["DigitLabIO", "CZlib"], exclude: ["Fixtures", "FuzzRegressions"]),
-        .testTarget(name: "DigitLabVisionTests", dependencies: ["DigitLabVision"]),
+        .testTarget(name: "DigitLabVisionTests", dependencies: ["DigitLabVision"], exclude: ["Pictures"]),
         .testTarget(name: "DigitLabVizTests", dependencies: ["DigitLabViz", "CSixel"]),
         .testTarget(name: "DigitLabShellTests", dependencies: ["DigitLabShell", "DigitLabVision"]),
     ]

@@ -8,7 +8,9 @@ import Foundation
 /// the middle.
 extension Analysis {
     /// Groups, best first. Specks smaller than a dot of the pen are left out.
-    func groups(joinGap: Int? = nil) -> [DigitGroup] {
+    /// `weighingStrokes`: whether the leading groups are weighed by `strokeLikeness`
+    /// (choosing one digit); a line of writing leaves it off.
+    func groups(joinGap: Int? = nil, weighingStrokes: Bool = true) -> [DigitGroup] {
         let items = components.items
         guard !items.isEmpty else { return [] }
         let w = max(1, map.strokeWidth)
@@ -95,7 +97,7 @@ extension Analysis {
         groups.sort { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
         // Slabs (a strip of desk, a sheet read the wrong way round) are not strokes: the
         // leading few are weighed by how stroke-like they are, and sorted again.
-        for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) }
+        if weighingStrokes { for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) } }
         return groups.sorted { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
     }
 

@@ -70,8 +70,11 @@ extension Analysis {
             }
         }
         guard !segments.isEmpty else { return [] }
+        // A whole piece keeps its ink when its strokes are evened (a marker 8 whose loops
+        // are filled thins to a sliver, read as 2); a piece cut off one (the edge of a 0)
+        // may thin away, and the network's doubt about an empty frame keeps it out.
         let framed = segments.map { seg in
-            frame(box: seg.box, stages: false) { x, y in
+            frame(box: seg.box, stages: false, keepingInk: bounds[seg.from].x == nil && bounds[seg.to].x == nil) { x, y in
                 let l = components.labels[y * width + x]
                 guard l != 0, let k = atomOf[l], let r = seg.owns[k] else { return false }
                 return r.contains(x)

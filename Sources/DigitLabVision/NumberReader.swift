@@ -1,4 +1,5 @@
 import DigitLabIO
+import Foundation
 
 /// What `NumberReader` read in a picture: the digits left to right, each with the
 /// network's answer, how sure it was, where it was, and the 28x28 image it saw.
@@ -24,6 +25,12 @@ public struct NumberReading: Sendable {
 
     /// "2026"
     public var text: String { digits.map(\.label).joined() }
+
+    /// How sure the network is of the reading as a whole: the mean log-probability of its
+    /// digits (to choose between two readings of one picture).
+    var sureness: Float {
+        digits.isEmpty ? -.infinity : digits.reduce(0) { $0 + log(max($1.probability, 1e-6)) } / Float(digits.count)
+    }
 }
 
 /// Reads a line of handwritten digits — a year, a postcode, a phone number — from one
@@ -53,10 +60,27 @@ public enum NumberReader {
         // A picture cropped tightly around what is written (one fat digit, say) is read
         // with one paper level, as a single digit would be: the local paper estimate
         // turns fat strokes into slivers, and slivers into confident digits.
-        let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight)
-            ?? DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight)
-        guard var a = tight?.analysis ?? (try? Analysis(prepared)) else { throw .blank }
-        if tight == nil, let wider = a.withFatStrokesRestored(prepared, best: a.groups().first) { a = wider }
+        if let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight) {
+            return try read(tight.analysis, picture, classifier: classifier, lookingCloser: lookingCloser)
+        }
+        let ordinary = Result { () throws(DigitPipeline.Failure) in
+            guard var a = try? Analysis(prepared) else { throw .blank }
+            if let wider = a.withFatStrokesRestored(prepared, best: a.groups().first) { a = wider }
+            return try read(a, picture, classifier: classifier, lookingCloser: lookingCloser)
+        }
+        // The other way round may be a tight crop whose margins mislead, or the paper
+        // between digits near the edges taken for ink ("89" read as one 8 at 64%): it
+        // competes with the ordinary reading, and the network decides, as for a digit.
+        guard let inverted = DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight),
+              let other = try? read(inverted.analysis, picture, classifier: classifier, lookingCloser: lookingCloser) else {
+            return try ordinary.get()
+        }
+        guard let usual = try? ordinary.get() else { return other }
+        return other.sureness > usual.sureness ? other : usual
+    }
+
+    /// Steps 2–4 on an analysed picture.
+    static func read(_ a: Analysis, _ picture: RasterImage, classifier: DigitClassifier, lookingCloser: Bool) throws(DigitPipeline.Failure) -> NumberReading {
         let atoms = a.lineAtoms()
         guard !atoms.isEmpty else { throw .blank }
         if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
@@ -120,8 +144,11 @@ extension Analysis {
     func lineAtoms() -> [Atom] {
         let items = components.items
         let minArea = minimumPieceArea
-        // Edge-huggers and frame remnants do not count (as for single digits).
-        let scored = groups(joinGap: 0)
+        // Edge-huggers and frame remnants do not count (as for single digits). How much a
+        // piece looks like pen strokes does not count here: marker digits fill their
+        // boxes like slabs, and next to one thinner digit they were all left out
+        // ("83298" read as 3).
+        let scored = groups(joinGap: 0, weighingStrokes: false)
         var usable = Set<Int32>()
         for g in scored where g.score > 0.02 * (scored.first?.score ?? 0) { usable.formUnion(g.labels) }
         // A small line of writing a few pixels from the edge lies wholly in the band the
