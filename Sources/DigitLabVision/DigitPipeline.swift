@@ -102,9 +102,22 @@ public enum DigitPipeline {
         for u in uniform { candidates.append((u.analysis, u.group, u.analysis.map.lightOnDark == rules.borderLight ? 1 : 0.5)) }
         // Beside a tight reading, the local estimate is the less likely one.
         let local = uniform.isEmpty ? 1.0 : 0.5
+        // A marker digit on paper is one fat dark blob, clear of the edges, that does not
+        // fill its box as a slab does. Its fat strokes fool the polarity rules (most of
+        // what is busy is ink) and make it look like a slab: the paper all round it, the
+        // margins, says which way round it is.
+        func isMarker(_ x: Analysis, _ g: DigitGroup) -> Bool {
+            guard !x.map.lightOnDark, !rules.borderLight, !tight else { return false }
+            let m = max(2, min(x.width, x.height) / 50)
+            let clear = g.box.x > m && g.box.y > m && g.box.maxX < x.width - 1 - m && g.box.maxY < x.height - 1 - m
+            return clear && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
+        }
+        func likelihood(_ x: Analysis, _ g: DigitGroup) -> Double {
+            isMarker(x, g) ? max(0.5, x.strokeLikeness(g)) : x.strokeLikeness(g) * polarityPrior(x)
+        }
         if let a {
             if let first = groups.first {
-                candidates.append((a, first, a.strokeLikeness(first) * polarityPrior(a) * local))
+                candidates.append((a, first, likelihood(a, first) * local))
                 if let second = groups.dropFirst().first, first.score > 0, second.score >= 0.35 * first.score {
                     candidates.append((a, second, second.score / first.score * polarityPrior(a) * local))
                 }
@@ -113,7 +126,7 @@ public enum DigitPipeline {
             // paper) lost its middle, or all of it, to the paper estimate: read with a wider
             // closing too, as likely, when that brings back ink away from all the ink found.
             if let wide = a.withFatStrokesRestored(prepared, best: groups.first), let first = wide.groups().first {
-                candidates.append((wide, first, wide.strokeLikeness(first) * polarityPrior(wide) * local))
+                candidates.append((wide, first, likelihood(wide, first) * local))
             }
         }
         // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
@@ -133,11 +146,12 @@ public enum DigitPipeline {
         let verdicts = candidates.map(refusal)   // once each: counting holes is a pass over the box
         refusals += verdicts.compactMap { $0 }
         candidates = zip(candidates, verdicts).filter { $0.1 == nil }.map(\.0)
-        // The other way round, when it is unclear which that is.
-        if classifier != nil || a == nil, !rules.unanimous || tight || a == nil,
+        // The other way round, when it is unclear which that is (or the margins say dark
+        // ink on paper where the rules say light: a marker digit).
+        if classifier != nil || a == nil, !rules.unanimous || tight || a == nil || (rules.light && !rules.borderLight),
            let b = try? Analysis(prepared, light: !rules.light),
            let first = b.groups().first {
-            let c = (analysis: b, group: first, prior: b.strokeLikeness(first) * polarityPrior(b) * local)
+            let c = (analysis: b, group: first, prior: likelihood(b, first) * local)
             if let r = refusal(c) { refusals.append(r) } else { candidates.append(c) }
         }
         // In a picture found to be texture one way round, the other way round finds the
@@ -152,6 +166,14 @@ public enum DigitPipeline {
                 return closer
             }
             throw refusals.first ?? .blank
+        }
+        // The paper inside a marker digit's loop, read the other way round, is no digit.
+        for i in candidates.indices where candidates[i].analysis.map.lightOnDark {
+            let inner = candidates[i].group.box
+            if candidates.contains(where: { o in
+                isMarker(o.analysis, o.group) && inner.x > o.group.box.x && inner.y > o.group.box.y
+                    && inner.maxX < o.group.box.maxX && inner.maxY < o.group.box.maxY
+            }) { candidates[i].prior *= 0.5 }
         }
         var best = candidates[0]
         if let classifier, candidates.count > 1 {
