@@ -65,6 +65,7 @@ public enum CommandLineTools {
                 let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
+                if !json, let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + Sanitize.line(note)) }
             } catch {
                 failed = true
                 if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }

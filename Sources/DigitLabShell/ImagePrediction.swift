@@ -32,6 +32,16 @@ public struct ImagePrediction: Sendable {
                                pipeline: result)
     }
 
+    /// When the picture looks like a number (`DigitPipeline.Result.mayBeANumber`), what
+    /// to say: the answer is one digit of it, and `command` reads them all.
+    public func numberNote(command: String) -> String? {
+        guard pipeline.mayBeANumber else { return nil }
+        if pipeline.digitsBeside > 0 {
+            return "\(Format.plural(pipeline.digitsBeside, "more piece")) of ink the size of a digit beside this one: a number? This answer is for one digit; `\(command)` reads them all"
+        }
+        return "the ink read is much wider than a digit: a number whose digits touch? `\(command)` reads a whole number"
+    }
+
     /// `digit.png: 7 (98.1%) · 1 1.2% · 9 0.4%`
     public var line: String {
         "\(Sanitize.line(file)): \(prediction) (\(String(format: "%.1f", ranked[0].probability * 100))%)"

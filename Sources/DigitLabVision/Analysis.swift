@@ -170,4 +170,18 @@ struct Analysis {
         } }
         return Self.strokeWidth(inside, width: b.width, height: b.height)
     }
+
+    /// How many other groups of a digit's size stand beside `g` on its line: as tall as
+    /// half of it at least and twice at most, level with it, within three of its heights
+    /// sideways, and not edge-huggers or frames. A picture of a number read as one digit
+    /// says so with them.
+    func digitsBeside(_ g: DigitGroup) -> Int {
+        let h = g.box.height
+        return groups().filter { o in
+            guard o.labels != g.labels, o.score >= 0.2 * g.score, 2 * o.box.height >= h, o.box.height <= 2 * h else { return false }
+            let level = min(o.box.maxY, g.box.maxY) - max(o.box.y, g.box.y) + 1
+            let gap = max(o.box.x - g.box.maxX, g.box.x - o.box.maxX)
+            return 2 * level >= min(h, o.box.height) && gap > 0 && gap <= 3 * h
+        }.count
+    }
 }

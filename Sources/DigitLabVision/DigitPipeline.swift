@@ -24,6 +24,13 @@ public enum DigitPipeline {
         public let lightInkOnDark: Bool
         /// Where the digit is, in the picture's pixels.
         public let box: Box
+        /// Other pieces of ink of a digit's size on its line (`Analysis.digitsBeside`): the
+        /// picture may hold a number, of which this is one digit.
+        public var digitsBeside = 0
+
+        /// Whether the picture looks like a number rather than one digit: digits beside
+        /// the one read, or ink far wider than a digit (a number whose digits touch).
+        public var mayBeANumber: Bool { digitsBeside > 0 || box.width > 2 * box.height }
     }
 
     public enum Failure: Error, Equatable {
@@ -187,11 +194,15 @@ public enum DigitPipeline {
         let (chosen, group) = (best.analysis, best.group)
         var stages = chosen.stages
         stages.append(Stage(name: "the digit", image: chosen.chosenPicture(group)))
-        if let closer = closerLook(picture, at: group.box, in: chosen, after: stages, classifier: classifier) { return closer }
+        let beside = chosen.digitsBeside(group)
+        if var closer = closerLook(picture, at: group.box, in: chosen, after: stages, classifier: classifier) {
+            closer.digitsBeside = beside
+            return closer
+        }
         let framed = chosen.frame(group)
         stages += framed.stages
         return Result(pixels: framed.pixels, stages: stages, lightInkOnDark: chosen.map.lightOnDark,
-                      box: group.box.scaled(chosen.scale).clamped(to: picture))
+                      box: group.box.scaled(chosen.scale).clamped(to: picture), digitsBeside: beside)
     }
 }
 

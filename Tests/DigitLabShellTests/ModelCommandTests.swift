@@ -58,6 +58,30 @@ import Testing
         #expect(errorOf(fresh, "predict file \(folder)/missing.png") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
     }
 
+    /// A newcomer gave `predict file` a picture of "17" and was told "7 (100.0%)" without
+    /// a word about the 1. The answer is still one digit, and it now says the picture
+    /// looks like a number and which command reads one; a single digit gets no such note.
+    @Test func predictingOneDigitOfANumberSaysSo() throws {
+        let folder = temporaryFolder("number")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 20", "load model models/default.safetensors")
+        // Test digits 0 (a 7) and 2 (a 1), 3x larger, side by side on light paper.
+        let set = s.state.data.dataset!.test
+        var pixels = [UInt8]()
+        for y in 0..<84 { for x in 0..<200 {
+            let (i, u) = x < 100 ? (0, x - 8) : (2, x - 108)
+            pixels.append(u >= 0 && u < 84 ? 255 - set.pixels[i * 784 + (y / 3) * 28 + u / 3] : 255)
+        } }
+        try AtomicFile.write(try PNG.encode(width: 200, height: 84, pixels: pixels, channels: 1), to: folder + "/71.png")
+        let out = try run(s, "predict file \(folder)/71.png")
+        #expect(out.contains("warning: 1 more piece of ink the size of a digit beside this one: a number? This answer is for one digit; `predict file \(folder)/71.png --number` reads them all"), "\(out)")
+        #expect(try run(s, "predict file \(folder)/71.png --number").contains("the network reads 71"))
+        let touching = try run(s, "predict file lessons/digits/touching-8372.png")
+        #expect(touching.contains("warning: the ink read is much wider than a digit: a number whose digits touch?"), "\(touching)")
+        #expect(!(try run(s, "predict file lessons/digits/seven-on-paper.png")).contains("warning"))
+    }
+
     @Test func metadataCannotDrawOnTheTerminal() throws {
         let folder = temporaryFolder("models")
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -50,4 +50,13 @@ import DigitLabIO
         #expect(reading.text == "89")
         #expect(reading.digits.allSatisfy { $0.probability > 0.9 })
     }
+
+    /// Read as one digit, a number says it may be one: the digits beside the one read are
+    /// counted; a single digit on its own has none.
+    @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {
+        let number = try DigitPipeline.run(Self.line([2, 0, 2, 6], scale: 3, fatter: 0, gap: 30), classifier: Fixtures.classifier())
+        #expect(number.digitsBeside >= 1 && number.mayBeANumber, "\(number.digitsBeside) digits beside")
+        let single = try DigitPipeline.run(Self.line([4], scale: 3, fatter: 0, gap: 30), classifier: Fixtures.classifier())
+        #expect(single.digitsBeside == 0 && !single.mayBeANumber)
+    }
 }

@@ -74,6 +74,7 @@ enum PredictCommand: ShellCommand, Equatable {
         var out = Output([.digits([Digit(pixels: result.pipeline.pixels, caption: "as the network sees it")]),
                           .text("\(path): the network says \(result.prediction) (\(Format.percent(Double(result.ranked[0].probability), 1)))"),
                           .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
+        if let note = result.numberNote(command: "predict file \(Tokenizer.quoted(path)) --number") { out.append(.warning(note)) }
         if stages {
             let figure = result.stagesFigure()
             let name = "stages-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
