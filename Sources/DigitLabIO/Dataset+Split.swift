@@ -12,6 +12,9 @@ extension Dataset {
             all = LabeledImages(pixels: train.pixels + v.pixels, labels: train.labels + v.labels,
                                 rows: train.rows, columns: train.columns)
         }
+        guard all.count >= 2 else {
+            throw IOError("split validation", "there \(all.count == 1 ? "is 1 training image" : "are no training images") to hold out — `load mnist` loads 60,000")
+        }
         guard count > 0, count < all.count else {
             throw IOError("split validation", "needs between 1 and \(all.count - 1) images, got \(count)")
         }

@@ -113,6 +113,14 @@ public enum Safetensors {
         let total = fileSize ?? bytes.count
         guard total >= 8, bytes.count >= 8 else { throw IOError(name, "truncated: \(total) bytes, not even the 8-byte header length") }
         let length = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        // A picture or a text given by mistake: say what it is, not what its first bytes
+        // would mean as a header length.
+        if let kind = ImageFile.format(of: bytes) {
+            throw IOError(name, "this is a \(kind == .png ? "PNG" : "JPEG") picture, not a model (safetensors) file — `predict file` reads pictures")
+        }
+        if length > UInt64(total - 8), bytes.prefix(64).allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) }) {
+            throw IOError(name, "this is a text file, not a model (safetensors) file — models are written by `save model` or `save checkpoint`")
+        }
         guard length <= UInt64(total - 8) else {
             throw IOError(name, "header length \(length) at byte 0 runs past the end of the file (\(total) bytes) — the file is truncated or not safetensors")
         }

@@ -32,6 +32,11 @@ import DigitLabCore
     @Test func refusesImpossibleSizes() {
         let d = dataset([1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
         #expect(throws: IOError("split validation", "needs between 1 and 9 images, got 10")) { try d.splittingValidation(count: 10, seed: 0) }
+        // A folder of test pictures has no training images: "between 1 and -1" before.
+        let none = Dataset(name: "t", source: "-", train: LabeledImages(pixels: [], labels: [], rows: 2, columns: 2), test: d.test)
+        #expect(throws: IOError("split validation", "there are no training images to hold out — `load mnist` loads 60,000")) {
+            try none.splittingValidation(count: 1, seed: 0)
+        }
     }
 
     @Test func subsetsFirstOrSeededRandom() {

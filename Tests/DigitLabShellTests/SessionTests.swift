@@ -37,6 +37,9 @@ import Testing
         let kept = (0..<(after?.count ?? 0)).filter { i in (0..<(before?.count ?? 0)).contains { before!.image($0) == after!.image(i) } }.count
         #expect(n == 40 - kept && n > 20, "\(seen ?? ""); \(kept) images held out both times")
         #expect(seen?.hasSuffix("its validation accuracy will look better than it is — `net reset` starts it afresh") == true)
+        // Two steps went through less than half of the training images: not all of them
+        // were trained on (a newcomer's review: it said they were, after one step).
+        #expect(seen?.contains("and the network has been through 40% of an epoch, so about \(Int((Double(n) * 0.4).rounded())) of them were trained on") == true, "\(seen ?? "")")
         #expect(SplitCommand.formerlyTraining(after, heldOutBefore: after) == 0)
         #expect(SplitCommand.formerlyTraining(after, heldOutBefore: nil) == 40)
         #expect(!(try run(s, "net reset", "split validation 30")).contains("warning"), "a fresh network saw nothing")

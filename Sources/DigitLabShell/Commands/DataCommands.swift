@@ -13,7 +13,7 @@ struct DataCommand: ShellCommand, Equatable {
         var out = Output.text("\(d.name) from \(d.source)")
         let splits: [(String, LabeledImages?)] = [("train", d.train), ("validation", d.validation), ("test", d.test)]
         out.append(.table(Table([.init("split"), .init("images", .right), .init("size")], rows: splits.map { name, set in
-            guard let set else { return [name, "none", "(`split validation \(max(1, d.train.count / 12))` holds some training images out)"] }
+            guard let set else { return [name, "none", d.train.count < 2 ? "" : "(`split validation \(max(1, d.train.count / 12))` holds some training images out)"] }
             return [name, Format.count(set.count), set.isEmpty ? "" : "\(set.rows)x\(set.columns)"]
         })))
         let balanceSet = d.train.isEmpty ? d.test : d.train
@@ -72,7 +72,11 @@ struct SplitCommand: ShellCommand, Equatable {
         var out = Output.text("validation: \(Format.count(split.validation?.count ?? 0)) images held out (same share of each class, seed \(seed)); training: \(Format.count(split.train.count))")
         if let interrupted { out.text(interrupted) }
         if seen > 0 {
-            out.append(.warning("\(Format.count(seen)) of these validation images were training images until now, and the network has trained on them: its validation accuracy will look better than it is — `net reset` starts it afresh"))
+            // Part of an epoch has shown the network only that share of its images.
+            let epochs = context.state.model.metrics.steps.last?.epochs ?? 1
+            let trained = epochs >= 1 ? "and the network has trained on them"
+                : "and the network has been through \(Format.percent(epochs, epochs < 0.1 ? 1 : 0)) of an epoch, so about \(Format.count(max(1, Int((Double(seen) * epochs).rounded())))) of them were trained on"
+            out.append(.warning("\(Format.count(seen)) of these validation images were training images until now, \(trained): its validation accuracy will look better than it is — `net reset` starts it afresh"))
         }
         return out
     }

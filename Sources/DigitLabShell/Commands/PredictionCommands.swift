@@ -61,7 +61,7 @@ enum PredictCommand: ShellCommand, Equatable {
     }
 
     private func predictFile(_ path: String, stages: Bool, number: Bool, _ context: inout CommandContext) throws(CommandError) -> Output {
-        let net = try context.requireNetwork()
+        let net = try context.requireNetwork(forPictures: true)
         let names = context.classNames(for: net)
         guard net.inputShape == [1, 28, 28], net.outputShape == [names.count] else {
             throw CommandError("predict file: the network must take 1x28x28 images and end with \(names.count) outputs")

@@ -20,6 +20,8 @@ public enum Parser {
     static let familiar = [
         "clear": " — press Ctrl-L to clear the screen",
         "cls": " — press Ctrl-L to clear the screen",
+        // `digitlab read PICTURE` outside the shell (lesson 15).
+        "read": " — in the shell, `predict file PICTURE --number` reads a number",
     ]
 
     public static func parse(words: [String]) throws(CommandError) -> Parsed {

@@ -25,8 +25,17 @@ public struct CommandContext {
         return d
     }
 
-    public func requireNetwork() throws(CommandError) -> Network {
+    /// `forPictures`: the network is wanted to read the user's own pictures, where an
+    /// untrained one is no use and the bundled model is the quick way.
+    public func requireNetwork(forPictures: Bool = false) throws(CommandError) -> Network {
         guard let n = state.model.network, !n.isEmpty else {
+            if forPictures {
+                throw CommandError("no network yet — `load model models/default.safetensors` loads the bundled trained one, or train your own (`net preset lenet5`, `train epoch`)")
+            }
+            // `net new` makes an empty network: it needs layers, not another `net new`.
+            guard state.model.network == nil else {
+                throw CommandError("the network has no layers yet — `net add dense 128 relu` adds one (or `net preset mlp` makes a whole network)")
+            }
             throw CommandError("no network yet — try `net preset mlp`, or `net new` then `net add dense 128 relu`")
         }
         return n
