@@ -89,6 +89,19 @@ import Testing
         #expect(message.contains("is a checkpoint") && message.contains("use `load checkpoint"), "\(message)")
     }
 
+    /// Loading a checkpoint files the run in place, to compare; loading the same one
+    /// again filed the same training again (`runs` listed copies: a newcomer's review).
+    @Test func loadingACheckpointTwiceFilesItsRunOnce() throws {
+        let folder = temporaryFolder("ckpt")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 200 --test 20", "net preset mlp", "train step 3", "save checkpoint \(folder)/c.safetensors")
+        try run(s, "load checkpoint \(folder)/c.safetensors", "load checkpoint \(folder)/c.safetensors")
+        #expect(s.state.runs.runs.count == 1, "\(s.state.runs.runs.map { $0.name ?? "" })")
+        try run(s, "train step 2", "load checkpoint \(folder)/c.safetensors")
+        #expect(s.state.runs.runs.count == 2, "five steps are another training")
+    }
+
     /// Each part of the training state removed or given the wrong type: one line naming
     /// the file and the part, and the session as it was.
     @Test func damagedTrainingStateIsNamed() throws {

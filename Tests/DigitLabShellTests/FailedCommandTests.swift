@@ -54,6 +54,17 @@ import Testing
         }
     }
 
+    /// A failed line is in `history` once, to fix and run again: a line that parsed and
+    /// failed while running was listed twice (a newcomer's review).
+    @Test func aFailedLineIsInTheHistoryOnce() throws {
+        let s = session()
+        try run(s, "load mnist --train 100 --test 10")
+        for line in ["trian epoch", "split validation 100000", "help neuron"] {
+            _ = errorOf(s, line)
+            #expect(s.history.filter { $0 == line }.count == 1, "\(line): \(s.history)")
+        }
+    }
+
     /// The replay of a session with a failed command gives the live numbers: the failed
     /// line is not recorded, and it changed nothing.
     @Test func aFailedSetDoesNotDivergeTheReplay() throws {

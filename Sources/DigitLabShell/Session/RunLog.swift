@@ -17,15 +17,23 @@ public struct Run: Sendable, Equatable {
 
     public var bestValidationAccuracy: Double? { metrics.epochs.compactMap(\.validationAccuracy).max() }
     public var lastTrainLoss: Float? { metrics.epochs.last?.trainLoss ?? metrics.steps.last?.loss }
+
+    /// The same training, whatever its name and however long it took.
+    func sameTraining(as other: Run) -> Bool {
+        network == other.network && settings == other.settings && augmentation == other.augmentation
+            && inputs == other.inputs && metrics == other.metrics
+    }
 }
 
 /// The finished runs of the session, in order; names are unique.
 public struct RunLog: Sendable, Equatable {
     public private(set) var runs: [Run] = []
 
-    /// Files a finished run under its own name, or the next automatic one.
+    /// Files a finished run under its own name, or the next automatic one. A run filed
+    /// already (the same network, settings and curves: a checkpoint loaded twice) is not
+    /// filed again.
     mutating func file(_ run: Run?) {
-        guard var run else { return }
+        guard var run, !runs.contains(where: { $0.sameTraining(as: run) }) else { return }
         run.name = uniqueName(run.name ?? "run \(runs.count + 1)")
         runs.append(run)
     }

@@ -79,7 +79,7 @@ public final class Session: @unchecked Sendable {
         do {
             output = try parsed.command.run(&context)
         } catch {
-            note(text, origin: origin, failed: error)
+            note(text, origin: origin, failed: error, alreadyInHistory: true)
             throw error
         }
         commit(context.state)
@@ -103,9 +103,11 @@ public final class Session: @unchecked Sendable {
         state = new
     }
 
-    private func note(_ text: String, origin: Origin, failed error: CommandError) {
+    /// A failed line goes into the history (to fix and run again) once: a line that
+    /// parsed is there already when its command fails.
+    private func note(_ text: String, origin: Origin, failed error: CommandError, alreadyInHistory: Bool = false) {
         guard origin != .quietReplay, !text.isEmpty else { return }
-        history.append(text)
+        if !alreadyInHistory { history.append(text) }
         journal.append(command: text, error: error.message)
     }
 
