@@ -174,13 +174,17 @@ public enum DigitPipeline {
             }
             throw refusals.first ?? .blank
         }
-        // The paper inside a marker digit's loop, read the other way round, is no digit.
-        for i in candidates.indices where candidates[i].analysis.map.lightOnDark {
-            let inner = candidates[i].group.box
-            if candidates.contains(where: { o in
-                isMarker(o.analysis, o.group) && inner.x > o.group.box.x && inner.y > o.group.box.y
-                    && inner.maxX < o.group.box.maxX && inner.maxY < o.group.box.maxY
-            }) { candidates[i].prior *= 0.5 }
+        // Beside a marker digit, the other way round finds paper: inside its loop, or the
+        // brighter paper along an edge of the picture (a gradient). Neither is a digit.
+        if candidates.contains(where: { isMarker($0.analysis, $0.group) }) {
+            for i in candidates.indices where candidates[i].analysis.map.lightOnDark {
+                let (x, inner) = (candidates[i].analysis, candidates[i].group.box)
+                let atEdge = inner.x == 0 || inner.y == 0 || inner.maxX == x.width - 1 || inner.maxY == x.height - 1
+                if atEdge || candidates.contains(where: { o in
+                    isMarker(o.analysis, o.group) && inner.x > o.group.box.x && inner.y > o.group.box.y
+                        && inner.maxX < o.group.box.maxX && inner.maxY < o.group.box.maxY
+                }) { candidates[i].prior *= 0.5 }
+            }
         }
         var best = candidates[0]
         if let classifier, candidates.count > 1 {
