@@ -74,6 +74,20 @@ enum Fixtures {
         try? AtomicFile.write(try PNG.encode(width: r.width, height: r.height, pixels: r.pixels, channels: r.channels), to: "\(dir)/\(name).png")
     }
 
+    /// Test digits `digits` drawn by `picture` (dumped as NAME-i), read one by one: how
+    /// many were read right, and every answer.
+    static func readRight(_ digits: [Int], _ name: String, picture: (Int) -> RasterImage) throws -> (right: Int, answers: [Int]) {
+        var (right, answers) = (0, [Int]())
+        for i in digits {
+            let r = picture(i)
+            dump(r, "\(name)-\(i)")
+            let answer = try predict(r)
+            answers.append(answer)
+            if answer == label(i) { right += 1 }
+        }
+        return (right, answers)
+    }
+
     static func predict(_ r: RasterImage) throws -> Int {
         let classifier = classifier()
         let result = try DigitPipeline.run(r, classifier: classifier)

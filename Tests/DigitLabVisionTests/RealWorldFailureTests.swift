@@ -244,19 +244,14 @@ import DigitLabIO
     /// sure of a speck left behind. A speck is now an unlikely digit, and a reading that
     /// keeps nothing of a digit's size is read again at the picture's wider stroke scale.
     @Test func markerDigitsInsideAThinFrame() throws {
-        var (right, answers) = (0, [Int]())
         let digits = Array(0..<8)
-        for i in digits {
+        let (right, answers) = try Fixtures.readRight(digits, "marker-frame") { i in
             let ink = Fixtures.tightInk(i, scale: 6).maxFilter(radius: 5)
             let (w, h) = (ink.height * 2, ink.height * 3 / 2)
-            var picture = Fixtures.picture(width: w, height: h, ink: ink, at: (w - ink.width) / 2, (h - ink.height) / 2)
-            picture = Fixtures.modified(picture) { x, y, p in
+            let picture = Fixtures.picture(width: w, height: h, ink: ink, at: (w - ink.width) / 2, (h - ink.height) / 2)
+            return Fixtures.modified(picture) { x, y, p in
                 if x < 3 || y < 3 || x >= w - 3 || y >= h - 3 { p = [50, 50, 50] }
             }
-            Fixtures.dump(picture, "marker-frame-\(i)")
-            let answer = try Fixtures.predict(picture)
-            answers.append(answer)
-            if answer == Fixtures.label(i) { right += 1 }
         }
         #expect(right >= 7, "marker digits in a thin frame read right: \(right) of \(digits.count); read \(answers)")
     }
@@ -309,15 +304,9 @@ import DigitLabIO
     /// the ground and its loop for light ink; only the margins, all paper, said otherwise,
     /// and a blob that fills much of its box looked like a slab, not strokes.
     @Test func fatMarkerDigitsOnPaperAreReadDarkOnLight() throws {
-        var (right, answers) = (0, [Int]())
-        for i in 0..<30 {
+        let (right, answers) = try Fixtures.readRight(Array(0..<30), "fat-marker") { i in
             let ink = Fixtures.tightInk(i, scale: 8).maxFilter(radius: 9)
-            let picture = Fixtures.picture(width: ink.width + 100, height: ink.height + 60, ink: ink, at: 50, 30,
-                                           inkColour: (60, 60, 60))
-            Fixtures.dump(picture, "fat-marker-\(i)")
-            let answer = try Fixtures.predict(picture)
-            answers.append(answer)
-            if answer == Fixtures.label(i) { right += 1 }
+            return Fixtures.picture(width: ink.width + 100, height: ink.height + 60, ink: ink, at: 50, 30, inkColour: (60, 60, 60))
         }
         #expect(right >= 25, "fat marker digits read right: \(right) of 30; read \(answers)")
     }
