@@ -175,12 +175,17 @@ struct Analysis {
     /// half of it at least and twice at most, level with it, within three of its heights
     /// sideways, and not edge-huggers or frames. A picture of a number read as one digit
     /// says so with them.
+    /// Pieces are looked at one by one (not joined): two digits a few pixels apart were
+    /// one group, no wider than a wide digit.
     func digitsBeside(_ g: DigitGroup) -> Int {
+        let pieces = groups(joinGap: 0)
+        let own = Set(g.labels)
+        guard let main = pieces.filter({ $0.labels.allSatisfy(own.contains) }).max(by: { $0.mass < $1.mass }) else { return 0 }
         let h = g.box.height
-        return groups().filter { o in
-            guard o.labels != g.labels, o.score >= 0.2 * g.score, 2 * o.box.height >= h, o.box.height <= 2 * h else { return false }
-            let level = min(o.box.maxY, g.box.maxY) - max(o.box.y, g.box.y) + 1
-            let gap = max(o.box.x - g.box.maxX, g.box.x - o.box.maxX)
+        return pieces.filter { o in
+            guard o.labels != main.labels, o.score >= 0.2 * main.score, 2 * o.box.height >= h, o.box.height <= 2 * h else { return false }
+            let level = min(o.box.maxY, main.box.maxY) - max(o.box.y, main.box.y) + 1
+            let gap = max(o.box.x - main.box.maxX, main.box.x - o.box.maxX)
             return 2 * level >= min(h, o.box.height) && gap > 0 && gap <= 3 * h
         }.count
     }

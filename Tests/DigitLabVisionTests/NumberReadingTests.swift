@@ -56,6 +56,14 @@ import DigitLabIO
     @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {
         let number = try DigitPipeline.run(Self.line([2, 0, 2, 6], scale: 3, fatter: 0, gap: 30), classifier: Fixtures.classifier())
         #expect(number.digitsBeside >= 1 && number.mayBeANumber, "\(number.digitsBeside) digits beside")
+        // A few pixels apart, two digits are one group of ink no wider than a wide digit:
+        // its pieces are what count (an attacker review's "17": no note before).
+        for number in [[1, 7], [9, 5], [1, 2]] {
+            let close = Self.line(number, scale: 6, fatter: 0, gap: 6)
+            Fixtures.dump(close, "close-\(number)")
+            let r = try DigitPipeline.run(close, classifier: Fixtures.classifier())
+            #expect(r.digitsBeside == 1 && r.mayBeANumber, "\(number) 6 px apart: \(r.digitsBeside) digits beside")
+        }
         let single = try DigitPipeline.run(Self.line([4], scale: 3, fatter: 0, gap: 30), classifier: Fixtures.classifier())
         #expect(single.digitsBeside == 0 && !single.mayBeANumber)
     }
