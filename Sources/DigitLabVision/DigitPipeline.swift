@@ -115,9 +115,7 @@ public enum DigitPipeline {
         // margins, says which way round it is.
         func isMarker(_ x: Analysis, _ g: DigitGroup) -> Bool {
             guard !x.map.lightOnDark, !rules.borderLight, !tight else { return false }
-            let m = max(2, min(x.width, x.height) / 50)
-            let clear = g.box.x > m && g.box.y > m && g.box.maxX < x.width - 1 - m && g.box.maxY < x.height - 1 - m
-            return clear && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
+            return !x.fills(g, slack: 0.02, edges: 1) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
         }
         func likelihood(_ x: Analysis, _ g: DigitGroup) -> Double {
             isMarker(x, g) ? max(0.5, x.strokeLikeness(g)) : x.strokeLikeness(g) * polarityPrior(x)
@@ -178,9 +176,8 @@ public enum DigitPipeline {
         // brighter paper along an edge of the picture (a gradient). Neither is a digit.
         if candidates.contains(where: { isMarker($0.analysis, $0.group) }) {
             for i in candidates.indices where candidates[i].analysis.map.lightOnDark {
-                let (x, inner) = (candidates[i].analysis, candidates[i].group.box)
-                let atEdge = inner.x == 0 || inner.y == 0 || inner.maxX == x.width - 1 || inner.maxY == x.height - 1
-                if atEdge || candidates.contains(where: { o in
+                let inner = candidates[i].group.box
+                if candidates[i].analysis.fills(candidates[i].group, edges: 1) || candidates.contains(where: { o in
                     isMarker(o.analysis, o.group) && inner.x > o.group.box.x && inner.y > o.group.box.y
                         && inner.maxX < o.group.box.maxX && inner.maxY < o.group.box.maxY
                 }) { candidates[i].prior *= 0.5 }

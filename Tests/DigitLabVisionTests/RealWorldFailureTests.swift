@@ -133,22 +133,7 @@ import DigitLabIO
     /// "There is no way to read 2026 from one picture."
     @Test func aWholeNumber() throws {
         // Test digits for 2, 0, 2, 6 side by side on a line, a little apart.
-        let wanted = [2, 0, 2, 6]
-        var used = Set<Int>()
-        let inks = wanted.map { d -> Plane in
-            let i = (0..<10_000).first { Fixtures.label($0) == d && !used.contains($0) }!
-            used.insert(i)
-            return Fixtures.tightInk(i, scale: 4)
-        }
-        let height = inks.map(\.height).max()!
-        let width = inks.reduce(0) { $0 + $1.width + 30 } + 60
-        var line = Plane(width: width, height: height + 80)
-        var x = 40
-        for ink in inks {
-            for yy in 0..<ink.height { for xx in 0..<ink.width { line[x + xx, 40 + yy] = max(line[x + xx, 40 + yy], ink[xx, yy]) } }
-            x += ink.width + 30
-        }
-        let picture = Fixtures.picture(width: line.width, height: line.height, ink: line, at: 0, 0)
+        let picture = NumberReadingTests.line([2, 0, 2, 6], scale: 4, fatter: 0, gap: 30)
         Fixtures.dump(picture, "number-2026")
         let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
         #expect(reading.text == "2026")
