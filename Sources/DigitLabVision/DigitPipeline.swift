@@ -130,8 +130,12 @@ public enum DigitPipeline {
             // One digit much fatter than the paper's closing (a marker in a frame, on ruled
             // paper) lost its middle, or all of it, to the paper estimate: read with a wider
             // closing too, as likely, when that brings back ink away from all the ink found.
+            // Not when the digit then reaches the picture's edge while the usual one kept
+            // clear of it: the wider closing cannot follow the edge of a sheet on a desk,
+            // and a strip of desk joined an 8 clear on its sheet (read as 6 at 99.9%).
             if let wide = a.withFatStrokesRestored(prepared, best: groups.first), let first = wide.groups().first {
-                candidates.append((wide, first, likelihood(wide, first) * local))
+                let reachedEdge = groups.first.map { !a.fills($0, slack: 0.02, edges: 1) && wide.fills(first, slack: 0.02, edges: 1) } ?? false
+                candidates.append((wide, first, likelihood(wide, first) * local * (reachedEdge ? 0.25 : 1)))
             }
         }
         // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
