@@ -31,6 +31,8 @@ struct Analysis {
     /// The first reading's second, wider paper closing (`InkMap.widerRadius`), kept when
     /// the strokes of the digit itself set another radius.
     var widerRadius: Int?
+    /// The first reading's narrower closing (`InkMap.finerRadius`).
+    var finerRadius: Int?
 
     var width: Int { ink.width }
     var height: Int { ink.height }
@@ -81,6 +83,7 @@ struct Analysis {
         let first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false))
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         widerRadius = first.map.widerRadius
+        finerRadius = first.map.finerRadius
         stages = []
         let paperGiven = paper != nil
         // A digit that fills the picture may have strokes far wider than a tenth of it.

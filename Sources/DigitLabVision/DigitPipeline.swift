@@ -137,6 +137,13 @@ public enum DigitPipeline {
                 let reachedEdge = groups.first.map { !a.fills($0, slack: 0.02, edges: 1) && wide.fills(first, slack: 0.02, edges: 1) } ?? false
                 candidates.append((wide, first, likelihood(wide, first) * local * (reachedEdge ? 0.25 : 1)))
             }
+            // The stroke scale may come from strips of desk round the sheet (a wide peak
+            // that outweighs the pen's): then read with the pen's closing too, as likely
+            // (dev desk-0087: a 5 joined to the desk read as 2).
+            if let finer = a.finerRadius, let fine = try? Analysis(prepared, light: a.map.lightOnDark, paper: .closingRadius(finer)),
+               let first = fine.groups().first {
+                candidates.append((fine, first, likelihood(fine, first) * local))
+            }
         }
         // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
         // a few working pixels across; why each was refused is kept for the message.

@@ -29,6 +29,11 @@ struct InkMap {
     /// than those that set `radius` (a marker digit inside a thin drawn frame, whose
     /// lines made the first peak); nil when there is none or the radius was given.
     var widerRadius: Int? = nil
+    /// A closing radius for a smaller peak of the spectrum, when the first clear peak is
+    /// wide (16 px or more) and outweighs a pen's: the strips of desk round a sheet can
+    /// set the scale, and a closing that wide joins desk to the digit. Nil when there is
+    /// none or the radius was given.
+    var finerRadius: Int? = nil
 
     /// Which plane to read, which way round, and what the picture's margins say: worked
     /// out once per picture, shared by all its readings.
@@ -195,10 +200,10 @@ struct InkMap {
         let oriented = light ? plane.map { 255 - $0 } : plane
         let paper: Plane
         var (width, radius): (Float, Int)
-        var wider: Int? = nil
+        var (wider, finer): (Int?, Int?) = (nil, nil)
         switch estimate {
         case .closing(let tight):
-            (width, radius, wider) = strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
+            (width, radius, wider, finer) = strokeScale(oriented, limit: max(2, min(w, h) / 4), widest: tight ? 4 : 10)
             paper = oriented.closing(radius: radius)
         case .closingRadius(let r):
             (width, radius) = (Float(r) / 1.25 * 1.6, r)
@@ -218,14 +223,15 @@ struct InkMap {
         // The paper stage: the plane read, as it looked (light-on-dark turned back).
         let shown = light ? paper.map { 255 - $0 } : paper
         return InkMap(ink: ink, paper: RasterImage(width: w, height: h, channels: 1, pixels: shown.bytes),
-                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius, widerRadius: wider)
+                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius, widerRadius: wider, finerRadius: finer)
     }
 
     /// The strokes' width and the closing radius that removes them, from the pattern
     /// spectrum: how much more dark detail each larger closing fills in. Strokes make a
     /// peak at their half-width; shadows and desks only add at far larger radii. `wider`:
-    /// the radius for a second peak, beyond the first, at least half as high.
-    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int, wider: Int?) {
+    /// the radius for a second peak, beyond the first, at least half as high; `finer`:
+    /// for a smaller one before a wide first peak (`InkMap.finerRadius`).
+    static func strokeScale(_ c: Plane, limit: Int, widest: Int = 10) -> (width: Float, radius: Int, wider: Int?, finer: Int?) {
         var radii = [1, 2, 3, 4, 6, 8, 12, 16, 22, 32, 44, 64, 90, 128].filter { $0 <= limit }
         if radii.isEmpty { radii = [1] }
         var filled = [Double]()
@@ -270,6 +276,18 @@ struct InkMap {
         if peak + 2 < end, let k = (peak + 2..<end).max(by: { spectrum[$0] < spectrum[$1] }), spectrum[k] >= 0.5 * spectrum[peak] {
             wider = closing(for: k)
         }
-        return (2 * halfWidth, closing(for: peak), wider)
+        // A pen's peak beneath a wide one: a local maximum at a quarter of its radius or
+        // less, at least a tenth as high (the highest such).
+        var finer: Int? = nil
+        if radii[peak] >= 16, peak > from {
+            func isFinerPeak(_ k: Int) -> Bool {
+                guard radii[k] * 4 <= radii[peak], spectrum[k] >= 0.1 * spectrum[peak] else { return false }
+                let above = k == 0 || spectrum[k] >= spectrum[k - 1]
+                return above && spectrum[k] >= spectrum[k + 1]
+            }
+            let small = (from..<peak).filter(isFinerPeak)
+            if let k = small.max(by: { spectrum[$0] < spectrum[$1] }) { finer = closing(for: k) }
+        }
+        return (2 * halfWidth, closing(for: peak), wider, finer)
     }
 }
