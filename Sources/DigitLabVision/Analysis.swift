@@ -80,7 +80,21 @@ struct Analysis {
         let choice = prepared.choice
         let (w, h) = (working.width, working.height)
         plane = choice.plane
-        let first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false))
+        let first: (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components)
+        do { first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false)) } catch .blank where paper == nil {
+            // Strokes wider than the closing the picture's spectrum chose (one fat stroke
+            // on a plain board or paper sets no clear peak of its own) pass for paper, all
+            // of them: no ink at all. Read as the fat-stroke reading would be.
+            let scale = InkMap.analyse(plane, light: light ?? choice.light, paper: .closing(tight: false))
+            let radius = max(3 * scale.radius, scale.widerRadius ?? 0)
+            guard radius < min(w, h) / 2 else { throw .blank }
+            first = try Self.read(plane, light: light ?? choice.light, paper: .closingRadius(radius))
+            // A closing that wide also finds shading (a dim spot, a vignette, a soft shadow
+            // on a blank page), whose "ink" fades in over many pixels. A marker's stroke is
+            // solid up to a sharp edge: most of its pixels are at least halfway from the
+            // threshold to its strongest ink.
+            guard Self.solidShare(first.ink, mask: first.mask, threshold: first.threshold) >= 0.75 else { throw .blank }
+        }
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         widerRadius = first.map.widerRadius
         finerRadius = first.map.finerRadius
@@ -112,6 +126,17 @@ struct Analysis {
             rgb[3 * i] = v[0]; rgb[3 * i + 1] = v[1]; rgb[3 * i + 2] = v[2]
         }
         stages.append(DigitPipeline.Stage(name: "lines and frames removed", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
+    }
+
+    /// The share of the ink that is solid: at least halfway from `threshold` to the
+    /// strongest ink (its 95th percentile).
+    static func solidShare(_ ink: Plane, mask: [Bool], threshold: Float) -> Double {
+        var values = [Float]()
+        for i in mask.indices where mask[i] { values.append(ink.values[i]) }
+        guard !values.isEmpty else { return 0 }
+        values.sort()
+        let half = threshold + 0.5 * (values[values.count * 95 / 100] - threshold)
+        return Double(values.count - (values.firstIndex { $0 >= half } ?? values.count)) / Double(values.count)
     }
 
     /// Ink strength, the ink mask without lines and frames, and its components.

@@ -48,6 +48,26 @@ import DigitLabIO
         }
     }
 
+    /// A page with nothing on it but shading stays blank, for `predict` and `read`. When the
+    /// usual closing finds no ink at all, the picture is read again with a closing wide
+    /// enough for a fat marker stroke; that closing also finds a dim spot, a vignette or a
+    /// soft shadow, which were read as 0, 4 and 2 until shading (ink that fades in over
+    /// many pixels) was told from a marker's solid stroke.
+    @Test func shadingOnABlankPageIsNotADigit() throws {
+        func spot(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 100 * exp(-Double((x - 400) * (x - 400) + (y - 300) * (y - 300)) / 28_800)) }
+        func vignette(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 160 * (Double((x - 400) * (x - 400) + (y - 300) * (y - 300)) / 250_000)) }
+        func shadow(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 120 / (1 + exp(Double(x - 300) / 30)) - 60 / (1 + exp(Double(y - 150) / 30))) }
+        for (name, f) in [("dim spot", spot), ("vignette", vignette), ("soft shadow", shadow)] as [(String, (Int, Int) -> UInt8)] {
+            let picture = Self.grey(800, 600, f)
+            Fixtures.dump(picture, "shading-\(name)")
+            var (single, number): (DigitPipeline.Failure?, DigitPipeline.Failure?) = (nil, nil)
+            do { _ = try DigitPipeline.run(picture, classifier: Fixtures.classifier()) } catch { single = error }
+            do { _ = try NumberReader.read(picture, classifier: Fixtures.classifier()) } catch { number = error }
+            #expect(single == .blank, "predict: \(name) gave \(single.map { "\($0)" } ?? "a digit")")
+            #expect(number == .blank, "read: \(name) gave \(number.map { "\($0)" } ?? "digits")")
+        }
+    }
+
     /// A real digit with camera noise and dust around it is still read: the texture rule
     /// looks at how much of the ink the digit holds, not at how much dust there is.
     @Test func aDigitAmongSpecksIsStillRead() throws {

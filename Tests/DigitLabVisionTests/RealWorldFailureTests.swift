@@ -329,4 +329,20 @@ import DigitLabIO
         #expect(try Fixtures.predict(picture) == 5)
         #expect(result.box.width < picture.width / 4 && result.box.height < picture.height / 4, "the 5's box, not the desk's: \(result.box)")
     }
+
+    /// A digit written with a marker so fat that nothing else on the page sets the scale
+    /// of the strokes (dev strokes-0016, as JPEG: a 1 as a slab, "no digit found: the
+    /// picture is blank"): the paper's closing was narrower than the strokes, so all the
+    /// ink passed for paper. With no ink at all, the picture is read with the fat-stroke
+    /// closing. Twelve test digits drawn as fat: 10 read right before, none blank.
+    @Test func aVeryFatDigitAloneOnThePageIsNotBlank() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/fat-marker-1.jpg")
+        #expect(try Fixtures.predict(picture) == 1)
+        let (right, answers) = try Fixtures.readRight(Array(0..<12), "very-fat") { i in
+            let ink = Fixtures.tightInk(i, scale: 12).maxFilter(radius: 16)
+            return Fixtures.picture(width: ink.width * 2, height: ink.height * 3 / 2, ink: ink,
+                                    at: ink.width / 2, ink.height / 4, inkColour: (60, 60, 66))
+        }
+        #expect(right >= 11, "very fat digits read right: \(right) of 12; read \(answers)")
+    }
 }
