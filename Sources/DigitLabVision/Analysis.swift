@@ -33,6 +33,9 @@ struct Analysis {
     var widerRadius: Int?
     /// The first reading's narrower closing (`InkMap.finerRadius`).
     var finerRadius: Int?
+    /// Whether the usual closing found no ink at all and the picture was read again with
+    /// the fat-stroke closing: then the usual reading, as such, found nothing.
+    var readAgainWide = false
 
     var width: Int { ink.width }
     var height: Int { ink.height }
@@ -80,20 +83,23 @@ struct Analysis {
         let choice = prepared.choice
         let (w, h) = (working.width, working.height)
         plane = choice.plane
-        let first: (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components)
-        do { first = try Self.read(plane, light: light ?? choice.light, paper: paper ?? .closing(tight: false)) } catch .blank where paper == nil {
-            // Strokes wider than the closing the picture's spectrum chose (one fat stroke
-            // on a plain board or paper sets no clear peak of its own) pass for paper, all
-            // of them: no ink at all. Read as the fat-stroke reading would be.
-            let scale = InkMap.analyse(plane, light: light ?? choice.light, paper: .closing(tight: false))
-            let radius = max(3 * scale.radius, scale.widerRadius ?? 0)
-            guard radius < min(w, h) / 2 else { throw .blank }
-            first = try Self.read(plane, light: light ?? choice.light, paper: .closingRadius(radius))
+        let side = light ?? choice.light
+        let first: Reading
+        do { first = try Self.read(plane, light: side, paper: paper ?? .closing(tight: false)) } catch .blank where paper == nil {
+            // No ink at all with the closing the picture's spectrum chose. A stroke wider
+            // than that closing passes for paper, all of it (one fat marker stroke on a plain
+            // page sets no clear peak of its own): read with the fat-stroke closing (as
+            // `withFatStrokesRestored` does); the second look below then measures the
+            // digit's own strokes. A page that is really blank stays blank there too.
+            let usual = InkMap.analyse(plane, light: side, paper: .closing(tight: false))
+            guard let radius = Self.fatStrokeRadius(usual.radius, wider: usual.widerRadius, lost: true, width: w, height: h) else { throw .blank }
+            first = try Self.read(plane, light: side, paper: .closingRadius(radius))
             // A closing that wide also finds shading (a dim spot, a vignette, a soft shadow
             // on a blank page), whose "ink" fades in over many pixels. A marker's stroke is
             // solid up to a sharp edge: most of its pixels are at least halfway from the
             // threshold to its strongest ink.
             guard Self.solidShare(first.ink, mask: first.mask, threshold: first.threshold) >= 0.75 else { throw .blank }
+            readAgainWide = true
         }
         (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
         widerRadius = first.map.widerRadius
@@ -140,8 +146,9 @@ struct Analysis {
     }
 
     /// Ink strength, the ink mask without lines and frames, and its components.
-    static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
-        -> (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components) {
+    typealias Reading = (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components)
+
+    static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure) -> Reading {
         let (map, t, raw) = try inkMask(plane, light: light, paper: paper)
         let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
         return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
@@ -174,8 +181,7 @@ struct Analysis {
         // When nothing of a digit's size is left (only specks: the strokes all went to the
         // paper), the whole picture's second, wider stroke scale says how wide to go.
         let lost = best.map { sizeLikeness($0) < 1 } ?? true
-        let radius = lost ? max(3 * map.radius, widerRadius ?? 0) : 3 * map.radius
-        guard radius < min(width, height) / 2,
+        guard let radius = Self.fatStrokeRadius(map.radius, wider: widerRadius, lost: lost, width: width, height: height),
               let wide = try? Self.inkMask(plane, light: map.lightOnDark, paper: .closingRadius(radius)) else { return nil }
         let near = Plane(width: width, height: height, values: mask.indices.map { mask[$0] || removed[$0] ? 1 : 0 }).maxFilter(radius: 2)
         var (inkThen, newInk) = (0, 0)
@@ -185,6 +191,14 @@ struct Analysis {
         }
         guard Double(newInk) >= 0.08 * Double(max(1, inkThen)) else { return nil }
         return try? Analysis(prepared, light: map.lightOnDark, paper: .closingRadius(radius))
+    }
+
+    /// The closing for fat strokes: three times the usual one, and at least the
+    /// spectrum's second peak when the usual reading lost the digit; nil when that is half
+    /// the picture or more.
+    static func fatStrokeRadius(_ radius: Int, wider: Int?, lost: Bool, width: Int, height: Int) -> Int? {
+        let r = lost ? max(3 * radius, wider ?? 0) : 3 * radius
+        return r < min(width, height) / 2 ? r : nil
     }
 
     /// The stroke width of a group's ink (working pixels).

@@ -224,6 +224,9 @@ extension Analysis {
         return [g.box.x <= m, g.box.y <= m, g.box.maxX >= width - 1 - m, g.box.maxY >= height - 1 - m].filter { $0 }.count >= edges
     }
 
+    /// Whether a group comes within 2% of the picture's shorter side of any edge.
+    func reachesEdge(_ g: DigitGroup) -> Bool { fills(g, slack: 0.02, edges: 1) }
+
     /// The working picture with the chosen digit's ink in white, other ink dim, and its box.
     func chosenPicture(_ g: DigitGroup) -> RasterImage {
         let chosen = Set(g.labels)

@@ -86,6 +86,9 @@ public enum DigitPipeline {
         // The usual reading; it may find nothing when it took the wrong way round (a fat
         // digit that is most of a tight crop), so the others are still tried.
         let a = try? Analysis(prepared)
+        // Whether the usual reading found ink: not when it had none at all and was read
+        // again with the fat-stroke closing.
+        let usualFoundInk = a.map { !$0.readAgainWide } ?? false
         // Readings: the best one or two groups; and when it is unclear which way round the
         // ink is (or the digit fills the picture), the best group read the other way round.
         var candidates = [(analysis: Analysis, group: DigitGroup, prior: Double)]()
@@ -115,7 +118,7 @@ public enum DigitPipeline {
         // margins, says which way round it is.
         func isMarker(_ x: Analysis, _ g: DigitGroup) -> Bool {
             guard !x.map.lightOnDark, !rules.borderLight, !tight else { return false }
-            return !x.fills(g, slack: 0.02, edges: 1) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
+            return !x.reachesEdge(g) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
         }
         func likelihood(_ x: Analysis, _ g: DigitGroup) -> Double {
             isMarker(x, g) ? max(0.5, x.strokeLikeness(g)) : x.strokeLikeness(g) * polarityPrior(x)
@@ -130,19 +133,15 @@ public enum DigitPipeline {
             // One digit much fatter than the paper's closing (a marker in a frame, on ruled
             // paper) lost its middle, or all of it, to the paper estimate: read with a wider
             // closing too, as likely, when that brings back ink away from all the ink found.
-            // Not when the digit then reaches the picture's edge while the usual one kept
-            // clear of it: the wider closing cannot follow the edge of a sheet on a desk,
-            // and a strip of desk joined an 8 clear on its sheet (read as 6 at 99.9%).
-            if let wide = a.withFatStrokesRestored(prepared, best: groups.first), let first = wide.groups().first {
-                let reachedEdge = groups.first.map { !a.fills($0, slack: 0.02, edges: 1) && wide.fills(first, slack: 0.02, edges: 1) } ?? false
+            // Less likely when its digit reaches the picture's edge (within 2%) where the
+            // usual one, of a digit's size, kept clear of it: the wider closing cannot follow
+            // the edge of a sheet on a desk, and a strip of desk joined an 8 clear on its
+            // sheet (read as 6 at 99.9%).
+            if usualFoundInk, let wide = a.withFatStrokesRestored(prepared, best: groups.first), let first = wide.groups().first {
+                let reachedEdge = groups.first.map { usual in
+                    a.sizeLikeness(usual) == 1 && !a.reachesEdge(usual) && wide.reachesEdge(first)
+                } ?? false
                 candidates.append((wide, first, likelihood(wide, first) * local * (reachedEdge ? 0.25 : 1)))
-            }
-            // The stroke scale may come from strips of desk round the sheet (a wide peak
-            // that outweighs the pen's): then read with the pen's closing too, as likely
-            // (dev desk-0087: a 5 joined to the desk read as 2).
-            if let finer = a.finerRadius, let fine = try? Analysis(prepared, light: a.map.lightOnDark, paper: .closingRadius(finer)),
-               let first = fine.groups().first {
-                candidates.append((fine, first, likelihood(fine, first) * local))
             }
         }
         // Texture (noise, a grid, specks all over) is no reading of a digit, nor is a speck
@@ -162,9 +161,19 @@ public enum DigitPipeline {
         let verdicts = candidates.map(refusal)   // once each: counting holes is a pass over the box
         refusals += verdicts.compactMap { $0 }
         candidates = zip(candidates, verdicts).filter { $0.1 == nil }.map(\.0)
+        // The stroke scale may come from strips of desk round the sheet (a wide peak that
+        // outweighs the pen's): then the pen's closing is read too, as likely (dev
+        // desk-0087: a 5 joined to the desk read as 2). Only a rival for the network, so
+        // when refused it takes nothing away from the others.
+        if classifier != nil, let a, usualFoundInk, let finer = a.finerRadius, finer != a.map.radius,
+           let fine = try? Analysis(prepared, light: a.map.lightOnDark, paper: .closingRadius(finer)),
+           let first = fine.groups().first {
+            let c = (analysis: fine, group: first, prior: likelihood(fine, first) * local)
+            if refusal(c) == nil { candidates.append(c) }
+        }
         // The other way round, when it is unclear which that is (or the margins say dark
         // ink on paper where the rules say light: a marker digit).
-        if classifier != nil || a == nil, !rules.unanimous || tight || a == nil || (rules.light && !rules.borderLight),
+        if classifier != nil || !usualFoundInk, !rules.unanimous || tight || !usualFoundInk || (rules.light && !rules.borderLight),
            let b = try? Analysis(prepared, light: !rules.light),
            let first = b.groups().first {
             let c = (analysis: b, group: first, prior: likelihood(b, first) * local)

@@ -30,9 +30,10 @@ struct InkMap {
     /// lines made the first peak); nil when there is none or the radius was given.
     var widerRadius: Int? = nil
     /// A closing radius for a smaller peak of the spectrum, when the first clear peak is
-    /// wide (16 px or more) and outweighs a pen's: the strips of desk round a sheet can
-    /// set the scale, and a closing that wide joins desk to the digit. Nil when there is
-    /// none or the radius was given.
+    /// wide (a radius of 16 px or more: details over 32 px wide) and a pen's peak, under a
+    /// quarter of its height, was passed over: the strips of desk round a sheet can set
+    /// the scale, and a closing that wide joins desk to the digit. Nil when there is none
+    /// or the radius was given.
     var finerRadius: Int? = nil
 
     /// Which plane to read, which way round, and what the picture's margins say: worked
@@ -279,11 +280,11 @@ struct InkMap {
         // A pen's peak beneath a wide one: a local maximum at a quarter of its radius or
         // less, at least a tenth as high (the highest such).
         var finer: Int? = nil
-        if radii[peak] >= 16, peak > from {
+        if radii[peak] >= 16 {
+            // `from` is at radius 3 or more, so k - 1 and k + 1 (k < peak) are in range.
             func isFinerPeak(_ k: Int) -> Bool {
-                guard radii[k] * 4 <= radii[peak], spectrum[k] >= 0.1 * spectrum[peak] else { return false }
-                let above = k == 0 || spectrum[k] >= spectrum[k - 1]
-                return above && spectrum[k] >= spectrum[k + 1]
+                radii[k] * 4 <= radii[peak] && spectrum[k] >= 0.1 * spectrum[peak]
+                    && spectrum[k] >= spectrum[k - 1] && spectrum[k] >= spectrum[k + 1]
             }
             let small = (from..<peak).filter(isFinerPeak)
             if let k = small.max(by: { spectrum[$0] < spectrum[$1] }) { finer = closing(for: k) }

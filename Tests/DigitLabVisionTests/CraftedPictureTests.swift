@@ -57,7 +57,11 @@ import DigitLabIO
         func spot(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 100 * exp(-Double((x - 400) * (x - 400) + (y - 300) * (y - 300)) / 28_800)) }
         func vignette(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 160 * (Double((x - 400) * (x - 400) + (y - 300) * (y - 300)) / 250_000)) }
         func shadow(_ x: Int, _ y: Int) -> UInt8 { UInt8(240 - 120 / (1 + exp(Double(x - 300) / 30)) - 60 / (1 + exp(Double(y - 150) / 30))) }
-        for (name, f) in [("dim spot", spot), ("vignette", vignette), ("soft shadow", shadow)] as [(String, (Int, Int) -> UInt8)] {
+        // Solid, but no writing: a dark band along one side, a dark border all round.
+        func band(_ x: Int, _ y: Int) -> UInt8 { x < 60 ? 50 : 235 }
+        func border(_ x: Int, _ y: Int) -> UInt8 { min(x, y, 799 - x, 599 - y) < 20 ? 40 : 235 }
+        for (name, f) in [("dim spot", spot), ("vignette", vignette), ("soft shadow", shadow), ("band", band), ("border", border)]
+            as [(String, (Int, Int) -> UInt8)] {
             let picture = Self.grey(800, 600, f)
             Fixtures.dump(picture, "shading-\(name)")
             var (single, number): (DigitPipeline.Failure?, DigitPipeline.Failure?) = (nil, nil)

@@ -89,9 +89,12 @@ enum Fixtures {
     }
 
     static func predict(_ r: RasterImage) throws -> Int {
-        let classifier = classifier()
-        let result = try DigitPipeline.run(r, classifier: classifier)
-        let p = classifier.probabilities([result.pixels])[0]
+        answer(try DigitPipeline.run(r, classifier: classifier()))
+    }
+
+    /// The network's answer for a picture the pipeline has read.
+    static func answer(_ result: DigitPipeline.Result) -> Int {
+        let p = classifier().probabilities([result.pixels])[0]
         return p.indices.max { p[$0] < p[$1] }!
     }
 }
