@@ -84,14 +84,14 @@ struct Analysis {
         let (w, h) = (working.width, working.height)
         plane = choice.plane
         let side = light ?? choice.light
+        let usual = InkMap.analyse(plane, light: side, paper: paper ?? .closing(tight: false))
         let first: Reading
-        do { first = try Self.read(plane, light: side, paper: paper ?? .closing(tight: false)) } catch .blank where paper == nil {
+        do { first = try Self.read(plane, map: usual) } catch .blank where paper == nil {
             // No ink at all with the closing the picture's spectrum chose. A stroke wider
             // than that closing passes for paper, all of it (one fat marker stroke on a plain
             // page sets no clear peak of its own): read with the fat-stroke closing (as
             // `withFatStrokesRestored` does); the second look below then measures the
             // digit's own strokes. A page that is really blank stays blank there too.
-            let usual = InkMap.analyse(plane, light: side, paper: .closing(tight: false))
             guard let radius = Self.fatStrokeRadius(usual.radius, wider: usual.widerRadius, lost: true, width: w, height: h) else { throw .blank }
             first = try Self.read(plane, light: side, paper: .closingRadius(radius))
             // A closing that wide also finds shading (a dim spot, a vignette, a soft shadow
@@ -149,7 +149,12 @@ struct Analysis {
     typealias Reading = (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components)
 
     static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure) -> Reading {
-        let (map, t, raw) = try inkMask(plane, light: light, paper: paper)
+        try read(plane, map: InkMap.analyse(plane, light: light, paper: paper))
+    }
+
+    /// The same, from a paper estimate already made (`InkMap.analyse`).
+    static func read(_ plane: Plane, map: InkMap) throws(DigitPipeline.Failure) -> Reading {
+        let (t, raw) = try inkMask(map)
         let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
         return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
     }
@@ -158,6 +163,11 @@ struct Analysis {
     static func inkMask(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure)
         -> (map: InkMap, threshold: Float, mask: [Bool]) {
         let map = InkMap.analyse(plane, light: light, paper: paper)
+        let (t, mask) = try inkMask(map)
+        return (map, t, mask)
+    }
+
+    static func inkMask(_ map: InkMap) throws(DigitPipeline.Failure) -> (threshold: Float, mask: [Bool]) {
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.
         let smooth = map.ink.boxMean(radius: 1)
@@ -165,7 +175,7 @@ struct Analysis {
         let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
         guard peak - floor > 0.08 else { throw .blank }
         let t = floor + 0.3 * (peak - floor)
-        return (map, t, smooth.values.map { $0 >= t })
+        return (t, smooth.values.map { $0 >= t })
     }
 
     /// The paper's closing is made just wider than the typical stroke. One digit written
