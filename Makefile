@@ -1,7 +1,8 @@
 # DigitLab — the two Quick start commands are `make run` and `make test`.
 SHELL := /bin/bash
 PACKAGES := libreadline-dev libpng-dev zlib1g-dev libcairo2-dev \
-            libfontconfig-dev fonts-dejavu-core libsixel-dev libssl-dev libturbojpeg0-dev pkg-config python3-nbformat
+            libfontconfig-dev fonts-dejavu-core libsixel-dev libssl-dev libturbojpeg0-dev pkg-config python3-nbformat \
+            dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PREFIX ?= /usr/local
 BIN := .build/release/digitlab
