@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabViz
 import Foundation
 
 /// What the `digitlab run` and `digitlab predict` sub-commands do, so the executable only
@@ -85,22 +86,27 @@ public enum CommandLineTools {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
         var failed = false
         var used = Set<String>()
+        func writeFigure(_ figure: Canvas, of image: String) throws(IOError) {
+            let base = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
+            var (name, n) = (base, 1)
+            while used.contains(name) { n += 1; name = "\(base)-\(n)" }
+            used.insert(name)
+            let out = "outputs/read-\(name).png"
+            try AtomicFile.write(try figure.png(), to: out, policy: WritePolicy.anywhere.creating("outputs"))
+            printError("wrote \(Sanitize.line(out))")
+        }
         for image in images {
             do throws(IOError) {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames)
-                if stages {
-                    let base = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
-                    var (name, n) = (base, 1)
-                    while used.contains(name) { n += 1; name = "\(base)-\(n)" }
-                    used.insert(name)
-                    let out = "outputs/read-\(name).png"
-                    try AtomicFile.write(try r.stagesFigure().png(), to: out, policy: WritePolicy.anywhere.creating("outputs"))
-                    printError("wrote \(Sanitize.line(out))")
-                }
+                if stages { try writeFigure(r.stagesFigure(), of: image) }
                 print(json ? r.json : r.line)
             } catch {
                 failed = true
+                // The steps a picture went through before it was given up on show why.
+                if stages, let figure = ImagePrediction.failureFigure(image, problem: error.problem, number: true) {
+                    try? writeFigure(figure, of: image)
+                }
                 if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
             }
         }

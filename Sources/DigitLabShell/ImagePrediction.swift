@@ -60,6 +60,16 @@ public struct ImagePrediction: Sendable {
         let top: [Top]
     }
 
+    /// `--stages` for a picture that was not read (`problem`: why): the steps it went
+    /// through before the pipeline gave up, so the learner sees what it saw. nil when the
+    /// file itself cannot be read (there is nothing to draw).
+    public static func failureFigure(_ path: String, problem: String, number: Bool) -> Canvas? {
+        guard let picture = try? ImageFile.read(path) else { return nil }
+        let stages = DigitPipeline.stagesBeforeFailing(picture, number: number)
+        guard !stages.isEmpty else { return nil }
+        return PipelineFigure.draw(stages, file: path, verdict: "not read", why: problem)
+    }
+
     /// The stages as one PNG strip.
     public func stagesFigure() -> Canvas {
         PipelineFigure.draw(pipeline.stages, file: file,

@@ -122,16 +122,32 @@ struct Analysis {
                 (map, ink, threshold, mask, removed, components) = (second.map, second.ink, second.threshold, second.mask, second.removed, second.components)
             }
         }
-        stages.append(DigitPipeline.Stage(name: "picture", image: working))
-        stages.append(DigitPipeline.Stage(name: "paper (estimated)", image: map.paper))
-        stages.append(DigitPipeline.Stage(name: map.lightOnDark ? "ink (light on dark, turned round)" : "ink",
-                                          image: RasterImage(width: w, height: h, channels: 1, pixels: ink.map { $0 * 255 }.bytes)))
+        stages = Self.firstStages(working, map)
         var rgb = [UInt8](repeating: 0, count: w * h * 3)
         for i in 0..<(w * h) {
             let v: [UInt8] = mask[i] ? [255, 255, 255] : removed[i] ? [220, 40, 40] : [UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90))]
             rgb[3 * i] = v[0]; rgb[3 * i + 1] = v[1]; rgb[3 * i + 2] = v[2]
         }
         stages.append(DigitPipeline.Stage(name: "lines and frames removed", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
+    }
+
+    /// The picture, its paper and its ink, as `--stages` shows them first.
+    static func firstStages(_ working: RasterImage, _ map: InkMap, inkName: String? = nil) -> [DigitPipeline.Stage] {
+        [DigitPipeline.Stage(name: "picture", image: working),
+         DigitPipeline.Stage(name: "paper (estimated)", image: map.paper),
+         DigitPipeline.Stage(name: inkName ?? (map.lightOnDark ? "ink (light on dark, turned round)" : "ink"),
+                             image: RasterImage(width: map.ink.width, height: map.ink.height, channels: 1, pixels: map.ink.map { $0 * 255 }.bytes))]
+    }
+
+    /// What a reading saw of a picture it could not read, for `--stages` after a failure:
+    /// every stage up to the ink that was left once lines and frames were removed; or,
+    /// when no ink stood out at all, the picture, its paper and its (faint) ink. Empty
+    /// when the picture cannot be prepared at all.
+    static func stagesBeforeFailing(_ picture: RasterImage, workingSize: Int) -> [DigitPipeline.Stage] {
+        guard let prepared = try? Prepared(picture, workingSize: workingSize) else { return [] }
+        if let a = try? Analysis(prepared) { return a.stages }
+        let map = InkMap.analyse(prepared.choice.plane, light: prepared.choice.light, paper: .closing(tight: false))
+        return firstStages(prepared.working, map, inkName: "ink: none stands out from the paper")
     }
 
     /// The share of the ink that is solid: at least halfway from `threshold` to the

@@ -66,6 +66,12 @@ public enum DigitPipeline {
 
     public static func run(_ input: PNG.Grey) throws(Failure) -> Result { try run(RasterImage(input)) }
 
+    /// The stages a picture went through before the pipeline gave up on it (`--stages`
+    /// after "no digit found": the learner sees why): `number` for a whole number's reading.
+    public static func stagesBeforeFailing(_ picture: RasterImage, number: Bool = false) -> [Stage] {
+        Analysis.stagesBeforeFailing(picture, workingSize: number ? NumberReader.workingSize : workingSize)
+    }
+
     /// The digit in `picture`. With a classifier, when the picture could be read more than
     /// one way (a band along one edge: a table edge or the top bar of a tightly cropped 7?),
     /// the reading the network is surest of wins; without one, the geometric best.

@@ -85,7 +85,7 @@ struct Read: ParsableCommand {
         discussion: "Touching digits are split where the network is surest of the parts. Without --model, uses models/default.safetensors. JSON, keys in alphabetical order: {\"digits\": [{\"box\": [x, y, w, h], \"digit\": \"2\", \"probability\": 0.99}, ...], \"file\": ..., \"text\": \"2026\"}.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Flag(help: "One JSON object per line: file, text, digits (or file, error).") var json = false
-    @Flag(help: "Also write outputs/read-NAME.png: the boxes found and each digit as the network saw it.") var stages = false
+    @Flag(help: "Also write outputs/read-NAME.png: the boxes found and each digit as the network saw it (for a picture not read, the steps up to where it gave up).") var stages = false
     @ArgumentParser.Argument(help: "PNG or JPEG files.") var images: [String]
     @OptionGroup var options: DataOption
 

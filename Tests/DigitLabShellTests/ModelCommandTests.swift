@@ -113,6 +113,35 @@ import Testing
         #expect(!out.contains("\u{1B}") && out.contains("\\x1b]0;pwned\\x07"), "\(out)")
     }
 
+    /// "no digit found" with `--stages` drew nothing: the learner who asked to see the
+    /// steps got none where they would have shown why. Now the steps up to where the
+    /// pipeline gave up are drawn, the reason under them, and the one error line says where.
+    @Test func stagesOfAPictureNotRead() throws {
+        let folder = temporaryFolder("stages")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        s.state.outputs.folder = folder
+        try run(s, "load model \(packageRoot)/models/default.safetensors")
+        try AtomicFile.write(try PNG.encode(width: 90, height: 60, pixels: [UInt8](repeating: 236, count: 90 * 60), channels: 1), to: folder + "/blank.png")
+        let reason = "\(folder)/blank.png: no digit found: the picture is blank or has no contrast"
+        #expect(errorOf(s, "predict file \(folder)/blank.png") == reason)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/stages-blank.png"), "nothing drawn unless asked")
+        #expect(errorOf(s, "predict file \(folder)/blank.png --stages") == reason + " (the steps up to there: \(folder)/stages-blank.png)")
+        let figure = try PNG.decodeRGB(try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/stages-blank.png"))), name: "figure")
+        // Three steps (picture, paper, ink) and the reason: wider than the strip alone.
+        #expect(figure.width == 640, "\(figure.width)")
+        #expect(errorOf(s, "predict file \(folder)/blank.png --number --stages")
+                == "\(folder)/blank.png: no digits found: the picture is blank or has no contrast (the steps up to there: \(folder)/number-blank.png)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/number-blank.png"))
+        // A file that cannot be read has no steps: its line as it was, nothing written.
+        #expect(errorOf(s, "predict file \(folder)/missing.png --stages") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/stages-missing.png"))
+        // `digitlab read --stages` as well: the figure, and the error in its JSON object.
+        let cli = try runDigitLab(["read", "--json", "--stages", "--data", packageRoot, "blank.png"], in: folder)
+        #expect(cli.status == 1 && cli.out.count == 1 && cli.out[0].contains("no digits found"), "\(cli)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-blank.png"))
+    }
+
     /// `digitlab predict` as a user runs it: the built executable, the default model.
     @Test func commandLinePredictWithTheDefaultModel() throws {
         let folder = temporaryFolder("cli")

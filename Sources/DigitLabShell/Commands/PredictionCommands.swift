@@ -22,7 +22,7 @@ enum PredictCommand: ShellCommand, Equatable {
             form(["file"], [Argument("PATH", .path(.readFile), help: "a PNG or JPEG picture"),
                             .flag("--stages", help: "also draw the pipeline's steps"),
                             .flag("--number", help: "read a whole number (several digits)")],
-                 summary: "Your own picture (PNG or JPEG: a photo, a scan, a drawing) made into an MNIST-style 28x28 digit and classified; --stages also draws each step of the pipeline; --number reads a line of several digits.",
+                 summary: "Your own picture (PNG or JPEG: a photo, a scan, a drawing) made into an MNIST-style 28x28 digit and classified; --stages also draws each step of the pipeline (up to where it gave up, when no digit is found); --number reads a line of several digits.",
                  example: "predict file my-seven.png --stages") { a in
                 .file(try a.word("PATH"), stages: a.flag("--stages"), number: a.flag("--number"))
             },
@@ -70,7 +70,7 @@ enum PredictCommand: ShellCommand, Equatable {
         let result: ImagePrediction
         do {
             result = try ImagePrediction.classify(path, network: net, normalization: context.state.data.normalization, classNames: names)
-        } catch { throw CommandError(error.description) }
+        } catch { throw failure(error, stages: stages, number: false, &context) }
         var out = Output([.digits([Digit(pixels: result.pipeline.pixels, caption: "as the network sees it")]),
                           .text("\(path): the network says \(result.prediction) (\(Format.percent(Double(result.ranked[0].probability), 1)))"),
                           .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
@@ -86,13 +86,27 @@ enum PredictCommand: ShellCommand, Equatable {
         return out
     }
 
+    /// A picture not read, in one line; with `--stages`, the steps it went through are
+    /// drawn all the same (why "no digit found" is plain to see there) and the line
+    /// says where.
+    private func failure(_ error: IOError, stages: Bool, number: Bool, _ context: inout CommandContext) -> CommandError {
+        guard stages, let figure = ImagePrediction.failureFigure(error.path, problem: error.problem, number: number),
+              let png = try? figure.png() else { return CommandError(error.description) }
+        let name = (number ? "number-" : "stages-") + URL(fileURLWithPath: error.path).deletingPathExtension().lastPathComponent
+        guard case .picture(let written)? = try? context.picture(png, width: figure.width, height: figure.height, name: name, to: nil),
+              let written = written.path else {
+            return CommandError(error.description)
+        }
+        return CommandError("\(error.description) (the steps up to there: \(written))")
+    }
+
     /// `predict file PATH --number`: a line of digits, each found, cut out and read.
     private func predictNumber(_ path: String, _ net: Network, _ names: [String], stages: Bool,
                                _ context: inout CommandContext) throws(CommandError) -> Output {
         let result: NumberPrediction
         do {
             result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names)
-        } catch { throw CommandError(error.description) }
+        } catch { throw failure(error, stages: stages, number: true, &context) }
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
                           .text("\(path): the network reads \(result.text)"),

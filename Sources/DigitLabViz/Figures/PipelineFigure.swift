@@ -5,11 +5,19 @@ import DigitLabVision
 /// `predict file PATH --stages`: the picture at each step of the pipeline, left to right,
 /// each with its name and size.
 public enum PipelineFigure {
-    public static func draw(_ stages: [DigitPipeline.Stage], file: String, verdict: String) -> Canvas {
+    /// `why`: for a picture that was not read, the reason, in two lines at most under the
+    /// steps it went through (those up to where the pipeline gave up).
+    public static func draw(_ stages: [DigitPipeline.Stage], file: String, verdict: String, why: String? = nil) -> Canvas {
         let box = 120.0, gap = 22.0
-        let c = Canvas(width: Int(2 * Style.margin + Double(stages.count) * (box + gap) - gap),
-                       height: Int(Style.header + box + 72))
+        let strip = 2 * Style.margin + Double(stages.count) * (box + gap) - gap
+        let c = Canvas(width: Int(why == nil ? strip : max(strip, 640)),
+                       height: Int(Style.header + box + 72 + (why == nil ? 0 : 48)))
         c.title("From your picture to 28x28: \(verdict)", subtitle: file)
+        if let why {
+            for (k, line) in wrapped(why, width: Double(c.width) - 2 * Style.margin, on: c).enumerated() {
+                c.text(line, Style.margin, Style.header + box + 74 + 16 * Double(k), size: Style.captionSize, color: .bad)
+            }
+        }
         for (i, stage) in stages.enumerated() {
             let x = Style.margin + Double(i) * (box + gap)
             let y = Style.header + 6
