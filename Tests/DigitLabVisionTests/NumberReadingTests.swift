@@ -51,6 +51,23 @@ import DigitLabIO
         #expect(reading.digits.allSatisfy { $0.probability > 0.9 })
     }
 
+    /// One digit cut in two (the dev set's long-0044 and long-0048). An open 0 whose two
+    /// strokes do not meet was read as "67", each stroke a confident digit of its own
+    /// though neither reaches two thirds of the line's height; a wide 0 was cut through
+    /// its loop into "67" too. Each 0 is now one digit, and every other digit stays.
+    @Test func aZeroIsNotCutInTwo() throws {
+        for (name, number) in [("1645606051-an-open-0", "1645606051"), ("6302876223-a-wide-0", "6302876223")] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).jpg")
+            let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
+            #expect(reading.text == number, "\(name)")
+            // The 0's box is one digit's: about as wide as the line is high, not a stroke.
+            let height = reading.digits.map(\.box.height).max() ?? 0
+            for d in reading.digits where d.label == "0" {
+                #expect(d.box.width * 2 > height && d.box.height * 3 > height * 2, "\(name): \(d.box)")
+            }
+        }
+    }
+
     /// Read as one digit, a number says it may be one: the digits beside the one read are
     /// counted; a single digit on its own has none.
     @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {
