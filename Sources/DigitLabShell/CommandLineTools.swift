@@ -62,7 +62,7 @@ public enum CommandLineTools {
         guard let loaded = loadModel(model, locator: locator, command: "predict") else { return 1 }
         var failed = false
         for image in images {
-            do throws(IOError) {
+            do throws(PictureNotRead) {
                 let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
@@ -81,7 +81,9 @@ public enum CommandLineTools {
     /// digit as the network saw it; outputs/ is made when missing, as in the shell) and
     /// says so on stderr, so JSON stays clean. The figure is written before the answer is
     /// printed: a picture whose figure cannot be written gets its one error line or object
-    /// only. Two pictures of the same name get NAME and NAME-2.
+    /// only. Two pictures of the same name get NAME and NAME-2. A picture the pipeline
+    /// gave up on ("no digits found") gets the steps it went through up to there, with the
+    /// reason: "wrote …" on stderr, then its error.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
         var failed = false
@@ -95,20 +97,28 @@ public enum CommandLineTools {
             try AtomicFile.write(try figure.png(), to: out, policy: WritePolicy.anywhere.creating("outputs"))
             printError("wrote \(Sanitize.line(out))")
         }
+        func report(_ image: String, _ description: String, _ problem: String) {
+            failed = true
+            if json { print(JSONLine.error(file: image, problem)) } else { printError(Sanitize.line(description)) }
+        }
         for image in images {
-            do throws(IOError) {
-                let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
-                                                  classNames: loaded.info.classNames)
-                if stages { try writeFigure(r.stagesFigure(), of: image) }
-                print(json ? r.json : r.line)
+            let r: NumberPrediction
+            do throws(PictureNotRead) {
+                r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
+                                              classNames: loaded.info.classNames)
             } catch {
-                failed = true
-                // The steps a picture went through before it was given up on show why.
-                if stages, let figure = ImagePrediction.failureFigure(image, problem: error.problem, number: true) {
-                    try? writeFigure(figure, of: image)
-                }
-                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
+                // The steps a picture went through before the pipeline gave up show why.
+                if stages, let figure = error.stagesFigure(number: true) { try? writeFigure(figure, of: image) }
+                report(image, error.description, error.problem)
+                continue
             }
+            if stages {
+                do throws(IOError) { try writeFigure(r.stagesFigure(), of: image) } catch {
+                    report(image, error.description, error.problem)
+                    continue
+                }
+            }
+            print(json ? r.json : r.line)
         }
         return failed ? 1 : 0
     }

@@ -18,15 +18,16 @@ public struct ImagePrediction: Sendable {
     /// - Throws: one line for an unreadable file, a picture without a digit, or a network
     ///   whose answer is not a number (NaN or infinity: a broken model).
     public static func classify(_ path: String, network: Network, normalization: Normalization,
-                                classNames: [String], top: Int = 3) throws(IOError) -> ImagePrediction {
-        let picture = try ImageFile.read(path)
+                                classNames: [String], top: Int = 3) throws(PictureNotRead) -> ImagePrediction {
+        let picture: RasterImage
+        do { picture = try ImageFile.read(path) } catch { throw PictureNotRead(error) }
         let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         let result: DigitPipeline.Result
         do { result = try DigitPipeline.run(picture, classifier: classifier) } catch {
-            throw IOError(path, error.message())
+            throw PictureNotRead(IOError(path, error.message()), picture: picture, failure: error)
         }
         let p = classifier.probabilities([result.pixels])[0]
-        try requireFinite(p, path)
+        do { try requireFinite(p, path) } catch { throw PictureNotRead(error) }
         let order = classesByProbability(p)
         return ImagePrediction(file: path, ranked: order.prefix(max(1, top)).map { (classNames[$0], p[$0]) },
                                pipeline: result)
@@ -60,20 +61,37 @@ public struct ImagePrediction: Sendable {
         let top: [Top]
     }
 
-    /// `--stages` for a picture that was not read (`problem`: why): the steps it went
-    /// through before the pipeline gave up, so the learner sees what it saw. nil when the
-    /// file itself cannot be read (there is nothing to draw).
-    public static func failureFigure(_ path: String, problem: String, number: Bool) -> Canvas? {
-        guard let picture = try? ImageFile.read(path) else { return nil }
-        let stages = DigitPipeline.stagesBeforeFailing(picture, number: number)
-        guard !stages.isEmpty else { return nil }
-        return PipelineFigure.draw(stages, file: path, verdict: "not read", why: problem)
-    }
-
     /// The stages as one PNG strip.
     public func stagesFigure() -> Canvas {
         PipelineFigure.draw(pipeline.stages, file: file,
                             verdict: "\(prediction) (\(String(format: "%.1f", ranked[0].probability * 100))%)")
+    }
+}
+
+/// A picture file that was not read, in one line (`description`: "PATH: why").
+/// `failure`: set when the pipeline gave up on the picture (no digit found), not when the
+/// file could not be read or the network is broken; only then does `stagesFigure` draw
+/// the steps the picture went through (`--stages`: the learner sees why).
+public struct PictureNotRead: Error, CustomStringConvertible {
+    public let io: IOError
+    let picture: RasterImage?
+    let failure: DigitPipeline.Failure?
+
+    init(_ io: IOError, picture: RasterImage? = nil, failure: DigitPipeline.Failure? = nil) {
+        (self.io, self.picture, self.failure) = (io, picture, failure)
+    }
+
+    public var description: String { io.description }
+    public var problem: String { io.problem }
+    public var path: String { io.path }
+
+    /// The stages up to where the pipeline gave up, the reason under them; nil when it
+    /// did not give up (there is nothing of the picture to show). `number`: as `read`.
+    public func stagesFigure(number: Bool) -> Canvas? {
+        guard let picture, failure != nil else { return nil }
+        let stages = DigitPipeline.stagesBeforeFailing(picture, number: number)
+        guard !stages.isEmpty else { return nil }
+        return PipelineFigure.draw(stages, file: path, verdict: "not read", why: problem)
     }
 }
 

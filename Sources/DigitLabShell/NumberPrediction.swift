@@ -17,14 +17,15 @@ public struct NumberPrediction: Sendable {
     /// - Throws: one line for an unreadable file, a picture without digits, or a network
     ///   whose answer is not a number.
     public static func read(_ path: String, network: Network, normalization: Normalization,
-                            classNames: [String]) throws(IOError) -> NumberPrediction {
-        let picture = try ImageFile.read(path)
+                            classNames: [String]) throws(PictureNotRead) -> NumberPrediction {
+        let picture: RasterImage
+        do { picture = try ImageFile.read(path) } catch { throw PictureNotRead(error) }
         let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
-            throw IOError(path, error.message(number: true))
+            throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
         }
-        try requireFinite(reading.digits.map(\.probability), path)
+        do { try requireFinite(reading.digits.map(\.probability), path) } catch { throw PictureNotRead(error) }
         return NumberPrediction(file: path, reading: reading)
     }
 

@@ -150,6 +150,11 @@ struct Analysis {
         return firstStages(prepared.working, map, inkName: "ink: none stands out from the paper")
     }
 
+    /// Whether the usual reading at `workingSize` finds any ink.
+    static func findsInk(_ picture: RasterImage, workingSize: Int) -> Bool {
+        (try? Prepared(picture, workingSize: workingSize)).flatMap { try? Analysis($0) } != nil
+    }
+
     /// The share of the ink that is solid: at least halfway from `threshold` to the
     /// strongest ink (its 95th percentile).
     static func solidShare(_ ink: Plane, mask: [Bool], threshold: Float) -> Double {

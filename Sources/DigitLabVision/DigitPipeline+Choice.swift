@@ -153,34 +153,44 @@ extension Analysis {
     /// `minimumPieceArea` large): a digit has two at most (an 8), dusty chalk strokes up
     /// to 18 in the dev and held-out sets; a grid, squared paper or a wall of bricks that
     /// hangs together as one piece has hundreds.
-    func holes(_ chosen: Set<Int32>, in b: Box) -> Int {
+    func holes(_ chosen: Set<Int32>, in b: Box) -> Int { enclosedPaper(chosen, in: b).count }
+
+    /// The box of each hole in the ink of components `chosen` within `b`, at least
+    /// `minimumPieceArea` large (working coordinates).
+    func enclosedPaper(_ chosen: Set<Int32>, in b: Box) -> [Box] {
         let (w, h) = (b.width + 2, b.height + 2)   // a ring of paper round the box
         var ink = [Bool](repeating: false, count: w * h)
         for y in 0..<b.height { for x in 0..<b.width {
             let l = components.labels[(b.y + y) * width + b.x + x]
             ink[(y + 1) * w + x + 1] = l != 0 && chosen.contains(l)
         } }
-        // Paper regions, 4-connected (ink is 8-connected); the one touching the ring is outside.
+        // Paper regions, 4-connected (ink is 8-connected, so paper does not leak through
+        // a diagonal stroke); the one touching the ring is outside.
         var seen = [Bool](repeating: false, count: w * h)
-        var count = 0
+        var found = [Box]()
         var stack = [Int]()
         for start in 0..<(w * h) where !ink[start] && !seen[start] {
             var area = 0
             var outside = false
+            var (x0, y0, x1, y1) = (w, h, -1, -1)
             seen[start] = true
             stack.append(start)
             while let i = stack.popLast() {
                 area += 1
                 let (x, y) = (i % w, i / w)
+                (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
                 if x == 0 || y == 0 || x == w - 1 || y == h - 1 { outside = true }
                 for j in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] where j >= 0 && !ink[j] && !seen[j] {
                     seen[j] = true
                     stack.append(j)
                 }
             }
-            if !outside && area >= minimumPieceArea { count += 1 }
+            // Less the ring: in the picture, x0 - 1 columns right of the box's left edge.
+            if !outside && area >= minimumPieceArea {
+                found.append(Box(x: b.x + x0 - 1, y: b.y + y0 - 1, width: x1 - x0 + 1, height: y1 - y0 + 1))
+            }
         }
-        return count
+        return found
     }
 
     /// The smallest piece of ink that counts: a speck smaller than a stroke is dust.

@@ -68,8 +68,11 @@ public enum DigitPipeline {
 
     /// The stages a picture went through before the pipeline gave up on it (`--stages`
     /// after "no digit found": the learner sees why): `number` for a whole number's reading.
+    /// As `run` does, a large picture with no ink at 640 px is looked at as a number is.
     public static func stagesBeforeFailing(_ picture: RasterImage, number: Bool = false) -> [Stage] {
-        Analysis.stagesBeforeFailing(picture, workingSize: number ? NumberReader.workingSize : workingSize)
+        let large = max(picture.sourceWidth, picture.sourceHeight) > 2 * workingSize
+        let size = number || (large && !Analysis.findsInk(picture, workingSize: workingSize)) ? NumberReader.workingSize : workingSize
+        return Analysis.stagesBeforeFailing(picture, workingSize: size)
     }
 
     /// The digit in `picture`. With a classifier, when the picture could be read more than

@@ -136,6 +136,24 @@ import Testing
         // A file that cannot be read has no steps: its line as it was, nothing written.
         #expect(errorOf(s, "predict file \(folder)/missing.png --stages") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/stages-missing.png"))
+        // Dots all over: the steps reach the ink left once lines were removed.
+        var dots = [UInt8](repeating: 236, count: 120 * 120)
+        for y in stride(from: 0, to: 120, by: 6) { for x in stride(from: 0, to: 120, by: 6) { dots[y * 120 + x] = 30 } }
+        try AtomicFile.write(try PNG.encode(width: 120, height: 120, pixels: dots, channels: 1), to: folder + "/dots.png")
+        #expect(errorOf(s, "predict file \(folder)/dots.png --stages").hasSuffix("(the steps up to there: \(folder)/stages-dots.png)"))
+        // A broken network is not a picture not read: its own line, no figure, for one
+        // digit and for a number alike (a number once said "no digits found" for it).
+        let broken = session()
+        broken.state.outputs.folder = folder
+        try run(broken, "load mnist --train 10 --test 3", "net preset mlp")
+        broken.state.model.network!.parameters.last!.value = [Float](repeating: .nan, count: 10)
+        let set = broken.state.data.dataset!.test
+        try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: (0..<784).map { 255 - set.pixels[$0] }, channels: 1), to: folder + "/seven.png")
+        for (flags, figure) in [("--stages", "stages-seven.png"), ("--number --stages", "number-seven.png")] {
+            let error = errorOf(broken, "predict file \(folder)/seven.png \(flags)")
+            #expect(error.hasPrefix("\(folder)/seven.png: the network's answer is not a number (NaN or infinity)"), "\(error)")
+            #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(figure)"), "\(figure)")
+        }
         // `digitlab read --stages` as well: the figure, and the error in its JSON object.
         let cli = try runDigitLab(["read", "--json", "--stages", "--data", packageRoot, "blank.png"], in: folder)
         #expect(cli.status == 1 && cli.out.count == 1 && cli.out[0].contains("no digits found"), "\(cli)")

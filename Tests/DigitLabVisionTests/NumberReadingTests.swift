@@ -68,6 +68,17 @@ import DigitLabIO
         }
     }
 
+    /// A digit half as tall as its neighbours, with paper either side, is a digit, not a
+    /// stroke of one (an attacker review's drawings: "717" with a short 1 and "343" with a
+    /// small 4 were read "77" and "33" when every piece under 0.65 of the line's height
+    /// counted as a fragment).
+    @Test func aSmallDigitBetweenTallOnesIsRead() throws {
+        for (name, number) in [("717-a-short-1", "717"), ("343-a-small-4", "343")] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
+            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number, "\(name)")
+        }
+    }
+
     /// Read as one digit, a number says it may be one: the digits beside the one read are
     /// counted; a single digit on its own has none.
     @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {

@@ -70,14 +70,14 @@ enum PredictCommand: ShellCommand, Equatable {
         let result: ImagePrediction
         do {
             result = try ImagePrediction.classify(path, network: net, normalization: context.state.data.normalization, classNames: names)
-        } catch { throw failure(error, stages: stages, number: false, &context) }
+        } catch { throw notRead(error, drawingStages: stages, number: false, &context) }
         var out = Output([.digits([Digit(pixels: result.pipeline.pixels, caption: "as the network sees it")]),
                           .text("\(path): the network says \(result.prediction) (\(Format.percent(Double(result.ranked[0].probability), 1)))"),
                           .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
         if let note = result.numberNote(command: "predict file \(Tokenizer.quoted(path)) --number") { out.append(.warning(note)) }
         if stages {
             let figure = result.stagesFigure()
-            let name = "stages-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let name = Self.figureName("stages", of: path)
             let png: [UInt8]
             do { png = try figure.png() } catch { throw CommandError(error.description) }
             out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil,
@@ -86,18 +86,22 @@ enum PredictCommand: ShellCommand, Equatable {
         return out
     }
 
-    /// A picture not read, in one line; with `--stages`, the steps it went through are
-    /// drawn all the same (why "no digit found" is plain to see there) and the line
-    /// says where.
-    private func failure(_ error: IOError, stages: Bool, number: Bool, _ context: inout CommandContext) -> CommandError {
-        guard stages, let figure = ImagePrediction.failureFigure(error.path, problem: error.problem, number: number),
-              let png = try? figure.png() else { return CommandError(error.description) }
-        let name = (number ? "number-" : "stages-") + URL(fileURLWithPath: error.path).deletingPathExtension().lastPathComponent
-        guard case .picture(let written)? = try? context.picture(png, width: figure.width, height: figure.height, name: name, to: nil),
-              let written = written.path else {
-            return CommandError(error.description)
+    /// A picture not read, in one line; with `--stages`, when the pipeline gave up on it,
+    /// the steps it went through are drawn all the same (why "no digit found" is plain to
+    /// see there) and the line says where.
+    private func notRead(_ picture: PictureNotRead, drawingStages: Bool, number: Bool, _ context: inout CommandContext) -> CommandError {
+        guard drawingStages, let figure = picture.stagesFigure(number: number), let png = try? figure.png() else {
+            return CommandError(picture.description)
         }
-        return CommandError("\(error.description) (the steps up to there: \(written))")
+        // A figure that cannot be written leaves the reason as it is.
+        let target = context.state.outputs.nextPath(Self.figureName(number ? "number" : "stages", of: picture.path))
+        guard (try? context.write(png, to: target)) != nil else { return CommandError(picture.description) }
+        return CommandError("\(picture.description) (the steps up to there: \(target))")
+    }
+
+    /// `stages-seven` for my-photos/seven.jpg.
+    static func figureName(_ kind: String, of path: String) -> String {
+        kind + "-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
     /// `predict file PATH --number`: a line of digits, each found, cut out and read.
@@ -106,7 +110,7 @@ enum PredictCommand: ShellCommand, Equatable {
         let result: NumberPrediction
         do {
             result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names)
-        } catch { throw failure(error, stages: stages, number: true, &context) }
+        } catch { throw notRead(error, drawingStages: stages, number: true, &context) }
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
                           .text("\(path): the network reads \(result.text)"),
@@ -120,7 +124,7 @@ enum PredictCommand: ShellCommand, Equatable {
             let png: [UInt8]
             do { png = try figure.png() } catch { throw CommandError(error.description) }
             out.append(try context.picture(png, width: figure.width, height: figure.height,
-                                           name: "number-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, to: nil,
+                                           name: Self.figureName("number", of: path), to: nil,
                                            caption: "the digits found, each as the network saw it"))
         }
         return out

@@ -5,12 +5,16 @@ import DigitLabVision
 /// `predict file PATH --stages`: the picture at each step of the pipeline, left to right,
 /// each with its name and size.
 public enum PipelineFigure {
+    /// Wide enough for the longest refusal ("scattered in N small pieces … crop the
+    /// picture to the writing") in two lines under a strip of three steps.
+    static let widthWithReason = 640.0
+
     /// `why`: for a picture that was not read, the reason, in two lines at most under the
     /// steps it went through (those up to where the pipeline gave up).
     public static func draw(_ stages: [DigitPipeline.Stage], file: String, verdict: String, why: String? = nil) -> Canvas {
         let box = 120.0, gap = 22.0
         let strip = 2 * Style.margin + Double(stages.count) * (box + gap) - gap
-        let c = Canvas(width: Int(why == nil ? strip : max(strip, 640)),
+        let c = Canvas(width: Int(why == nil ? strip : max(strip, Self.widthWithReason)),
                        height: Int(Style.header + box + 72 + (why == nil ? 0 : 48)))
         c.title("From your picture to 28x28: \(verdict)", subtitle: file)
         if let why {
