@@ -30,9 +30,24 @@ enum RuledLines {
         // boxes, a 1 from rule to rule is as long as a wall and often no fatter than a
         // stroke, but fatter than the rules.
         let penOfRules = ruleRuns.isEmpty ? nil : ruleRuns.sorted()[ruleRuns.count / 2] + 2
-        for line in find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: penOfRules) {
-            lines.append(line)
-            erase(line, &kept, &removed, width: w, height: h)
+        // Without rules across, an upright line inside the picture has to run (nearly) its
+        // height, or be thinner than the writing (a form's box walls): in a tight crop of
+        // a number, a straight 1 covers more than half of it, and was taken out as a line
+        // ("1984" read as 984). At the picture's sides half its height still does (the
+        // slivers a frame leaves). The dev sets read as before with 0.8 and 0.6 (0.9 lost
+        // a frame and a ruled number; without the thinner pass, a form's walls were 1s).
+        let atASide = { (line: Line) -> Bool in
+            let x = line.offset + line.slope * Double(h) / 2
+            return x < 0.05 * Double(w) || x > 0.95 * Double(w)
+        }
+        let passes: [(thickness: Int?, share: Double, keep: (Line) -> Bool)] = penOfRules.map { [($0, 0.5, { _ in true })] }
+            ?? [(nil, 0.8, { _ in true }), (max(1, Int(stroke * 0.6)), 0.5, { _ in true }), (nil, 0.5, atASide)]
+        for pass in passes {
+            for line in find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: pass.thickness, covering: pass.share)
+            where pass.keep(line) {
+                lines.append(line)
+                erase(line, &kept, &removed, width: w, height: h)
+            }
         }
         if let penOfRules { eraseBoxWalls(&kept, &removed, width: w, height: h, maxThickness: penOfRules) }
         return (kept, removed, lines)
@@ -65,9 +80,10 @@ enum RuledLines {
     }
 
     /// Straight thin lines at most ~6° from horizontal (or vertical) covering at least
-    /// half of the picture's width (height): a projection of the thin ink pixels along
+    /// `share` of the picture's width (height): a projection of the thin ink pixels along
     /// each slope, where a rule makes a sharp peak.
-    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float, thickness: Int? = nil) -> [Line] {
+    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float, thickness: Int? = nil,
+                     covering share: Double = 0.5) -> [Line] {
         let (along, across) = horizontal ? (w, h) : (h, w)
         guard along >= 16, across >= 4 else { return [] }
         // Thin: the run of ink across the line direction is short — no wider than a
@@ -128,7 +144,7 @@ enum RuledLines {
             }
             return found
         }
-        lines = peaks(covering: 0.5, atMost: 200).map(\.line)
+        lines = peaks(covering: share, atMost: 200).map(\.line)
         // A strip of form boxes narrower than half the picture: two parallel rules of the
         // same extent, longer than they are apart (a digit's bars are shorter than the
         // digit is tall), each thin along most of it.

@@ -79,6 +79,16 @@ import DigitLabIO
         }
     }
 
+    /// Straight upright 1s in a tight crop of a number (an attacker review's drawings)
+    /// cover more than half of the picture's height, and were taken out as ruled lines:
+    /// "1984" was read as 984, "2019" as 209 and "1111" as 2222 (the 1s' flags alone).
+    @Test func uprightOnesAreNotRuledLines() throws {
+        for number in ["1984", "2019", "1111"] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(number)-upright-1s.png")
+            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number)
+        }
+    }
+
     /// Read as one digit, a number says it may be one: the digits beside the one read are
     /// counted; a single digit on its own has none.
     @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {
