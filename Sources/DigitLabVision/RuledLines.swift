@@ -10,6 +10,8 @@ enum RuledLines {
         var offset: Double
         var slope: Double
         var thickness: Int
+        /// The share of the picture's width (height) its thin ink covers, when measured.
+        var covers: Double = 1
     }
 
     /// Removes lines and border bands from `mask` (w x h). `stroke` is the typical stroke
@@ -36,19 +38,20 @@ enum RuledLines {
         // ("1984" read as 984). At the picture's sides half its height still does (the
         // slivers a frame leaves). The dev sets read as before with 0.8 and 0.6 (0.9 lost
         // a frame and a ruled number; without the thinner pass, a form's walls were 1s).
-        let atASide = { (line: Line) -> Bool in
+        // The thinner pass only when a line was let go: most pictures have none at all.
+        func atASide(_ line: Line) -> Bool {
             let x = line.offset + line.slope * Double(h) / 2
             return x < 0.05 * Double(w) || x > 0.95 * Double(w)
         }
-        let passes: [(thickness: Int?, share: Double, keep: (Line) -> Bool)] = penOfRules.map { [($0, 0.5, { _ in true })] }
-            ?? [(nil, 0.8, { _ in true }), (max(1, Int(stroke * 0.6)), 0.5, { _ in true }), (nil, 0.5, atASide)]
-        for pass in passes {
-            for line in find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: pass.thickness, covering: pass.share)
-            where pass.keep(line) {
-                lines.append(line)
-                erase(line, &kept, &removed, width: w, height: h)
-            }
+        let upright = find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: penOfRules)
+        var taken = penOfRules == nil ? upright.filter { $0.covers >= 0.8 || atASide($0) } : upright
+        for line in taken { erase(line, &kept, &removed, width: w, height: h) }
+        if taken.count < upright.count {
+            let thinner = find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: max(1, Int(stroke * 0.6)))
+            for line in thinner { erase(line, &kept, &removed, width: w, height: h) }
+            taken += thinner
         }
+        lines += taken
         if let penOfRules { eraseBoxWalls(&kept, &removed, width: w, height: h, maxThickness: penOfRules) }
         return (kept, removed, lines)
     }
@@ -80,10 +83,9 @@ enum RuledLines {
     }
 
     /// Straight thin lines at most ~6° from horizontal (or vertical) covering at least
-    /// `share` of the picture's width (height): a projection of the thin ink pixels along
+    /// half of the picture's width (height): a projection of the thin ink pixels along
     /// each slope, where a rule makes a sharp peak.
-    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float, thickness: Int? = nil,
-                     covering share: Double = 0.5) -> [Line] {
+    static func find(_ mask: [Bool], width w: Int, height h: Int, horizontal: Bool, stroke: Float, thickness: Int? = nil) -> [Line] {
         let (along, across) = horizontal ? (w, h) : (h, w)
         guard along >= 16, across >= 4 else { return [] }
         // Thin: the run of ink across the line direction is short — no wider than a
@@ -140,11 +142,11 @@ enum RuledLines {
                 guard Double(best.count) >= share * Double(along) else { break }
                 claim(around: best.offset)
                 found.append((Line(horizontal: horizontal, offset: Double(best.offset - shift) + 0.5, slope: best.slope,
-                                   thickness: maxThickness), best.count))
+                                   thickness: maxThickness, covers: Double(best.count) / Double(along)), best.count))
             }
             return found
         }
-        lines = peaks(covering: share, atMost: 200).map(\.line)
+        lines = peaks(covering: 0.5, atMost: 200).map(\.line)
         // A strip of form boxes narrower than half the picture: two parallel rules of the
         // same extent, longer than they are apart (a digit's bars are shorter than the
         // digit is tall), each thin along most of it.
