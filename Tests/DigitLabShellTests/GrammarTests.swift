@@ -91,6 +91,12 @@ import Testing
         #expect(errorOf(s, "set lr") == "set lr: missing RATE (the learning rate) — usage: set lr RATE")
         #expect(errorOf(s, "set lr x") == "set lr: RATE (the learning rate) must be a number from 1e-09 to 1000, got 'x'")
         #expect(errorOf(s, "set lr 2 x") == "set lr: unexpected 'x' — usage: set lr RATE")
+        // A path with spaces typed without quotes (a newcomer review): the rest of the path
+        // is the unexpected word, and the line says how to give it whole.
+        let spaced = errorOf(s, "predict file my digits/7.png")
+        #expect(spaced.hasPrefix("predict file: unexpected 'digits/7.png' — usage: predict file PATH")
+                && spaced.hasSuffix("; a path with spaces goes in quotes (\"my digits/7.png\")"), "\(spaced)")
+        #expect(!errorOf(s, "predict file a.png --stages b").contains("quotes"), "only right after the path")
         #expect(errorOf(s, "set batch 9223372036854775807") == "set batch: N (images per step) must be a whole number from 1 to 65,536, got '9223372036854775807'")
         #expect(errorOf(s, "set optimizer adamw") == "set optimizer: 'adamw' is not one of sgd, momentum, nesterov, adam — did you mean adam?")
         #expect(errorOf(s, "net add conv 4 3x3 pad 9223372036854775807") == "net add conv: pad takes a number from 0 to 32 or `same`, got '9223372036854775807'")

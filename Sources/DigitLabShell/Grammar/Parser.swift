@@ -82,6 +82,9 @@ public enum Parser {
         let positional = form.arguments.filter { $0.keyword == nil }
         var slot = 0
         var i = 0
+        // Where the words after a path begin: a word there that fits nothing is most likely
+        // the rest of a path with spaces typed without quotes.
+        var afterPath: Int?
         while i < words.count {
             let w = words[i]
             if let k = keyworded.first(where: { $0.keyword == w }) {
@@ -113,6 +116,7 @@ public enum Parser {
                     if p.optional && !fits(w, p) { skipped = skipped ?? p; continue }
                     parsed.values[p.key] = try convert(w, p, context: context)
                     i += 1; consumed = true
+                    if case .path = p.kind { afterPath = i }
                 }
                 break
             }
@@ -121,7 +125,8 @@ public enum Parser {
                 if case .int = sk.kind, Int(w) != nil { _ = try convert(w, sk, context: context) }
             }
             guard consumed else {
-                throw CommandError("\(context): unexpected '\(Sanitize.line(String(w.prefix(40))))' — usage: \(form.usage(context.split(separator: " ").first.map(String.init) ?? context))")
+                let quote = afterPath == i ? "; a path with spaces goes in quotes (\"my digits/7.png\")" : ""
+                throw CommandError("\(context): unexpected '\(Sanitize.line(String(w.prefix(40))))' — usage: \(form.usage(context.split(separator: " ").first.map(String.init) ?? context))" + quote)
             }
         }
         for a in form.arguments where !a.optional && parsed[a.key] == nil {
