@@ -97,6 +97,9 @@ import Testing
         #expect(spaced.hasPrefix("predict file: unexpected 'digits/7.png' — usage: predict file PATH")
                 && spaced.hasSuffix("; a path with spaces goes in quotes (\"my digits/7.png\")"), "\(spaced)")
         #expect(!errorOf(s, "predict file a.png --stages b").contains("quotes"), "only right after the path")
+        // A mistyped option gets the option meant (it was "unexpected" and the usage).
+        #expect(errorOf(s, "predict file a.png --numbr") == "predict file: unexpected '--numbr' — did you mean --number?")
+        #expect(errorOf(s, "predict file a.png --zzz").hasPrefix("predict file: unexpected '--zzz' — usage: predict file PATH"))
         #expect(errorOf(s, "set batch 9223372036854775807") == "set batch: N (images per step) must be a whole number from 1 to 65,536, got '9223372036854775807'")
         #expect(errorOf(s, "set optimizer adamw") == "set optimizer: 'adamw' is not one of sgd, momentum, nesterov, adam — did you mean adam?")
         #expect(errorOf(s, "net add conv 4 3x3 pad 9223372036854775807") == "net add conv: pad takes a number from 0 to 32 or `same`, got '9223372036854775807'")

@@ -125,8 +125,14 @@ public enum Parser {
                 if case .int = sk.kind, Int(w) != nil { _ = try convert(w, sk, context: context) }
             }
             guard consumed else {
-                let quote = afterPath == i ? "; a path with spaces goes in quotes (\"my digits/7.png\")" : ""
-                throw CommandError("\(context): unexpected '\(Sanitize.line(String(w.prefix(40))))' — usage: \(form.usage(context.split(separator: " ").first.map(String.init) ?? context))" + quote)
+                // A mistyped option (`--numbr`) gets the option meant; a word right after a
+                // path, how to give a path with spaces.
+                let unexpected = "\(context): unexpected '\(Sanitize.line(String(w.prefix(40))))'"
+                if w.hasPrefix("-"), let meant = Suggest.closest(to: w, among: keyworded.compactMap(\.keyword)) {
+                    throw CommandError("\(unexpected) — did you mean \(meant)?")
+                }
+                let quote = afterPath == i && !w.hasPrefix("-") ? "; a path with spaces goes in quotes (\"my digits/7.png\")" : ""
+                throw CommandError("\(unexpected) — usage: \(form.usage(context.split(separator: " ").first.map(String.init) ?? context))" + quote)
             }
         }
         for a in form.arguments where !a.optional && parsed[a.key] == nil {
