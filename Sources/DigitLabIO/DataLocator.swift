@@ -15,18 +15,26 @@ public struct DataLocator: Sendable {
 
     /// Every place looked at, in order (shown when nothing is found).
     public var candidates: [String] {
+        Self.places(explicit: explicit, home: ProcessInfo.processInfo.environment["DIGITLAB_HOME"],
+                    executable: CommandLine.arguments.first ?? ".", current: FileManager.default.currentDirectoryPath)
+    }
+
+    /// The places for an executable at `executable`, each once: near the root its
+    /// parents are "/" again and again.
+    static func places(explicit: String?, home: String?, executable: String, current: String) -> [String] {
         var list = [String]()
         if let e = explicit { list.append(e) }
-        if let h = ProcessInfo.processInfo.environment["DIGITLAB_HOME"], !h.isEmpty { list.append(h) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        if let h = home, !h.isEmpty { list.append(h) }
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         list.append(dir.appendingPathComponent("../share/digitlab").standardized.path)
         for _ in 0..<5 {
             list.append(dir.path)
             dir = dir.deletingLastPathComponent()
         }
-        list.append(FileManager.default.currentDirectoryPath)
-        return list
+        list.append(current)
+        var seen = Set<String>()
+        return list.filter { seen.insert($0).inserted }
     }
 
     /// The home folder, or an error listing where it looked.

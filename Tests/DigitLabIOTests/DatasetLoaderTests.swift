@@ -47,6 +47,10 @@ import DigitLabCore
         #expect(throws: IOError("/nowhere", "no data/mnist folder here — point --data at the DigitLab folder")) {
             try DataLocator(explicit: "/nowhere").home()
         }
+        // Each place once (an attacker review: "…, /, /, /, …" when the executable lies
+        // near the root and its parents run out).
+        let places = DataLocator.places(explicit: nil, home: nil, executable: "/tmp/digitlab", current: "/tmp")
+        #expect(places == ["/share/digitlab", "/tmp", "/"], "\(places)")
     }
 }
 
