@@ -11,10 +11,22 @@ public enum Style {
 }
 
 extension Canvas {
-    /// The title (bold) and a subtitle line under it, top left.
+    /// The title (bold) and a subtitle line under it, top left. A subtitle too long for
+    /// the figure (a file's path) loses its start, not its end: "…/photos/seven.jpg".
     public func title(_ title: String, subtitle: String? = nil) {
         text(title, Style.margin, Style.margin + 10, size: Style.titleSize, bold: true)
-        if let s = subtitle { text(s, Style.margin, Style.margin + 30, size: Style.labelSize, color: .muted) }
+        if let s = subtitle {
+            text(endFitting(s, width: Double(width) - 2 * Style.margin, size: Style.labelSize),
+                 Style.margin, Style.margin + 30, size: Style.labelSize, color: .muted)
+        }
+    }
+
+    /// `s` as it is when it fits in `width`, else "…" and as much of its end as fits.
+    func endFitting(_ s: String, width: Double, size: Double) -> String {
+        guard textWidth(s, size: size) > width else { return s }
+        var end = Substring(s)
+        while !end.isEmpty && textWidth("…" + end, size: size) > width { end = end.dropFirst() }
+        return "…" + end
     }
 
     /// A vertical colour bar with its scale: `low` at the bottom, `high` at the top.

@@ -69,6 +69,17 @@ import Testing
         for line in endless { #expect(c.textWidth(line, size: Style.captionSize) <= width) }
     }
 
+    /// A newcomer review: a long path under a figure's title ran off its right edge. It
+    /// now loses its start and keeps the file's name.
+    @Test func aLongSubtitleKeepsItsEnd() {
+        let c = Canvas(width: 300, height: 100)
+        let path = "/home/learner/" + String(repeating: "photos/", count: 20) + "seven.jpg"
+        let shown = c.endFitting(path, width: 244, size: Style.labelSize)
+        #expect(shown.hasPrefix("…") && shown.hasSuffix("/seven.jpg"), "\(shown)")
+        #expect(c.textWidth(shown, size: Style.labelSize) <= 244)
+        #expect(c.endFitting("seven.jpg", width: 244, size: Style.labelSize) == "seven.jpg")
+    }
+
     @Test func sameInputSameBytes() throws {
         var log = MetricsLog()
         for s in 1...20 {
