@@ -85,20 +85,24 @@ import Testing
     /// What a newcomer's review met: each mistake gets a line that says what happened and
     /// what to type, not the jargon of what the bytes would mean.
     @Test func aNewcomersMistakesWithModelsPicturesAndSplits() throws {
-        let s = session()
-        #expect(errorOf(s, "predict file lessons/digits/seven-on-paper.png")
-                == "no network yet — `load model models/default.safetensors` loads the bundled trained one, or train your own (`net preset lenet5`, `train epoch`)")
-        try run(s, "net new")
-        #expect(errorOf(s, "net summary") == "the network has no layers yet — `net add dense 128 relu` adds one (or `net preset mlp` makes a whole network)")
-        #expect(errorOf(s, "load model lessons/digits/seven-on-paper.png")
-                == "lessons/digits/seven-on-paper.png: this is a PNG picture, not a model (safetensors) file — `predict file` reads pictures")
-        #expect(errorOf(s, "load model README.md")
-                == "README.md: this is a text file, not a model (safetensors) file — models are written by `save model` or `save checkpoint`")
-        #expect(errorOf(s, "read lessons/digits/seven-on-paper.png")
-                == "unknown command 'read' — in the shell, `predict file PICTURE --number` reads a number")
-        try run(s, "load folder lessons/digits")
-        #expect(!(try run(s, "data")).contains("split validation"), "no training images to hold out")
-        #expect(errorOf(s, "split validation 1") == "split validation: there are no training images to hold out — `load mnist` loads 60,000")
+        // Relative paths are shown as typed when the current folder holds them: it must be
+        // the DigitLab folder throughout (other tests move it, one at a time).
+        try inFolder(packageRoot) {
+            let s = session()
+            #expect(errorOf(s, "predict file lessons/digits/seven-on-paper.png")
+                    == "no network yet — `load model models/default.safetensors` loads the bundled trained one, or train your own (`net preset lenet5`, `train epoch`)")
+            try run(s, "net new")
+            #expect(errorOf(s, "net summary") == "the network has no layers yet — `net add dense 128 relu` adds one (or `net preset mlp` makes a whole network)")
+            #expect(errorOf(s, "load model lessons/digits/seven-on-paper.png")
+                    == "lessons/digits/seven-on-paper.png: this is a PNG picture, not a model (safetensors) file — `predict file` reads pictures")
+            #expect(errorOf(s, "load model README.md")
+                    == "README.md: this is a text file, not a model (safetensors) file — models are written by `save model` or `save checkpoint`")
+            #expect(errorOf(s, "read lessons/digits/seven-on-paper.png")
+                    == "unknown command 'read' — in the shell, `predict file PICTURE --number` reads a number")
+            try run(s, "load folder lessons/digits")
+            #expect(!(try run(s, "data")).contains("split validation"), "no training images to hold out")
+            #expect(errorOf(s, "split validation 1") == "split validation: there are no training images to hold out — `load mnist` loads 60,000")
+        }
     }
 
     @Test func metadataCannotDrawOnTheTerminal() throws {
