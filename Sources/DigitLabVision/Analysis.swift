@@ -140,19 +140,19 @@ struct Analysis {
     }
 
     /// What a reading saw of a picture it could not read, for `--stages` after a failure:
-    /// every stage up to the ink that was left once lines and frames were removed; or,
-    /// when no ink stood out at all, the picture, its paper and its (faint) ink. Empty
-    /// when the picture cannot be prepared at all.
-    static func stagesBeforeFailing(_ picture: RasterImage, workingSize: Int) -> [DigitPipeline.Stage] {
-        guard let prepared = try? Prepared(picture, workingSize: workingSize) else { return [] }
-        if let a = try? Analysis(prepared) { return a.stages }
-        let map = InkMap.analyse(prepared.choice.plane, light: prepared.choice.light, paper: .closing(tight: false))
-        return firstStages(prepared.working, map, inkName: "ink: none stands out from the paper")
-    }
-
-    /// Whether the usual reading at `workingSize` finds any ink.
-    static func findsInk(_ picture: RasterImage, workingSize: Int) -> Bool {
-        (try? Prepared(picture, workingSize: workingSize)).flatMap { try? Analysis($0) } != nil
+    /// every stage up to the ink that was left once lines and frames were removed, at the
+    /// first of `workingSizes` where any ink stood out; or, when none did at any, the
+    /// picture, its paper and its (faint) ink at the last. Empty when the picture cannot
+    /// be prepared at all.
+    static func stagesBeforeFailing(_ picture: RasterImage, workingSizes: [Int]) -> [DigitPipeline.Stage] {
+        var blank = [DigitPipeline.Stage]()
+        for size in workingSizes {
+            guard let prepared = try? Prepared(picture, workingSize: size) else { return blank }
+            if let a = try? Analysis(prepared) { return a.stages }
+            let map = InkMap.analyse(prepared.choice.plane, light: prepared.choice.light, paper: .closing(tight: false))
+            blank = firstStages(prepared.working, map, inkName: "ink: none stands out from the paper")
+        }
+        return blank
     }
 
     /// The share of the ink that is solid: at least halfway from `threshold` to the

@@ -71,8 +71,8 @@ public enum DigitPipeline {
     /// As `run` does, a large picture with no ink at 640 px is looked at as a number is.
     public static func stagesBeforeFailing(_ picture: RasterImage, number: Bool = false) -> [Stage] {
         let large = max(picture.sourceWidth, picture.sourceHeight) > 2 * workingSize
-        let size = number || (large && !Analysis.findsInk(picture, workingSize: workingSize)) ? NumberReader.workingSize : workingSize
-        return Analysis.stagesBeforeFailing(picture, workingSize: size)
+        let sizes = number ? [NumberReader.workingSize] : large ? [workingSize, NumberReader.workingSize] : [workingSize]
+        return Analysis.stagesBeforeFailing(picture, workingSizes: sizes)
     }
 
     /// The digit in `picture`. With a classifier, when the picture could be read more than

@@ -184,7 +184,6 @@ extension Analysis {
             return (x, 0.9 + 3 * m.depth / lineHeight + (throughLoop ? 1.5 : 0))
         }
     }
-
 }
 
 extension Array {
