@@ -54,12 +54,15 @@ public enum CommandLineTools {
         return 0
     }
 
-    /// `digitlab predict [--model FILE] IMAGE... [--json] [--top K]`: one line or JSON
-    /// object per image, in the order given. A picture that cannot be classified is a
+    /// `digitlab predict [--model FILE] IMAGE... [--json] [--top K] [--stages]`: one line or
+    /// JSON object per image, in the order given. A picture that cannot be classified is a
     /// line on stderr (plain) or `{"error": …, "file": …}` in its place (JSON), the others
-    /// are still classified, and the exit status is 1 at the end.
-    public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int) -> Int32 {
+    /// are still classified, and the exit status is 1 at the end. `--stages` writes
+    /// `outputs/stages-NAME.png`, as the shell's `predict file PATH --stages` does.
+    public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int,
+                               stages: Bool = false) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "predict") else { return 1 }
+        var figures = StagesFigures(kind: "stages")
         var failed = false
         for image in images {
             do throws(PictureNotRead) {
@@ -67,8 +70,10 @@ public enum CommandLineTools {
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
                 if !json, let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + Sanitize.line(note)) }
+                if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true
+                if stages, let figure = error.stagesFigure(number: false) { _ = figures.write(figure, of: image) }
                 if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
             }
         }
@@ -77,50 +82,48 @@ public enum CommandLineTools {
 
     /// `digitlab read [--model FILE] IMAGE... [--json] [--stages]`: the whole number in
     /// each picture, one line or JSON object per image (errors as for `predict`).
-    /// `--stages` writes `outputs/read-NAME.png` for each picture (the boxes and each
-    /// digit as the network saw it; outputs/ is made when missing, as in the shell) and
-    /// says so on stderr, so JSON stays clean. The figure is written before the answer is
-    /// printed: a picture whose figure cannot be written gets its one error line or object
-    /// only. Two pictures of the same name get NAME and NAME-2. A picture the pipeline
-    /// gave up on ("no digits found") gets the steps it went through up to there, with the
-    /// reason: "wrote …" on stderr, then its error.
+    /// `--stages` writes `outputs/read-NAME.png` for each picture: the boxes and each digit
+    /// as the network saw it, or for a picture the pipeline gave up on ("no digits found")
+    /// the steps it went through up to there, with the reason.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
+        var figures = StagesFigures(kind: "read")
         var failed = false
-        var used = Set<String>()
-        func writeFigure(_ figure: Canvas, of image: String) throws(IOError) {
-            let base = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent
-            var (name, n) = (base, 1)
-            while used.contains(name) { n += 1; name = "\(base)-\(n)" }
-            used.insert(name)
-            let out = "outputs/read-\(name).png"
-            try AtomicFile.write(try figure.png(), to: out, policy: WritePolicy.anywhere.creating("outputs"))
-            printError("wrote \(Sanitize.line(out))")
-        }
-        func report(_ image: String, _ description: String, _ problem: String) {
-            failed = true
-            if json { print(JSONLine.error(file: image, problem)) } else { printError(Sanitize.line(description)) }
-        }
         for image in images {
-            let r: NumberPrediction
             do throws(PictureNotRead) {
-                r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
-                                              classNames: loaded.info.classNames)
+                let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
+                                                  classNames: loaded.info.classNames)
+                print(json ? r.json : r.line)
+                if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
-                // The steps a picture went through before the pipeline gave up show why.
-                if stages, let figure = error.stagesFigure(number: true) { try? writeFigure(figure, of: image) }
-                report(image, error.description, error.problem)
-                continue
+                failed = true
+                if stages, let figure = error.stagesFigure(number: true) { _ = figures.write(figure, of: image) }
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
             }
-            if stages {
-                do throws(IOError) { try writeFigure(r.stagesFigure(), of: image) } catch {
-                    report(image, error.description, error.problem)
-                    continue
-                }
-            }
-            print(json ? r.json : r.line)
         }
         return failed ? 1 : 0
+    }
+
+    /// The figures of `--stages` on the command line: `outputs/KIND-NAME.png`, named as the
+    /// shell names them (two pictures of one name get NAME and NAME-2; outputs/ is made
+    /// when missing). "wrote …", or why not, goes to stderr, so JSON on stdout stays one
+    /// object per picture: a figure that cannot be written loses nothing of the answer,
+    /// already printed, and makes the exit status 1.
+    struct StagesFigures {
+        let kind: String
+        var outputs = OutputState()
+
+        mutating func write(_ figure: Canvas, of image: String) -> Bool {
+            let target = outputs.nextPath(OutputState.figureName(kind, of: image))
+            do throws(IOError) {
+                try AtomicFile.write(try figure.png(), to: target, policy: WritePolicy.anywhere.creating(outputs.folder))
+            } catch {
+                printError(Sanitize.line("\(image): the steps were not drawn: \(error.description)"))
+                return false
+            }
+            printError("wrote \(Sanitize.line(target))")
+            return true
+        }
     }
 
     /// The model named, or the default model of the DigitLab home; nil (after one line on

@@ -211,19 +211,54 @@ import Testing
         #expect(both.status == 0 && both.out.count == 2, "\(both)")
         #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-x.png"))
         #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-x-2.png"))
-        // A figure that cannot be written: one object for the picture, its error.
+        // A figure that cannot be written loses nothing of the answer: one object for the
+        // picture, with its reading; why there is no figure on stderr; exit status 1. (The
+        // answer was left out before, in a reviewer's words "hidden".)
         try FileManager.default.createDirectory(atPath: folder + "/outputs/read-y.png", withIntermediateDirectories: true)
         let blocked = try digitlab(["read", "--json", "--stages", "--data", packageRoot, "y.png"])
         #expect(blocked.status == 1 && blocked.out.count == 1, "\(blocked)")
         let object = blocked.out.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(object?["error"] != nil && object?["text"] == nil, "\(blocked.out)")
-        // An escape sequence in a name is shown, not obeyed.
-        let named = try digitlab(["read", "--data", packageRoot, "\(evil).png"])
+        #expect(object?["text"] as? String == "1" && object?["error"] == nil, "\(blocked.out)")
+        #expect(blocked.err.hasPrefix("y.png: the steps were not drawn: outputs/read-y.png"), "\(blocked.err)")
+        // An escape sequence in a name is shown, not obeyed; its figure's name has none.
+        let named = try digitlab(["read", "--stages", "--data", packageRoot, "\(evil).png"])
         // Keys in one order, whatever the run: the same picture gives the same bytes.
-        #expect(blocked.out.first.map { $0.hasPrefix("{\"error\":") } == true, "\(blocked.out)")
-        #expect(both.out.allSatisfy { $0.hasPrefix("{\"digits\":") && $0.contains("],\"file\":") }, "\(both.out)")
+        #expect(both.out.allSatisfy { $0.hasPrefix("{\"digits\":") && $0.contains("],\"file\":") && $0.contains(",\"marks\":[],\"text\":") }, "\(both.out)")
         let line = named.out.first.map(String.init) ?? ""
         #expect(named.out.count == 1 && !line.contains("\u{1B}") && line.contains("\\x1b[31m"), "\(named)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-e-31m.png"), "\(named.err)")
+        #expect(named.err.contains("wrote outputs/read-e-31m.png"), "\(named.err)")
+    }
+
+    /// `digitlab predict --stages`: the shell's `predict file PATH --stages` on the command
+    /// line (it was "Unknown option '--stages'"), for a digit and for a picture not read.
+    @Test func commandLinePredictDrawsItsStages() throws {
+        let folder = temporaryFolder("cli-stages")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s = session()
+        try run(s, "load mnist --train 10 --test 1")
+        try AtomicFile.write(try PNG.encode(width: 28, height: 28, pixels: s.state.data.dataset!.test.image(0).map { 255 - $0 }, channels: 1),
+                             to: folder + "/seven.png")
+        try AtomicFile.write(try PNG.encode(width: 90, height: 60, pixels: [UInt8](repeating: 236, count: 90 * 60), channels: 1), to: folder + "/blank.png")
+        let r = try runDigitLab(["predict", "--json", "--stages", "--data", packageRoot, "seven.png", "blank.png"], in: folder)
+        #expect(r.status == 1 && r.out.count == 2 && r.out[0].contains("\"prediction\":\"7\"") && r.out[1].contains("no digit found"), "\(r)")
+        #expect(r.err.contains("wrote outputs/stages-seven.png") && r.err.contains("wrote outputs/stages-blank.png"), "\(r.err)")
+        for name in ["seven", "blank"] {
+            let figure = try PNG.decodeRGB(try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(folder)/outputs/stages-\(name).png"))), name: name)
+            #expect(figure.width >= 640, "\(name): \(figure.width)")
+        }
+    }
+
+    /// A figure's name comes from the picture's, which may hold anything a file name can.
+    @Test func figureNamesHoldNoControlCharacters() {
+        #expect(OutputState.figureName("stages", of: "photos/seven.jpg") == "stages-seven")
+        #expect(OutputState.figureName("read", of: "a/e\u{1B}[31m.png") == "read-e-31m")
+        #expect(OutputState.figureName("read", of: "my digits/sieben ä.png") == "read-sieben-ä")
+        #expect(OutputState.figureName("stages", of: "\u{1B}.png") == "stages-picture")
+        #expect(OutputState.figureName("stages", of: ".hidden.png") == "stages-hidden")
+        #expect(OutputState.figureName("stages", of: "\u{202E}gnp.exe") == "stages-gnp", "a bidi override is no letter")
+        let long = OutputState.figureName("stages", of: String(repeating: "ü", count: 200) + ".png")
+        #expect(long.utf8.count <= "stages-".utf8.count + 100, "\(long.utf8.count)")
     }
 }
 

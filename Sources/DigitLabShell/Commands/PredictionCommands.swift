@@ -77,7 +77,7 @@ enum PredictCommand: ShellCommand, Equatable {
         if let note = result.numberNote(command: "predict file \(Tokenizer.quoted(path)) --number") { out.append(.warning(note)) }
         if stages {
             let figure = result.stagesFigure()
-            let name = Self.figureName("stages", of: path)
+            let name = OutputState.figureName("stages", of: path)
             let png: [UInt8]
             do { png = try figure.png() } catch { throw CommandError(error.description) }
             out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil,
@@ -94,14 +94,9 @@ enum PredictCommand: ShellCommand, Equatable {
             return CommandError(picture.description)
         }
         // A figure that cannot be written leaves the reason as it is.
-        let target = context.state.outputs.nextPath(Self.figureName(number ? "number" : "stages", of: picture.path))
+        let target = context.state.outputs.nextPath(OutputState.figureName(number ? "number" : "stages", of: picture.path))
         guard (try? context.write(png, to: target)) != nil else { return CommandError(picture.description) }
         return CommandError("\(picture.description) (the steps up to there: \(target))")
-    }
-
-    /// `stages-seven` for my-photos/seven.jpg.
-    static func figureName(_ kind: String, of path: String) -> String {
-        kind + "-" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
     /// `predict file PATH --number`: a line of digits, each found, cut out and read.
@@ -116,6 +111,10 @@ enum PredictCommand: ShellCommand, Equatable {
                           .text("\(path): the network reads \(result.text)"),
                           .table(Table([.init("digit"), .init("sure", .right), .init("box (x, y, w, h)")],
                                        rows: digits.map { ["\($0.label)", Format.percent(Double($0.probability), 1), "\($0.box.x), \($0.box.y), \($0.box.width), \($0.box.height)"] }))])
+        if let mark = result.reading.marks.first {
+            let name = mark.character == "." ? "a decimal point" : "a comma"
+            out.append(.text("\(name) after digit \(mark.after): found by its size and place on the line, not shown to the network"))
+        }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }
@@ -124,7 +123,7 @@ enum PredictCommand: ShellCommand, Equatable {
             let png: [UInt8]
             do { png = try figure.png() } catch { throw CommandError(error.description) }
             out.append(try context.picture(png, width: figure.width, height: figure.height,
-                                           name: Self.figureName("number", of: path), to: nil,
+                                           name: OutputState.figureName("number", of: path), to: nil,
                                            caption: "the digits found, each as the network saw it"))
         }
         return out

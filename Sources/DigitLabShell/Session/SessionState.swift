@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import Foundation
 
 /// Everything a learner has built, as one value in a few parts, each with its own rules:
 /// the data and how it is prepared, the network with its trainer and curves, the
@@ -186,5 +187,25 @@ public struct OutputState {
 
     mutating func wrote(_ path: String) {
         if !artifacts.contains(path) { artifacts.append(path) }
+    }
+
+    /// The name of a figure drawn from a picture: `stages-seven` for my-photos/seven.jpg.
+    /// The picture's name is the user's and may hold anything a file name can: a control
+    /// character (an escape sequence would then sit in every `ls` and tab completion) or a
+    /// space becomes '-', and the name keeps at most 100 bytes (with the kind and a
+    /// counter, a name at the file system's 255-byte limit would not fit).
+    static func figureName(_ kind: String, of path: String) -> String {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var name = ""
+        for c in stem {
+            let keep = c.isLetter || c.isNumber || "-_.+".contains(c)
+            guard keep || name.last != "-" else { continue }
+            let piece = keep ? String(c) : "-"
+            guard name.utf8.count + piece.utf8.count <= 100 else { break }
+            name += piece
+        }
+        // No hidden file (".hidden.png"), no name of dashes alone.
+        let trimmed = name.drop { $0 == "." || $0 == "-" }
+        return kind + "-" + (trimmed.isEmpty ? "picture" : trimmed)
     }
 }
