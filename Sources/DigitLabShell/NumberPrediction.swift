@@ -35,18 +35,24 @@ public struct NumberPrediction: Sendable {
             .joined(separator: " · ") + ")"
     }
 
-    /// `{"file": …, "text": "2026", "digits": [{"digit": "2", "probability": 0.99, "box": [x, y, w, h]}, …]}`
+    /// `{"file": …, "text": "3.14", "digits": [{"digit": "3", "probability": 0.99, "box": [x, y, w, h]}, …],
+    /// "marks": [{"mark": ".", "after": 1, "box": [x, y, w, h]}]}`: a mark (a decimal point
+    /// or a comma) comes after that many digits.
     public var json: String {
         JSONLine.encode(Record(file: file, text: text, digits: reading.digits.map {
             Record.Digit(digit: $0.label, probability: $0.probability, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
+        }, marks: reading.marks.map {
+            Record.Mark(mark: $0.character, after: $0.after, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
         }))
     }
 
     struct Record: Encodable {
         struct Digit: Encodable { let digit: String; let probability: Float; let box: [Int] }
+        struct Mark: Encodable { let mark: String; let after: Int; let box: [Int] }
         let file: String
         let text: String
         let digits: [Digit]
+        let marks: [Mark]
     }
 
     /// The picture with its boxes and each digit's 28x28 image with its answer.

@@ -215,6 +215,22 @@ extension Analysis {
         return keptPieces > 100 || pieces.count > 30 && keptMass < 0.15 * total ? pieces.count : nil
     }
 
+    /// Why the ink kept (`labels`, in `box`) is a texture and not writing — specks all
+    /// over, or a net of lines — or nil. Shared by a digit and a number, so both give one
+    /// picture one reason.
+    func texture(_ labels: Set<Int32>, in box: Box, keptMass: Float) -> DigitPipeline.Failure? {
+        if let pieces = scatteredPieces(keptMass: keptMass, keptPieces: labels.count) { return .scattered(pieces: pieces) }
+        let holes = holes(labels, in: box)
+        return holes > Self.maximumHoles ? .net(holes: holes) : nil
+    }
+
+    /// Whether what stood out as ink was lines, nearly all removed (ruled paper, a grid, an
+    /// empty frame): a reason to give instead of "blank" when nothing else is found.
+    var onlyLines: Bool {
+        let gone = removed.lazy.filter { $0 }.count
+        return gone > 0 && mask.lazy.filter { $0 }.count * 10 < gone
+    }
+
     /// Refuses writing smaller than 8 pixels on its longer side, at working size or in the
     /// picture itself: the network sees a blot there, whatever it was (a digit far too
     /// small in a huge picture, a speck of dust; a small picture, or the close-up of a

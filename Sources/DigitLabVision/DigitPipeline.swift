@@ -40,6 +40,9 @@ public enum DigitPipeline {
         case scattered(pieces: Int)
         /// The ink is a net with this many holes (`Analysis.holes`): a grid, not writing.
         case net(holes: Int)
+        /// Ink stood out, but all of it was lines that were removed: ruled or squared paper,
+        /// a grid, a frame, with nothing written on them (`Analysis.onlyLines`).
+        case onlyLines
         /// The only writing is `size` picture pixels across, too small to read in a picture
         /// `across` pixels wide (it is a few pixels once the picture is at working size).
         case tooSmall(size: Int, across: Int)
@@ -49,6 +52,8 @@ public enum DigitPipeline {
             let none = number ? "no digits found" : "no digit found"
             switch self {
             case .blank: return "\(none): the picture is blank or has no contrast"
+            case .onlyLines:
+                return "\(none): the only ink is lines (ruled or squared paper, a grid, a frame or an edge), with nothing written on them — `--stages` shows them removed"
             case .scattered(let pieces):
                 return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — crop the picture to the writing"
             case .net(let holes):
@@ -158,11 +163,7 @@ public enum DigitPipeline {
         var refusals = [Failure]()
         var smallest: (analysis: Analysis, group: DigitGroup, prior: Double)? = nil
         func refusal(_ c: (analysis: Analysis, group: DigitGroup, prior: Double)) -> Failure? {
-            if let pieces = c.analysis.scatteredPieces(keptMass: c.group.mass, keptPieces: c.group.labels.count) {
-                return .scattered(pieces: pieces)
-            }
-            let holes = c.analysis.holes(Set(c.group.labels), in: c.group.box)
-            if holes > Analysis.maximumHoles { return .net(holes: holes) }
+            if let texture = c.analysis.texture(Set(c.group.labels), in: c.group.box, keptMass: c.group.mass) { return texture }
             let small = c.analysis.tooSmall(c.group.box)
             if small != nil, smallest == nil { smallest = c }
             return small
@@ -199,7 +200,9 @@ public enum DigitPipeline {
                let closer = closerLook(picture, at: small.group.box, in: small.analysis, after: small.analysis.stages, classifier: classifier) {
                 return closer
             }
-            throw refusals.first ?? .blank
+            // Ruled or squared paper alone: its lines went, and the readings that keep them
+            // see a net. Lines are the plainer reason, and `read` gives the same.
+            throw a?.onlyLines == true ? .onlyLines : refusals.first ?? .blank
         }
         // Beside a marker digit, the other way round finds paper: inside its loop, or the
         // brighter paper along an edge of the picture (a gradient). Neither is a digit.

@@ -13,7 +13,19 @@ public struct NumberReading: Sendable {
         public let pixels: [UInt8]
     }
 
+    /// A decimal point or a comma between two digits ("3.14", "1,250"): not a digit, and
+    /// not shown to the network.
+    public struct Mark: Sendable {
+        /// "." or ","
+        public let character: String
+        /// In the picture's pixels.
+        public let box: Box
+        /// How many digits come before it.
+        public let after: Int
+    }
+
     public let digits: [Digit]
+    public var marks: [Mark] = []
     /// The stages shared with single digits (picture, paper, ink, lines removed).
     public let stages: [DigitPipeline.Stage]
     /// The picture as analysed (at most `NumberReader.workingSize`), where it starts in
@@ -23,8 +35,15 @@ public struct NumberReading: Sendable {
     public var origin: (x: Int, y: Int) = (0, 0)
     public let scale: Double
 
-    /// "2026"
-    public var text: String { digits.map(\.label).joined() }
+    /// "2026", "3.14"
+    public var text: String {
+        var text = ""
+        for (i, d) in digits.enumerated() {
+            for m in marks where m.after == i { text += m.character }
+            text += d.label
+        }
+        return text
+    }
 
     /// How sure the network is of the reading as a whole: the mean log-probability of its
     /// digits (to choose between two readings of one picture).
@@ -82,7 +101,11 @@ public enum NumberReader {
     /// Steps 2–4 on an analysed picture.
     static func read(_ a: Analysis, _ picture: RasterImage, classifier: DigitClassifier, lookingCloser: Bool) throws(DigitPipeline.Failure) -> NumberReading {
         let atoms = a.lineAtoms()
-        guard !atoms.isEmpty else { throw .blank }
+        // No piece on a line of writing: a texture, or lines alone, is refused as such, as
+        // for a digit (a grid was "blank" here and "a net" there).
+        guard !atoms.isEmpty else {
+            throw a.groups().first.flatMap { a.texture(Set($0.labels), in: $0.box, keptMass: $0.mass) } ?? (a.onlyLines ? .onlyLines : .blank)
+        }
         if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
             throw .scattered(pieces: pieces)
         }
@@ -98,10 +121,14 @@ public enum NumberReader {
             throw small
         }
         if line.height < DigitPipeline.closeSize, let closer = closer() { return closer }
-        let digits = a.segment(atoms, classifier: classifier)
+        let (written, marks) = a.punctuation(atoms)
+        let digits = a.segment(written, classifier: classifier)
         guard !digits.isEmpty else { throw .blank }
         return NumberReading(digits: digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: d.box.scaled(a.scale).clamped(to: picture), pixels: d.pixels)
+        }, marks: marks.map { m in
+            NumberReading.Mark(character: m.character, box: m.box.scaled(a.scale).clamped(to: picture),
+                               after: digits.filter { $0.box.x < m.box.x }.count)
         }, stages: a.stages, working: a.working, scale: a.scale)
     }
 }
@@ -126,6 +153,8 @@ extension NumberReader {
         let origin = near.inFile(Box(x: 0, y: 0, width: 1, height: 1))
         return NumberReading(digits: inner.digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: near.inFile(d.box), pixels: d.pixels)
+        }, marks: inner.marks.map { m in
+            NumberReading.Mark(character: m.character, box: near.inFile(m.box), after: m.after)
         }, stages: a.stages + near.stages(inner.stages), working: inner.working, origin: (origin.x, origin.y),
            scale: inner.scale / near.enlargement * picture.sourceScale)
     }
@@ -197,5 +226,59 @@ extension Analysis {
             }
         }
         return atoms.sorted { $0.box.x < $1.box.x }
+    }
+}
+
+extension Analysis {
+    /// Decimal points and commas: a small solid blot low between two digits, clear of
+    /// both ("3.14", "1,250"); a comma reaches below the line and is taller than wide.
+    /// Read as digits, they were 0s and 1s ("3.14" was 3014, the point a 0 at 99.6%).
+    /// Returns the atoms without them, and the marks (working pixels). A point smaller than
+    /// the line's specks (`lineAtoms`) was never an atom: it is looked for among all the
+    /// pieces of ink.
+    func punctuation(_ atoms: [Atom]) -> (atoms: [Atom], marks: [(character: String, box: Box)]) {
+        guard atoms.count >= 2 else { return (atoms, []) }
+        let heights = atoms.map(\.box.height).sorted()
+        let typical = Float(heights[heights.count / 2])
+        var marks = [(character: String, box: Box)]()
+        var taken = Set<Int32>()
+        for c in components.items where c.area >= 3 {
+            let size = Float(max(c.width, c.height))
+            // Digits either side: the nearest atoms that are not this piece alone, of a
+            // digit's height.
+            let others = atoms.filter { $0.labels != [c.label] }
+            // At most 0.4 of a digit's height (a point 0.3); at least about as thick as the
+            // pen (a sliver of a form's wall or of a stroke is thinner; the stroke width
+            // measures a little wide, hence 0.6); and roundish: a point no more than twice
+            // as long one way as the other, a comma three times.
+            let thickness = Float(min(c.width, c.height))
+            guard size <= 0.4 * typical, thickness >= max(2, 0.6 * map.strokeWidth), size <= 3 * thickness,
+                  let left = others.last(where: { $0.box.maxX < c.minX }),
+                  let right = others.first(where: { $0.box.x > c.maxX }),
+                  Float(min(left.box.height, right.box.height)) >= 0.6 * typical,
+                  // Clear of every other piece's columns (not the dot of a stroke's end
+                  // under a digit).
+                  !others.contains(where: { $0.box.x <= c.maxX && $0.box.maxX >= c.minX }) else { continue }
+            let h = Float(min(left.box.height, right.box.height))
+            let baseline = Float(left.box.maxY + right.box.maxY) / 2
+            let centreY = Float(c.minY + c.maxY) / 2
+            // On the line, not above it; a blot, not a ring or a stroke.
+            guard centreY >= baseline - 0.3 * h, centreY <= baseline + 0.3 * h,
+                  Float(c.area) >= 0.45 * Float(c.width * c.height) else { continue }
+            // A comma is taller than wide (a point written quickly is a short dash, wider
+            // than tall), and reaches below the line or is clearly longer than a point.
+            let tall = Float(c.height) / Float(c.width)
+            let comma = tall >= 1.3 && (Float(c.maxY) > baseline + 0.1 * h || tall >= 1.4)
+            // A comma hangs from the line: it starts low or reaches below it, with paper
+            // either side. A piece of a digit that the threshold cut off is shaped like
+            // one, but stands above the line or lies a pixel from its digit (the foot of
+            // a 3, the corner of a 2).
+            let hangs = Float(c.minY) >= baseline - 0.3 * h || Float(c.maxY) >= baseline + 0.05 * h
+            let apart = c.minX - left.box.maxX > 2 && right.box.x - c.maxX > 2
+            guard comma ? hangs && apart : (size <= 2 * thickness && size <= 0.3 * typical) else { continue }
+            marks.append((comma ? "," : ".", c.box))
+            taken.insert(c.label)
+        }
+        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, marks.sorted { $0.box.x < $1.box.x })
     }
 }

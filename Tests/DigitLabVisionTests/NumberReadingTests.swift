@@ -68,6 +68,34 @@ import DigitLabIO
         }
     }
 
+    /// A decimal point was read as a digit: "3.14" was 3014, the point a 0 at 99.6% (a
+    /// reviewer's picture). A point or a comma low between two digits is a mark: in the
+    /// text, with its box, and not shown to the network.
+    @Test func decimalPointsAndCommasAreMarksNotDigits() throws {
+        for (name, text, mark) in [("314-a-decimal-point", "3.14", "."), ("1250-a-comma", "1,250", ","),
+                                   ("1275-a-point-in-a-pen-s-hand", "12.75", ".")] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
+            let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
+            #expect(reading.text == text, "\(name)")
+            #expect(reading.marks.map(\.character) == [mark] && reading.digits.count == text.count - 1, "\(name)")
+            // The mark lies between the digits it follows and the next.
+            if let m = reading.marks.first, m.after > 0, m.after < reading.digits.count {
+                #expect(reading.digits[m.after - 1].box.maxX < m.box.x && m.box.maxX < reading.digits[m.after].box.x, "\(name)")
+            }
+        }
+        // The same blot at mid-height is no point: a point sits on the line.
+        var picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/314-a-decimal-point.png")
+        let dot = try #require(try NumberReader.read(picture, classifier: Fixtures.classifier()).marks.first?.box)
+        var raised = picture.pixels
+        let c = picture.channels
+        for y in dot.y...dot.maxY { for x in dot.x...dot.maxX { for k in 0..<c {
+            raised[((y - 30) * picture.width + x) * c + k] = picture.pixels[(y * picture.width + x) * c + k]
+            raised[(y * picture.width + x) * c + k] = picture.pixels[k]   // the paper at the corner
+        } } }
+        picture = RasterImage(width: picture.width, height: picture.height, channels: c, pixels: raised)
+        #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).marks.isEmpty)
+    }
+
     /// A digit half as tall as its neighbours, with paper either side, is a digit, not a
     /// stroke of one (an attacker review's drawings: "717" with a short 1 and "343" with a
     /// small 4 were read "77" and "33" when every piece under 0.65 of the line's height

@@ -28,6 +28,14 @@ public enum NumberFigure {
             c.frame(x, y, Double(d.box.width) * f, Double(d.box.height) * f, colour, width: 2)
             c.text("\(i + 1)", x + 2, y - 3, size: Style.captionSize - 1, color: colour)
         }
+        for m in reading.marks {
+            // A decimal point or a comma: found by its size and place, not by the network.
+            let f = at.scale / reading.scale
+            let (x, y) = (at.x + Double(m.box.x - reading.origin.x) * f, at.y + Double(m.box.y - reading.origin.y) * f)
+            c.frame(x - 2, y - 2, Double(m.box.width) * f + 4, Double(m.box.height) * f + 4, .muted, width: 2)
+            c.text(m.character, x + Double(m.box.width) * f / 2, y + Double(m.box.height) * f + 14, size: Style.captionSize,
+                   bold: true, align: .center, color: .muted)
+        }
         let gallery = top + pictureHeight + 24
         for (i, d) in digits.enumerated() {
             let x = Style.margin + Double(i % perRow) * (tile + gap)
