@@ -54,7 +54,7 @@ public enum PNG {
     public static let maxColourPixels = 1 << 24
 
     /// Any PNG as `ImageFile` wants it: RGB when the file has colour, grey otherwise,
-    /// transparent parts composited over white paper, then shrunk to `maxPixels`.
+    /// transparent parts composited over paper (`composited`), then shrunk to `maxPixels`.
     public static func decodeRaster(_ bytes: [UInt8], name: String, maxPixels: Int = ImageFile.maxPixels) throws(IOError) -> RasterImage {
         var image = png_image()
         image.version = UInt32(DIGITLAB_PNG_IMAGE_VERSION)
@@ -68,13 +68,46 @@ public enum PNG {
         }
         // libpng's format flags: 1 = alpha, 2 = colour.
         let colour = image.format & 2 != 0 && w * h <= maxColourPixels
-        image.format = UInt32(colour ? DIGITLAB_PNG_FORMAT_RGB : DIGITLAB_PNG_FORMAT_GRAY)
+        let alpha = image.format & 1 != 0 && w * h <= maxColourPixels   // larger: over white, as it comes
         let channels = colour ? 3 : 1
+        if alpha {
+            image.format = UInt32(colour ? DIGITLAB_PNG_FORMAT_RGBA : DIGITLAB_PNG_FORMAT_GA)
+            var withAlpha = [UInt8](repeating: 0, count: w * h * (channels + 1))
+            let finished = withAlpha.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+            guard finished != 0 else { throw failure(&image, name, "damaged PNG data") }
+            return RasterImage(width: w, height: h, channels: channels, pixels: composited(withAlpha, channels: channels))
+                .downscaled(maxPixels: maxPixels)
+        }
+        image.format = UInt32(colour ? DIGITLAB_PNG_FORMAT_RGB : DIGITLAB_PNG_FORMAT_GRAY)
         var pixels = [UInt8](repeating: 255, count: w * h * channels)
         var white = png_color(red: 255, green: 255, blue: 255)
         let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, &white, $0.baseAddress, 0, nil) }
         guard finished != 0 else { throw failure(&image, name, "damaged PNG data") }
         return RasterImage(width: w, height: h, channels: channels, pixels: pixels).downscaled(maxPixels: maxPixels)
+    }
+
+    /// A picture with transparent parts, over paper: white paper, unless what is drawn
+    /// (the pixels at least half opaque) is light, when the paper is black. A drawing
+    /// app's export of white ink on a transparent ground was all white over white paper
+    /// ("blank or has no contrast"). `pixels` has `channels` + 1 bytes a pixel, alpha last.
+    static func composited(_ pixels: [UInt8], channels: Int) -> [UInt8] {
+        let stride = channels + 1
+        let count = pixels.count / stride
+        var (drawn, lightness) = (0, 0)
+        for i in 0..<count where pixels[i * stride + channels] >= 128 {
+            drawn += 1
+            for k in 0..<channels { lightness += Int(pixels[i * stride + k]) }
+        }
+        // Light ink on nothing, and little of the picture drawn on: a white drawing.
+        let paper = drawn > 0 && drawn * 2 < count && lightness / (drawn * channels) > 160 ? 0 : 255
+        var out = [UInt8](repeating: 0, count: count * channels)
+        for i in 0..<count {
+            let a = Int(pixels[i * stride + channels])
+            for k in 0..<channels {
+                out[i * channels + k] = UInt8((Int(pixels[i * stride + k]) * a + paper * (255 - a) + 127) / 255)
+            }
+        }
+        return out
     }
 
     /// Decodes any PNG to 8-bit RGB (3 bytes per pixel), alpha composited over white.

@@ -109,7 +109,11 @@ public enum NumberReader {
         if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
             throw .scattered(pieces: pieces)
         }
-        if let holes = atoms.map({ a.holes($0.labels, in: $0.box) }).max(), holes > Analysis.maximumHoles { throw .net(holes: holes) }
+        if let holes = atoms.map({ a.holes($0.labels, in: $0.box) }).max(), holes > Analysis.maximumHoles {
+            // What is left of squared paper whose lines went is a net too: lines are the
+            // plainer reason, as `predict` gives it.
+            throw a.onlyLines ? .onlyLines : .net(holes: holes)
+        }
         let line = atoms.dropFirst().reduce(atoms[0].box) { $0.union($1.box) }
         func closer() -> NumberReading? {
             lookingCloser ? closerLook(picture, line: line, in: a, classifier: classifier) : nil
@@ -240,8 +244,7 @@ extension Analysis {
         guard atoms.count >= 2 else { return (atoms, []) }
         let heights = atoms.map(\.box.height).sorted()
         let typical = Float(heights[heights.count / 2])
-        var marks = [(character: String, box: Box)]()
-        var taken = Set<Int32>()
+        var marks = [(character: String, box: Box, after: Int, label: Int32)]()
         for c in components.items where c.area >= 3 {
             let size = Float(max(c.width, c.height))
             // Digits either side: the nearest atoms that are not this piece alone, of a
@@ -262,9 +265,14 @@ extension Analysis {
             let h = Float(min(left.box.height, right.box.height))
             let baseline = Float(left.box.maxY + right.box.maxY) / 2
             let centreY = Float(c.minY + c.maxY) / 2
-            // On the line, not above it; a blot, not a ring or a stroke.
-            guard centreY >= baseline - 0.3 * h, centreY <= baseline + 0.3 * h,
-                  Float(c.area) >= 0.45 * Float(c.width * c.height) else { continue }
+            // On the line, not above it; a blot, not a ring or a stroke; alone in its
+            // columns (the foot of a colon or a semicolon has a dot above it).
+            guard centreY >= baseline - 0.2 * h, centreY <= baseline + 0.3 * h,
+                  Float(c.area) >= 0.45 * Float(c.width * c.height),
+                  !components.items.contains(where: { o in
+                      o.label != c.label && o.area >= 3 && o.maxY < c.minY && Float(o.minY) >= baseline - 1.2 * h
+                          && o.minX <= c.maxX && o.maxX >= c.minX
+                  }) else { continue }
             // A comma is taller than wide (a point written quickly is a short dash, wider
             // than tall), and reaches below the line or is clearly longer than a point.
             let tall = Float(c.height) / Float(c.width)
@@ -276,9 +284,12 @@ extension Analysis {
             let hangs = Float(c.minY) >= baseline - 0.3 * h || Float(c.maxY) >= baseline + 0.05 * h
             let apart = c.minX - left.box.maxX > 2 && right.box.x - c.maxX > 2
             guard comma ? hangs && apart : (size <= 2 * thickness && size <= 0.3 * typical) else { continue }
-            marks.append((comma ? "," : ".", c.box))
-            taken.insert(c.label)
+            marks.append((comma ? "," : ".", c.box, left.box.x, c.label))
         }
-        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, marks.sorted { $0.box.x < $1.box.x })
+        // One mark between two digits: two specks side by side are no point ("4..7").
+        let between = Dictionary(grouping: marks, by: \.after)
+        marks.removeAll { between[$0.after]!.count > 1 }
+        let taken = Set(marks.map(\.label))
+        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, marks.map { ($0.character, $0.box) }.sorted { $0.box.x < $1.box.x })
     }
 }

@@ -125,6 +125,30 @@ import CZlib
         #expect(p.pixelCount <= 1 << 20 && p.width == 1000 && p.pixels.allSatisfy { $0 == 200 })
     }
 
+    /// A drawing app exports white ink on a transparent ground: over white paper it was
+    /// all white ("blank or has no contrast"). Light ink on nothing goes over black; dark
+    /// ink on nothing, and a picture mostly opaque, over white as before.
+    @Test func transparentPicturesGoOverPaperThatShowsTheirInk() throws {
+        func picture(ink: UInt8, channels: Int, opaque: (Int, Int) -> Bool) throws -> RasterImage {
+            var px = [UInt8]()
+            for y in 0..<20 { for x in 0..<20 {
+                let drawn = opaque(x, y)
+                px += [UInt8](repeating: drawn ? ink : 0, count: channels - 1) + [drawn ? 255 : 0]
+            } }
+            return try ImageFile.decode(try PNG.encode(width: 20, height: 20, pixels: px, channels: channels), name: "drawing.png")
+        }
+        let stroke = { (x: Int, y: Int) in x == 10 && y > 3 && y < 16 }
+        for channels in [2, 4] {
+            let white = try picture(ink: 255, channels: channels, opaque: stroke)
+            #expect(white.pixels.first == 0 && white.pixels[(10 * 20 + 10) * white.channels] == 255, "white ink over black, \(channels) channels")
+            let black = try picture(ink: 0, channels: channels, opaque: stroke)
+            #expect(black.pixels.first == 255 && black.pixels[(10 * 20 + 10) * black.channels] == 0, "dark ink over white")
+            // Mostly opaque and light (a white page with a transparent hole): over white.
+            let page = try picture(ink: 250, channels: channels) { x, _ in x > 2 }
+            #expect(page.pixels.first == 255, "a page with a hole stays on white paper")
+        }
+    }
+
     @Test func formatsAreToldByTheirBytes() throws {
         let png = try PNG.encode(width: 40, height: 30, pixels: Self.marked.pixels, channels: 3)
         // A PNG named .jpg and a JPEG named .png are read for what they are.

@@ -94,6 +94,26 @@ import DigitLabIO
         } } }
         picture = RasterImage(width: picture.width, height: picture.height, channels: c, pixels: raised)
         #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).marks.isEmpty)
+        // A colon ("3:14"), or two specks side by side ("3..14"), is not a point either (a
+        // reviewer's "4:7" and "4..7" were read 4.7 and 4..7).
+        let original = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/314-a-decimal-point.png")
+        // For two specks, the "14" moves right to make room for the second one.
+        for (name, dx, dy) in [("a colon", 0, -35), ("two specks", dot.width + 8, 0)] {
+            let (w, room) = (original.width + max(0, dx), dot.maxX + 2)
+            var pixels = [UInt8](repeating: 0, count: w * original.height * c)
+            for y in 0..<original.height { for x in 0..<w { for k in 0..<c {
+                let from = x < room ? x : x - max(0, dx)
+                pixels[(y * w + x) * c + k] = x < room || x >= room + max(0, dx) ? original.pixels[(y * original.width + from) * c + k]
+                                                                                   : original.pixels[k]
+            } } }
+            for y in dot.y...dot.maxY { for x in dot.x...dot.maxX { for k in 0..<c {
+                pixels[((y + dy) * w + x + dx) * c + k] = original.pixels[(y * original.width + x) * c + k]
+            } } }
+            let second = RasterImage(width: w, height: original.height, channels: c, pixels: pixels)
+            Fixtures.dump(second, "marks-\(name)")
+            let reading = try NumberReader.read(second, classifier: Fixtures.classifier())
+            #expect(reading.marks.isEmpty && reading.digits.count >= 3, "\(name): \(reading.text)")
+        }
     }
 
     /// A digit half as tall as its neighbours, with paper either side, is a digit, not a
