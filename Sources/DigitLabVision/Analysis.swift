@@ -128,7 +128,7 @@ struct Analysis {
             let v: [UInt8] = mask[i] ? [255, 255, 255] : removed[i] ? [220, 40, 40] : [UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90))]
             rgb[3 * i] = v[0]; rgb[3 * i + 1] = v[1]; rgb[3 * i + 2] = v[2]
         }
-        stages.append(DigitPipeline.Stage(name: "lines and frames removed", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
+        stages.append(DigitPipeline.Stage(name: "ink kept, lines in red", image: RasterImage(width: w, height: h, channels: 3, pixels: rgb)))
     }
 
     /// The picture, its paper and its ink, as `--stages` shows them first.

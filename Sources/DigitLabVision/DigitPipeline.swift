@@ -112,7 +112,10 @@ public enum DigitPipeline {
         // polarity rules and the local paper estimate there, so a tight crop is also read
         // with one paper level for the whole picture: both ways round (strokes so fat
         // that they are most of the edge fool the border too), the border's way likelier.
-        let uniform = [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
+        // Not when the usual reading found nothing but lines: ruled paper with a margin
+        // is one piece from edge to edge, and read with one paper level it was "0" at
+        // 96% (a blank exercise-book page, in two reviews).
+        let uniform = a?.onlyLines == true ? [] : [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
         let fillsPicture = a.flatMap { a in groups.first.map { a.fills($0) } } ?? true
         let tight = !uniform.isEmpty || fillsPicture
         func polarityPrior(_ x: Analysis) -> Double {

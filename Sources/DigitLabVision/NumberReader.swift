@@ -79,7 +79,9 @@ public enum NumberReader {
         // A picture cropped tightly around what is written (one fat digit, say) is read
         // with one paper level, as a single digit would be: the local paper estimate
         // turns fat strokes into slivers, and slivers into confident digits.
-        if let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight) {
+        // Not a page whose only ink is lines (ruled paper with a margin reaches every edge).
+        if let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight),
+           (try? Analysis(prepared))?.onlyLines != true {
             return try read(tight.analysis, picture, classifier: classifier, lookingCloser: lookingCloser)
         }
         let ordinary = Result { () throws(DigitPipeline.Failure) in

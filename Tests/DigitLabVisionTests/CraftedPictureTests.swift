@@ -81,7 +81,10 @@ import DigitLabIO
     @Test func linesWithNothingOnThemAreSaidToBeLines() throws {
         let ruled = Self.grey(600, 400) { _, y in y % 40 < 2 ? 110 : 238 }
         let squared = Self.grey(600, 400) { x, y in x % 50 < 2 || y % 50 < 2 ? 120 : 238 }
-        for (name, picture) in [("ruled", ruled), ("squared", squared)] {
+        // An exercise book's page: rules and a darker margin line, one piece from edge to
+        // edge; read with one paper level, as a tight crop is, it was "5" and "90".
+        let book = Self.grey(600, 400) { x, y in (60..<62).contains(x) ? 122 : y % 40 < 2 ? 150 : 238 }
+        for (name, picture) in [("ruled", ruled), ("squared", squared), ("book", book)] {
             Fixtures.dump(picture, "lines-\(name)")
             var (single, number): (DigitPipeline.Failure?, DigitPipeline.Failure?) = (nil, nil)
             do { _ = try DigitPipeline.run(picture, classifier: Fixtures.classifier()) } catch { single = error }

@@ -60,7 +60,7 @@ import DigitLabIO
             #expect(r.lightInkOnDark == (paper < 128), "\(name)")
             let names = r.stages.map(\.name)
             #expect(names.first == "picture" && names.last == "28x28, centred" && names.contains("paper (estimated)")
-                    && names.contains("lines and frames removed") && names.contains("the digit") && names.contains("20 px"), "\(names)")
+                    && names.contains("ink kept, lines in red") && names.contains("the digit") && names.contains("20 px"), "\(names)")
         }
     }
 
