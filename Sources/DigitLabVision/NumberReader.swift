@@ -89,15 +89,29 @@ public enum NumberReader {
             if let wider = a.withFatStrokesRestored(prepared, best: a.groups().first) { a = wider }
             return try read(a, picture, classifier: classifier, lookingCloser: lookingCloser)
         }
-        // The other way round may be a tight crop whose margins mislead, or the paper
-        // between digits near the edges taken for ink ("89" read as one 8 at 64%): it
-        // competes with the ordinary reading, and the network decides, as for a digit.
-        guard let inverted = DigitPipeline.tightReading(prepared, light: !prepared.choice.borderLight),
-              let other = try? read(inverted.analysis, picture, classifier: classifier, lookingCloser: lookingCloser) else {
-            return try ordinary.get()
+        // Rivals of the ordinary reading, the network deciding as for a digit (the surer
+        // reading wins):
+        // - the other way round with one paper level: a tight crop whose margins mislead,
+        //   or the paper between digits near the edges taken for ink ("89" read as one 8
+        //   at 64%);
+        // - the other way round, when the margins say light ink where the rules say dark
+        //   (chalk on a board whose busy middle outvotes its edges: lesson 15's chalk 3
+        //   was the board's corner, an 8 at 61%).
+        let rules = prepared.choice
+        var rivals = [NumberReading]()
+        if let inverted = DigitPipeline.tightReading(prepared, light: !rules.borderLight),
+           let other = try? read(inverted.analysis, picture, classifier: classifier, lookingCloser: lookingCloser) {
+            rivals.append(other)
         }
-        guard let usual = try? ordinary.get() else { return other }
-        return other.sureness > usual.sureness ? other : usual
+        if rules.borderLight, !rules.light, let b = try? Analysis(prepared, light: true),
+           let other = try? read(b, picture, classifier: classifier, lookingCloser: lookingCloser) {
+            rivals.append(other)
+        }
+        guard let usual = try? ordinary.get() else {
+            guard let best = rivals.max(by: { $0.sureness < $1.sureness }) else { return try ordinary.get() }
+            return best
+        }
+        return rivals.filter { $0.sureness > usual.sureness }.max(by: { $0.sureness < $1.sureness }) ?? usual
     }
 
     /// Steps 2–4 on an analysed picture.
