@@ -13,10 +13,10 @@ public struct NumberReading: Sendable {
         public let pixels: [UInt8]
     }
 
-    /// A decimal point or a comma between two digits ("3.14", "1,250"): not a digit, and
-    /// not shown to the network.
+    /// A decimal point or a comma between two digits ("3.14", "1,250"), or a minus sign or
+    /// a dash before a digit ("-42", "030-1234"): not a digit, and not shown to the network.
     public struct Mark: Sendable {
-        /// "." or ","
+        /// ".", "," or "-"
         public let character: String
         /// In the picture's pixels.
         public let box: Box
@@ -252,7 +252,8 @@ extension Analysis {
 extension Analysis {
     /// Decimal points and commas: a small solid blot low between two digits, clear of
     /// both ("3.14", "1,250"); a comma reaches below the line and is taller than wide.
-    /// Read as digits, they were 0s and 1s ("3.14" was 3014, the point a 0 at 99.6%).
+    /// Minus signs and dashes: a flat bar in the middle of the line before a digit. Read
+    /// as digits, they were 0s, 1s, 2s and 4s ("3.14" was 3014, the point a 0 at 99.6%).
     /// Returns the atoms without them, and the marks (working pixels). A point smaller than
     /// the line's specks (`lineAtoms`) was never an atom: it is looked for among all the
     /// pieces of ink.
@@ -262,33 +263,46 @@ extension Analysis {
         let typical = Float(heights[heights.count / 2])
         var marks = [(character: String, box: Box, after: Int, label: Int32)]()
         for c in components.items where c.area >= 3 {
-            let size = Float(max(c.width, c.height))
-            // Digits either side: the nearest atoms that are not this piece alone, of a
-            // digit's height.
+            // Digits either side (before a minus sign, none may be): the nearest atoms that
+            // are not this piece alone, of a digit's height, and clear of every other
+            // piece's columns (not the dot of a stroke's end under a digit, nor the bar of
+            // a 4 or a 7).
             let others = atoms.filter { $0.labels != [c.label] }
-            // At most 0.4 of a digit's height (a point 0.3); at least about as thick as the
-            // pen (a sliver of a form's wall or of a stroke is thinner; the stroke width
-            // measures a little wide, hence 0.6); and roundish: a point no more than twice
-            // as long one way as the other, a comma three times.
-            let thickness = Float(min(c.width, c.height))
-            guard size <= 0.4 * typical, thickness >= max(2, 0.6 * map.strokeWidth), size <= 3 * thickness,
-                  let left = others.last(where: { $0.box.maxX < c.minX }),
-                  let right = others.first(where: { $0.box.x > c.maxX }),
-                  Float(min(left.box.height, right.box.height)) >= 0.6 * typical,
-                  // Clear of every other piece's columns (not the dot of a stroke's end
-                  // under a digit).
+            let left = others.last(where: { $0.box.maxX < c.minX })
+            guard let right = others.first(where: { $0.box.x > c.maxX }),
+                  Float(min(left?.box.height ?? right.box.height, right.box.height)) >= 0.6 * typical,
                   !others.contains(where: { $0.box.x <= c.maxX && $0.box.maxX >= c.minX }) else { continue }
-            let h = Float(min(left.box.height, right.box.height))
-            let baseline = Float(left.box.maxY + right.box.maxY) / 2
+            let h = Float(min(left?.box.height ?? right.box.height, right.box.height))
+            let (top, baseline) = left.map { (Float($0.box.y + right.box.y) / 2, Float($0.box.maxY + right.box.maxY) / 2) }
+                ?? (Float(right.box.y), Float(right.box.maxY))
+            // Nothing else in its columns above it, on the line (the foot of a colon or a
+            // semicolon has a dot above it; a minus has nothing above or below).
+            func alone(below: Bool) -> Bool {
+                !components.items.contains { o in
+                    o.label != c.label && o.area >= 3 && o.minX <= c.maxX && o.maxX >= c.minX
+                        && (o.maxY < c.minY && Float(o.minY) >= top - 0.2 * h || below && o.minY > c.maxY && Float(o.maxY) <= baseline + 0.2 * h)
+                }
+            }
+            let thickness = Float(min(c.width, c.height))
             let centreY = Float(c.minY + c.maxY) / 2
-            // On the line, not above it; a blot, not a ring or a stroke; alone in its
-            // columns (the foot of a colon or a semicolon has a dot above it).
-            guard centreY >= baseline - 0.2 * h, centreY <= baseline + 0.3 * h,
-                  Float(c.area) >= 0.45 * Float(c.width * c.height),
-                  !components.items.contains(where: { o in
-                      o.label != c.label && o.area >= 3 && o.maxY < c.minY && Float(o.minY) >= baseline - 1.2 * h
-                          && o.minX <= c.maxX && o.maxX >= c.minX
-                  }) else { continue }
+            // A minus sign or a dash ("-42", "030-1234567"): a flat bar, 0.25 to 1 digit
+            // wide, in the middle of the line. Read as digits, they were 2s and 4s.
+            if Float(c.width) >= 2.5 * Float(c.height), Float(c.width) >= 0.25 * h, Float(c.width) <= h,
+               Float(c.height) <= 0.25 * h, thickness >= max(2, 0.6 * map.strokeWidth),
+               centreY >= top + 0.3 * h, centreY <= top + 0.75 * h, alone(below: true) {
+                marks.append(("-", c.box, left?.box.x ?? Int.min, c.label))
+                continue
+            }
+            // A point or a comma follows a digit: at most 0.4 of a digit's height (a point
+            // 0.3); at least about as thick as the pen (a sliver of a form's wall or of a
+            // stroke is thinner; the stroke width measures a little wide, hence 0.6); and
+            // roundish: a point no more than twice as long one way as the other, a comma
+            // three times.
+            let size = Float(max(c.width, c.height))
+            guard let left, size <= 0.4 * typical, thickness >= max(2, 0.6 * map.strokeWidth), size <= 3 * thickness,
+                  // On the line, not above it; a blot, not a ring or a stroke.
+                  centreY >= baseline - 0.2 * h, centreY <= baseline + 0.3 * h,
+                  Float(c.area) >= 0.45 * Float(c.width * c.height), alone(below: false) else { continue }
             // A comma is taller than wide (a point written quickly is a short dash, wider
             // than tall), and reaches below the line or is clearly longer than a point.
             let tall = Float(c.height) / Float(c.width)

@@ -68,12 +68,13 @@ import DigitLabIO
         }
     }
 
-    /// A decimal point was read as a digit: "3.14" was 3014, the point a 0 at 99.6% (a
-    /// reviewer's picture). A point or a comma low between two digits is a mark: in the
-    /// text, with its box, and not shown to the network.
+    /// A decimal point was read as a digit: "3.14" was 3014, the point a 0 at 99.6%, and a
+    /// minus sign a 4: "-42" was 442 (reviewers' pictures). A point or a comma low between
+    /// two digits, and a flat bar in the middle of the line before one, are marks: in the
+    /// text, with their boxes, and not shown to the network.
     @Test func decimalPointsAndCommasAreMarksNotDigits() throws {
         for (name, text, mark) in [("314-a-decimal-point", "3.14", "."), ("1250-a-comma", "1,250", ","),
-                                   ("1275-a-point-in-a-pen-s-hand", "12.75", ".")] {
+                                   ("1275-a-point-in-a-pen-s-hand", "12.75", "."), ("minus-42-a-minus-sign", "-42", "-")] {
             let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
             let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
             #expect(reading.text == text, "\(name)")
