@@ -94,6 +94,7 @@ public enum CommandLineTools {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames)
                 print(json ? r.json : r.line)
+                if !json, let note = r.note { printError("note: " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true

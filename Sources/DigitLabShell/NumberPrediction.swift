@@ -29,6 +29,13 @@ public struct NumberPrediction: Sendable {
         return NumberPrediction(file: path, reading: reading)
     }
 
+    /// Another line of writing above or below the one read, which is left out.
+    public var note: String? {
+        let n = reading.piecesOffTheLine
+        guard n > 0 else { return nil }
+        return "\(n == 1 ? "a piece" : "\(n) pieces") of writing above or below this line \(n == 1 ? "was" : "were") not read: one line is read a picture — crop the picture to each line"
+    }
+
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`
     public var line: String {
         "\(Sanitize.line(file)): \(text) (" + reading.digits.map { "\($0.label) \(String(format: "%.1f", $0.probability * 100))%" }

@@ -26,6 +26,9 @@ public struct NumberReading: Sendable {
 
     public let digits: [Digit]
     public var marks: [Mark] = []
+    /// Pieces of ink of a digit's size above or below the line read: another line of
+    /// writing, which `read` leaves out (one line a picture).
+    public var piecesOffTheLine = 0
     /// The stages shared with single digits (picture, paper, ink, lines removed).
     public let stages: [DigitPipeline.Stage]
     /// The picture as analysed (at most `NumberReader.workingSize`), where it starts in
@@ -116,7 +119,7 @@ public enum NumberReader {
 
     /// Steps 2–4 on an analysed picture.
     static func read(_ a: Analysis, _ picture: RasterImage, classifier: DigitClassifier, lookingCloser: Bool) throws(DigitPipeline.Failure) -> NumberReading {
-        let atoms = a.lineAtoms()
+        let (atoms, offLine) = a.lineAtoms()
         // No piece on a line of writing: a texture, or lines alone, is refused as such, as
         // for a digit (a grid was "blank" here and "a net" there).
         guard !atoms.isEmpty else {
@@ -132,7 +135,9 @@ public enum NumberReader {
         }
         let line = atoms.dropFirst().reduce(atoms[0].box) { $0.union($1.box) }
         func closer() -> NumberReading? {
-            lookingCloser ? closerLook(picture, line: line, in: a, classifier: classifier) : nil
+            guard lookingCloser, var near = closerLook(picture, line: line, in: a, classifier: classifier) else { return nil }
+            near.piecesOffTheLine = offLine   // the close-up holds the line alone
+            return near
         }
         if let largest = atoms.map(\.box).max(by: { max($0.width, $0.height) < max($1.width, $1.height) }),
            let small = a.tooSmall(largest) {
@@ -149,7 +154,7 @@ public enum NumberReader {
         }, marks: marks.map { m in
             NumberReading.Mark(character: m.character, box: m.box.scaled(a.scale).clamped(to: picture),
                                after: digits.filter { $0.box.x < m.box.x }.count)
-        }, stages: a.stages, working: a.working, scale: a.scale)
+        }, piecesOffTheLine: offLine, stages: a.stages, working: a.working, scale: a.scale)
     }
 }
 
@@ -190,7 +195,7 @@ struct Atom {
 extension Analysis {
     /// The pieces of ink on the line of writing, left to right, joined where one lies
     /// above another.
-    func lineAtoms() -> [Atom] {
+    func lineAtoms() -> (atoms: [Atom], offLine: Int) {
         let items = components.items
         let minArea = minimumPieceArea
         // Edge-huggers and frame remnants do not count (as for single digits). How much a
@@ -208,7 +213,7 @@ extension Analysis {
             for g in scored where 4 * g.box.width < width && 4 * g.box.height < height { usable.formUnion(g.labels) }
         }
         var pieces = items.filter { $0.area >= minArea && usable.contains($0.label) }
-        guard !pieces.isEmpty else { return [] }
+        guard !pieces.isEmpty else { return ([], 0) }
         // The line: the mass-weighted median height and centre of the substantial pieces.
         func weightedMedian(_ values: [(Float, Float)]) -> Float {
             let sorted = values.sorted { $0.0 < $1.0 }
@@ -221,10 +226,16 @@ extension Analysis {
         let big = pieces.filter { Float($0.height) >= 0.35 * tallest }
         let lineHeight = weightedMedian(big.map { (Float($0.height), $0.mass) })
         let lineCentre = weightedMedian(big.map { (Float($0.minY + $0.maxY) / 2, $0.mass) })
-        pieces = pieces.filter { c in
+        let onLine = pieces.filter { c in
             let cy = Float(c.minY + c.maxY) / 2
             return abs(cy - lineCentre) <= 0.75 * lineHeight && (Float(c.height) >= 0.12 * lineHeight || Float(c.width) >= 0.25 * lineHeight)
         }
+        // Pieces of a digit's size off the line: another line of writing, left out.
+        let offLine = pieces.filter { c in
+            abs(Float(c.minY + c.maxY) / 2 - lineCentre) > 1.2 * lineHeight && Float(c.height) >= 0.6 * lineHeight
+                && Float(c.height) <= 1.6 * lineHeight && Float(c.width) <= 1.6 * lineHeight
+        }.count
+        pieces = onLine
         // Pieces that overlap horizontally by half the narrower one are one digit.
         var atoms = pieces.map { Atom(labels: [$0.label], box: $0.box, mass: $0.mass) }
         var merged = true
@@ -245,7 +256,7 @@ extension Analysis {
                 }
             }
         }
-        return atoms.sorted { $0.box.x < $1.box.x }
+        return (atoms.sorted { $0.box.x < $1.box.x }, offLine)
     }
 }
 

@@ -117,6 +117,25 @@ import DigitLabIO
         }
     }
 
+    /// A second line of writing was left out without a word ("12" above "34" read 34, a
+    /// newcomer review): the reading counts its pieces, for a note.
+    @Test func anotherLineOfWritingIsCounted() throws {
+        let (top, bottom) = (Self.line([1, 2], scale: 2, fatter: 0, gap: 20), Self.line([3, 4], scale: 2, fatter: 0, gap: 20))
+        let width = max(top.width, bottom.width), c = top.channels
+        var pixels = [UInt8]()
+        for image in [top, bottom] {
+            for y in 0..<image.height {
+                pixels += image.pixels[(y * image.width * c)..<((y + 1) * image.width * c)]
+                pixels += [UInt8](repeating: image.pixels[0], count: (width - image.width) * c)
+            }
+        }
+        let both = RasterImage(width: width, height: top.height + bottom.height, channels: c, pixels: pixels)
+        Fixtures.dump(both, "two-lines")
+        let reading = try NumberReader.read(both, classifier: Fixtures.classifier())
+        #expect(reading.digits.count == 2 && reading.piecesOffTheLine == 2, "\(reading.text), \(reading.piecesOffTheLine) off the line")
+        #expect(try NumberReader.read(top, classifier: Fixtures.classifier()).piecesOffTheLine == 0)
+    }
+
     /// Chalk on a board whose busy middle outvotes its dark edges: the rules said dark ink,
     /// and `read` took the board's corner for a digit (lesson 15's chalk 3 was an 8 at
     /// 61%, where `predict` said 3). The other way round now competes, as for a digit.

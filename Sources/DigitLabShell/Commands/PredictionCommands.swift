@@ -116,6 +116,7 @@ enum PredictCommand: ShellCommand, Equatable {
             let place = mark.after == 0 ? "before the first digit" : "after digit \(mark.after)"
             out.append(.text("\(name) \(place)\(result.reading.marks.count > 1 ? " (and more marks)" : ""): found by its size and place on the line, not shown to the network"))
         }
+        if let note = result.note { out.append(.warning(note)) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }
