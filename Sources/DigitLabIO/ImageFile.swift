@@ -62,10 +62,17 @@ public enum ImageFile {
     public static func decode(_ bytes: [UInt8], name: String) throws(IOError) -> RasterImage {
         // An empty file is neither format, whatever its name says (libpng would only say
         // "invalid argument").
-        switch bytes.isEmpty ? nil : format(of: bytes) ?? guessFromName(name) {
+        switch bytes.isEmpty ? nil : format(of: bytes) {
         case .png?: return try PNG.decodeRaster(bytes, name: name)
         case .jpeg?: return try JPEG.decode(bytes, name: name)
-        case nil: throw IOError(name, "not a PNG or JPEG picture (\(describe(bytes))) — save it as PNG or JPEG")
+        case nil:
+            // Named as one but not one: said in the words of the format named, with what
+            // it is instead (libpng's own was "Not a PNG file" for a text file).
+            switch bytes.isEmpty ? nil : guessFromName(name) {
+            case .png?: throw IOError(name, "not a readable PNG (\(describe(bytes)), not a PNG) — check it is a PNG file")
+            case .jpeg?: throw IOError(name, "not a readable JPEG (\(describe(bytes)), not a JPEG) — check it is a JPEG file")
+            case nil: throw IOError(name, "not a PNG or JPEG picture (\(describe(bytes))) — save it as PNG or JPEG")
+            }
         }
     }
 
@@ -76,8 +83,8 @@ public enum ImageFile {
         return nil
     }
 
-    /// When the bytes match neither format, the file's name decides whose complaint is
-    /// shown (a `.png` that is not one gets libpng's own words, as before).
+    /// When the bytes match neither format, the file's name decides in whose words it is
+    /// refused.
     static func guessFromName(_ name: String) -> Format? {
         let lower = name.lowercased()
         if lower.hasSuffix(".png") { return .png }
@@ -98,6 +105,8 @@ public enum ImageFile {
         if starts("ftypheic", at: 4) || starts("ftypheix", at: 4) || starts("ftypmif1", at: 4) { return "it is a HEIC photo" }
         if starts("II*\u{0}") || starts("MM\u{0}*") { return "it is a TIFF" }
         if starts("%PDF") { return "it is a PDF" }
+        // Printable text at the start (a note, an HTML page saved under a picture's name).
+        if b.prefix(64).allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return "it is text" }
         return "it starts with bytes " + b.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
     }
 }

@@ -24,12 +24,12 @@ import DigitLabIO
         #expect(r.dataset.test.labels.sorted() == (0..<4).map { UInt8(Fixtures.label($0)) }.sorted())
         #expect(r.skipped.map(\.path) == ["\(dir)/3/broken.png", "\(dir)/5/blank.png"])
         #expect(r.skippedReport == [
-            "skipped \(dir)/3/broken.png: not a readable PNG (libpng: Not a PNG file) — check it is a PNG file",
+            "skipped \(dir)/3/broken.png: not a readable PNG (it is text, not a PNG) — check it is a PNG file",
             "skipped \(dir)/5/blank.png: no digit found: the picture is blank or has no contrast",
             "skipped 2 pictures: broken.png, blank.png",
         ])
         // All or nothing, for callers that want it: the first bad picture stops the load.
-        #expect(throws: IOError("\(dir)/3/broken.png", "not a readable PNG (libpng: Not a PNG file) — check it is a PNG file")) {
+        #expect(throws: IOError("\(dir)/3/broken.png", "not a readable PNG (it is text, not a PNG) — check it is a PNG file")) {
             try DatasetLoader.folder(dir)
         }
     }
@@ -38,7 +38,7 @@ import DigitLabIO
         let dir = NSTemporaryDirectory() + "digitlab-folder-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeMakingFolder(Array("this is not a picture at all".utf8), to: "\(dir)/1/broken.png")
-        #expect(throws: IOError(dir, "none of the 1 pictures could be used (the first: \(dir)/1/broken.png: not a readable PNG (libpng: Not a PNG file) — check it is a PNG file)")) {
+        #expect(throws: IOError(dir, "none of the 1 pictures could be used (the first: \(dir)/1/broken.png: not a readable PNG (it is text, not a PNG) — check it is a PNG file)")) {
             try DatasetLoader.readFolder(dir)
         }
         try FileManager.default.removeItem(atPath: "\(dir)/1/broken.png")

@@ -101,7 +101,7 @@ def png_bytes(w, h, pixels, color_type=0, depth=8):
 ok = png_bytes(16, 16, [255] * 256)
 bad_crc = bytearray(ok); bad_crc[30] ^= 0xFF
 png_cases = {
-    "not-a-png.png": (b"hello, I am text", "{F}: not a readable PNG (libpng: Not a PNG file) — check it is a PNG file"),
+    "not-a-png.png": (b"hello, I am text", "{F}: not a readable PNG (it is text, not a PNG) — check it is a PNG file"),
     "empty.png": (b"", "{F}: not a PNG or JPEG picture (the file is empty)"),
     "signature-only.png": (ok[:8], "{F}: not a readable PNG"),
     "truncated-ihdr.png": (ok[:20], "{F}: not a readable PNG"),
