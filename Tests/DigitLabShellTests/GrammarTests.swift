@@ -99,6 +99,11 @@ import Testing
         #expect(!errorOf(s, "predict file a.png --stages b").contains("quotes"), "only right after the path")
         // A mistyped option gets the option meant (it was "unexpected" and the usage).
         #expect(errorOf(s, "predict file a.png --numbr") == "predict file: unexpected '--numbr' — did you mean --number?")
+        // A file where a word was wanted gets the form that takes it (a newcomer typed
+        // `predict /path/seven.png` and was told the words, not the fix).
+        #expect(errorOf(s, "predict my-seven.png") == "predict: unknown 'my-seven.png' — a file goes after `file`: predict file my-seven.png")
+        #expect(errorOf(s, "predict \"my photos/7.jpg\"").hasSuffix(": predict file \(Tokenizer.quoted("my photos/7.jpg"))"))
+        #expect(errorOf(s, "predict tset 3") == "predict: unknown 'tset' — did you mean test?", "a word is still a word")
         #expect(errorOf(s, "predict file a.png --zzz").hasPrefix("predict file: unexpected '--zzz' — usage: predict file PATH"))
         #expect(errorOf(s, "set batch 9223372036854775807") == "set batch: N (images per step) must be a whole number from 1 to 65,536, got '9223372036854775807'")
         #expect(errorOf(s, "set optimizer adamw") == "set optimizer: 'adamw' is not one of sgd, momentum, nesterov, adam — did you mean adam?")

@@ -65,6 +65,16 @@ public enum Parser {
             let choices = next.count == 1 ? "only `\(next[0])` comes here (see `help \(d.name)`)" : "one of " + next.joined(separator: ", ")
             guard depth < rest.count else { throw CommandError("\(context): missing a word — \(choices)") }
             let word = Sanitize.line(String(rest[depth].prefix(40)))
+            // A path where a word was wanted (`predict my-seven.png`): the one form that
+            // takes a path after one more word is what was meant.
+            let looksLikeAPath = rest[depth].contains("/") || rest[depth].range(of: #"\.[A-Za-z]{2,11}$"#, options: .regularExpression) != nil
+            let pathForms = candidates.filter { f in
+                f.words.count == depth + 1 && f.arguments.first.map { if case .path = $0.kind { true } else { false } } == true
+            }
+            if looksLikeAPath, pathForms.count == 1, Suggest.closest(to: rest[depth], among: next) == nil {
+                let meant = ([d.name] + rest.prefix(depth) + [pathForms[0].words[depth], Tokenizer.quoted(rest[depth])]).joined(separator: " ")
+                throw CommandError("\(context): unknown '\(word)' — a file goes after `\(pathForms[0].words[depth])`: \(Sanitize.line(meant))")
+            }
             throw CommandError("\(context): unknown '\(word)'" + (Suggest.closest(to: rest[depth], among: next).map { " — did you mean \($0)?" } ?? " — \(choices)"))
         }
         throw CommandError("\(d.name): see `help \(d.name)`")
