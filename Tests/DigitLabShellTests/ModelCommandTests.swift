@@ -214,12 +214,19 @@ import Testing
         // A figure that cannot be written loses nothing of the answer: one object for the
         // picture, with its reading; why there is no figure on stderr; exit status 1. (The
         // answer was left out before, in a reviewer's words "hidden".)
-        try FileManager.default.createDirectory(atPath: folder + "/outputs/read-y.png", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/outputs/read-y.png", withDestinationPath: folder + "/elsewhere.png")
         let blocked = try digitlab(["read", "--json", "--stages", "--data", packageRoot, "y.png"])
         #expect(blocked.status == 1 && blocked.out.count == 1, "\(blocked)")
         let object = blocked.out.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(object?["text"] as? String == "1" && object?["error"] == nil, "\(blocked.out)")
         #expect(blocked.err.hasPrefix("y.png: the steps were not drawn: outputs/read-y.png"), "\(blocked.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere.png"), "nothing written through the link")
+        // A name the program chose, taken by a folder, is passed over (the line said "give
+        // a file name inside it", which the user could not).
+        try FileManager.default.createDirectory(atPath: folder + "/outputs/read-z.png", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/y.png", toPath: folder + "/z.png")
+        let passed = try digitlab(["read", "--stages", "--data", packageRoot, "z.png"])
+        #expect(passed.status == 0 && passed.err.contains("wrote outputs/read-z-2.png"), "\(passed)")
         // An escape sequence in a name is shown, not obeyed; its figure's name has none.
         let named = try digitlab(["read", "--stages", "--data", packageRoot, "\(evil).png"])
         // Keys in one order, whatever the run: the same picture gives the same bytes.

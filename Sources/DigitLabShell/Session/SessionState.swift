@@ -178,15 +178,27 @@ public struct OutputState {
     /// `render confusion` writes confusion-test-2.png, so no picture overwrites another.
     public internal(set) var counters: [String: Int] = [:]
 
-    /// `outputs/confusion-test.png`, then `outputs/confusion-test-2.png`, …
+    /// `outputs/confusion-test.png`, then `outputs/confusion-test-2.png`, … A name taken
+    /// by a folder is passed over: the name was chosen for the user, who could do nothing
+    /// with "give a file name inside it".
     mutating func nextPath(_ name: String, extension ext: String = "png") -> String {
-        let n = (counters[name] ?? 0) + 1
+        var n = counters[name] ?? 0
+        var path: String
+        repeat {
+            n += 1
+            path = "\(folder)/\(name)\(n == 1 ? "" : "-\(n)").\(ext)"
+        } while Self.isFolder(path)
         counters[name] = n
-        return "\(folder)/\(name)\(n == 1 ? "" : "-\(n)").\(ext)"
+        return path
     }
 
     mutating func wrote(_ path: String) {
         if !artifacts.contains(path) { artifacts.append(path) }
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
     }
 
     /// The name of a figure drawn from a picture: `stages-seven` for my-photos/seven.jpg.
