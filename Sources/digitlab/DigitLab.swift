@@ -14,6 +14,21 @@ struct DigitLab: ParsableCommand {
         version: Version.text,
         subcommands: [Shell.self, Run.self, Predict.self, Read.self, Bench.self, VersionCommand.self, Docs.self],
         defaultSubcommand: Shell.self)
+
+    /// Swift reads the command line as UTF-8 and replaces what is not (a file named on
+    /// another system, in Latin-1): such a name then names no file, and "cannot open the
+    /// file" or a wrong "did you mean" followed. It is said at once instead.
+    static func main() {
+        let argc = Int(CommandLine.argc)
+        for i in 1..<max(1, argc) {
+            guard let raw = CommandLine.unsafeArgv[i], String(validatingCString: raw) == nil else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+            let shown = bytes.map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
+            printError("digitlab: argument \(i) ('\(shown)') is not UTF-8 text, and DigitLab takes names in UTF-8 — rename the file (convmv or mv) and give the new name")
+            Glibc.exit(64)
+        }
+        main(nil)
+    }
 }
 
 struct DataOption: ParsableArguments {

@@ -256,6 +256,23 @@ import Testing
         }
     }
 
+    /// A name that is not UTF-8 (a Latin-1 file name) reached the program as U+FFFD and
+    /// named no file: "cannot open the file", then a wrong "did you mean". It is refused
+    /// at once, the bytes shown, with what to do (a shell passes the raw bytes).
+    @Test func aNameThatIsNotUTF8IsSaidToBe() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "\"$0\" predict \"$(printf 'caf\\351.png')\"", packageRoot + "/.build/debug/digitlab"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 64)
+        #expect(text == "digitlab: argument 2 ('caf\\xe9.png') is not UTF-8 text, and DigitLab takes names in UTF-8 — rename the file (convmv or mv) and give the new name\n", "\(text)")
+    }
+
     /// A figure's name comes from the picture's, which may hold anything a file name can.
     @Test func figureNamesHoldNoControlCharacters() {
         #expect(OutputState.figureName("stages", of: "photos/seven.jpg") == "stages-seven")
