@@ -303,7 +303,11 @@ import Testing
         try run(s, "load model \(packageRoot)/models/default.safetensors")
         #expect(try run(s, "load folder \(folder)").hasPrefix("loaded \(URL(fileURLWithPath: folder).lastPathComponent): 20 pictures of yours as the test set"))
         #expect(s.state.data.dataset!.test.classCounts == test.classCounts)
-        #expect(try run(s, "eval").hasPrefix("test: accuracy 100.00% (20 of 20)"))
+        let eval = try run(s, "eval")
+        #expect(eval.hasPrefix("test: accuracy 100.00% (20 of 20)"))
+        // No 8 among the twenty, none read as 8: undefined, not "0.0%" (a newcomer review).
+        let eight = eval.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("8 ") }
+        #expect(eight.map { $0.split(separator: " ").map(String.init) } == ["8", "—", "—", "—", "0"], "\(eval)")
         #expect(errorOf(s, "load folder \(folder)/nope") == "\(folder)/nope: no such folder")
         #expect(errorOf(s, "train epoch") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")
         #expect(errorOf(s, "train step") == "there are no training images to learn from — `load mnist`, or `load folder DIR` with a train/ folder")

@@ -22,8 +22,12 @@ struct EvalCommand: ShellCommand, Equatable {
         out.append(.table(Table([.init("class"), .init("precision", .right), .init("recall", .right), .init("F1", .right), .init("images", .right)],
                                 rows: (0..<e.classes).map { c in
             let n = (0..<e.classes).reduce(0) { $0 + e.confusion[c, $1] }
-            return [names[c], Format.percent(e.confusion.precision(c), 1), Format.percent(e.confusion.recall(c), 1),
-                    Format.percent(e.confusion.f1(c), 1), Format.count(n)]
+            let predicted = (0..<e.classes).reduce(0) { $0 + e.confusion[$1, c] }
+            // Undefined, not 0%: no image predicted as c has no precision, a class without
+            // images no recall (your own folder of a few digits).
+            let precision = predicted == 0 ? "—" : Format.percent(e.confusion.precision(c), 1)
+            let recall = n == 0 ? "—" : Format.percent(e.confusion.recall(c), 1)
+            return [names[c], precision, recall, predicted == 0 || n == 0 ? "—" : Format.percent(e.confusion.f1(c), 1), Format.count(n)]
         })))
         let pairs = e.confusion.mostConfused(5)
         if !pairs.isEmpty {
