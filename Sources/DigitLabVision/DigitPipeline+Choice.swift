@@ -224,11 +224,40 @@ extension Analysis {
         return holes > Self.maximumHoles ? .net(holes: holes) : nil
     }
 
+    /// A small solid round dot, alone: one piece, filling 70% of its box, no longer one
+    /// way than 1.3 times the other, without a hole, under a tenth of the picture's
+    /// shorter side. A digit has strokes; a dot on a blank page was a 0 at 99% (a filled
+    /// marker 0 or 8 is taller than wide, or fills much more of the picture). Only in a
+    /// picture seen at its own size or larger: shrunk, a small digit is a blob too, and
+    /// the closer look reads it from the picture's own pixels.
+    func dot(_ labels: Set<Int32>, in box: Box) -> DigitPipeline.Failure? {
+        guard scale <= 1, labels.count == 1, let piece = components.items.first(where: { labels.contains($0.label) }),
+              Float(piece.area) >= 0.7 * Float(box.width * box.height),
+              Float(max(box.width, box.height)) <= 1.3 * Float(min(box.width, box.height)),
+              Float(max(box.width, box.height)) < 0.1 * Float(min(width, height)),
+              enclosedPaper(labels, in: box).isEmpty else { return nil }
+        let size = box.scaled(scale)
+        return .dot(size: max(size.width, size.height))
+    }
+
     /// Whether what stood out as ink was lines, nearly all removed (ruled paper, a grid, an
     /// empty frame): a reason to give instead of "blank" when nothing else is found.
     var onlyLines: Bool {
         let gone = removed.lazy.filter { $0 }.count
         return gone > 0 && mask.lazy.filter { $0 }.count * 10 < gone
+    }
+
+    /// Whether the lines removed are a page's: at least three rows, or three columns, of
+    /// removed ink across half the picture, apart from each other (ruled or squared
+    /// paper). A tight crop of a fat 0 loses its four sides as bands, two each way (held-
+    /// out tight-0057 was read as 6 when four in all counted).
+    var ruledPage: Bool {
+        func runs(_ across: [Bool]) -> Int {
+            zip(across, [false] + across.dropLast()).filter { $0 && !$1 }.count
+        }
+        let rows = (0..<height).map { y in (0..<width).reduce(0) { $0 + (removed[y * width + $1] ? 1 : 0) } * 2 >= width }
+        let columns = (0..<width).map { x in (0..<height).reduce(0) { $0 + (removed[$1 * width + x] ? 1 : 0) } * 2 >= height }
+        return runs(rows) >= 3 || runs(columns) >= 3
     }
 
     /// Refuses writing smaller than 8 pixels on its longer side, at working size or in the

@@ -43,6 +43,9 @@ public enum DigitPipeline {
         /// Ink stood out, but all of it was lines that were removed: ruled or squared paper,
         /// a grid, a frame, with nothing written on them (`Analysis.onlyLines`).
         case onlyLines
+        /// The only ink is a small solid round dot, `size` picture pixels across
+        /// (`Analysis.dot`): a digit has strokes.
+        case dot(size: Int, count: Int = 1)
         /// The only writing is `size` picture pixels across, too small to read in a picture
         /// `across` pixels wide (it is a few pixels once the picture is at working size).
         case tooSmall(size: Int, across: Int)
@@ -60,6 +63,8 @@ public enum DigitPipeline {
                 return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
             case .tooSmall(let size, let across):
                 return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
+            case .dot(let size, let count):
+                return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing"
             }
         }
     }
@@ -112,10 +117,12 @@ public enum DigitPipeline {
         // polarity rules and the local paper estimate there, so a tight crop is also read
         // with one paper level for the whole picture: both ways round (strokes so fat
         // that they are most of the edge fool the border too), the border's way likelier.
-        // Not when the usual reading found nothing but lines: ruled paper with a margin
-        // is one piece from edge to edge, and read with one paper level it was "0" at
-        // 96% (a blank exercise-book page, in two reviews).
-        let uniform = a?.onlyLines == true ? [] : [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
+        // Not when the usual reading found nothing but a page's lines: ruled paper with a
+        // margin is one piece from edge to edge, and read with one paper level it was "0"
+        // at 96% (a blank exercise-book page, in two reviews). A fat 0 cropped tightly
+        // loses its sides as lines, but is no page of them.
+        let pageOfLines = a.map { $0.onlyLines && $0.ruledPage } ?? false
+        let uniform = pageOfLines ? [] : [rules.borderLight, !rules.borderLight].compactMap { tightReading(prepared, light: $0) }
         let fillsPicture = a.flatMap { a in groups.first.map { a.fills($0) } } ?? true
         let tight = !uniform.isEmpty || fillsPicture
         func polarityPrior(_ x: Analysis) -> Double {
@@ -169,7 +176,7 @@ public enum DigitPipeline {
             if let texture = c.analysis.texture(Set(c.group.labels), in: c.group.box, keptMass: c.group.mass) { return texture }
             let small = c.analysis.tooSmall(c.group.box)
             if small != nil, smallest == nil { smallest = c }
-            return small
+            return small ?? c.analysis.dot(Set(c.group.labels), in: c.group.box)
         }
         let verdicts = candidates.map(refusal)   // once each: counting holes is a pass over the box
         refusals += verdicts.compactMap { $0 }

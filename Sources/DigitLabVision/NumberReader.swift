@@ -84,7 +84,7 @@ public enum NumberReader {
         // turns fat strokes into slivers, and slivers into confident digits.
         // Not a page whose only ink is lines (ruled paper with a margin reaches every edge).
         if let tight = DigitPipeline.tightReading(prepared, light: prepared.choice.borderLight),
-           (try? Analysis(prepared))?.onlyLines != true {
+           (try? Analysis(prepared)).map({ $0.onlyLines && $0.ruledPage }) != true {
             return try read(tight.analysis, picture, classifier: classifier, lookingCloser: lookingCloser)
         }
         let ordinary = Result { () throws(DigitPipeline.Failure) in
@@ -133,6 +133,9 @@ public enum NumberReader {
             // plainer reason, as `predict` gives it.
             throw a.onlyLines ? .onlyLines : .net(holes: holes)
         }
+        // Dots alone are no number (a row of them was read as 00000000 at 99%).
+        let dots = atoms.compactMap { a.dot($0.labels, in: $0.box) }
+        if dots.count == atoms.count, case .dot(let size, _)? = dots.first { throw .dot(size: size, count: dots.count) }
         let line = atoms.dropFirst().reduce(atoms[0].box) { $0.union($1.box) }
         func closer() -> NumberReading? {
             guard lookingCloser, var near = closerLook(picture, line: line, in: a, classifier: classifier) else { return nil }

@@ -95,6 +95,24 @@ import DigitLabIO
         #expect(DigitPipeline.Failure.onlyLines.message(number: true).hasPrefix("no digits found: the only ink is lines"))
     }
 
+    /// A dot on a blank page was a 0 at 99%, and a row of dots "00000000" (an attacker
+    /// review): a digit has strokes. Dots alone are refused, each said to be a dot.
+    @Test func dotsAreNotDigits() throws {
+        func disc(_ x: Int, _ y: Int, _ cx: Int, _ cy: Int) -> Bool { (x - cx) * (x - cx) + (y - cy) * (y - cy) <= 36 }
+        let one = Self.grey(300, 300) { x, y in disc(x, y, 150, 150) ? 30 : 235 }
+        let row = Self.grey(600, 200) { x, y in (0..<8).contains { disc(x, y, 90 + 60 * $0, 100) } ? 30 : 235 }
+        var single: DigitPipeline.Failure? = nil
+        do { _ = try DigitPipeline.run(one, classifier: Fixtures.classifier()) } catch { single = error }
+        #expect(single == .dot(size: 13), "\(single.map { "\($0)" } ?? "a digit")")
+        for (picture, count) in [(one, 1), (row, 8)] {
+            var number: DigitPipeline.Failure? = nil
+            do { _ = try NumberReader.read(picture, classifier: Fixtures.classifier()) } catch { number = error }
+            #expect(number == .dot(size: 13, count: count), "\(number.map { "\($0)" } ?? "digits")")
+        }
+        #expect(DigitPipeline.Failure.dot(size: 13, count: 8).message(number: true)
+                == "no digits found: the only ink is 8 round dots about 13 px across (specks, full stops), not writing")
+    }
+
     /// A real digit with camera noise and dust around it is still read: the texture rule
     /// looks at how much of the ink the digit holds, not at how much dust there is.
     @Test func aDigitAmongSpecksIsStillRead() throws {
