@@ -84,7 +84,10 @@ import DigitLabIO
         // An exercise book's page: rules and a darker margin line, one piece from edge to
         // edge; read with one paper level, as a tight crop is, it was "5" and "90".
         let book = Self.grey(600, 400) { x, y in (60..<62).contains(x) ? 122 : y % 40 < 2 ? 150 : 238 }
-        for (name, picture) in [("ruled", ruled), ("squared", squared), ("book", book)] {
+        // A margin drawn with a fatter pen than the rules (5 px to their 2): `read` took it
+        // for a 1 at 100%, and a number written on the page was dropped.
+        let margin = Self.grey(800, 600) { x, y in (88..<93).contains(x) ? 122 : y % 30 < 2 ? 150 : 238 }
+        for (name, picture) in [("ruled", ruled), ("squared", squared), ("book", book), ("fat margin", margin)] {
             Fixtures.dump(picture, "lines-\(name)")
             var (single, number): (DigitPipeline.Failure?, DigitPipeline.Failure?) = (nil, nil)
             do { _ = try DigitPipeline.run(picture, classifier: Fixtures.classifier()) } catch { single = error }
