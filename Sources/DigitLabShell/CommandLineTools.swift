@@ -57,7 +57,8 @@ public enum CommandLineTools {
     /// `digitlab predict [--model FILE] IMAGE... [--json] [--top K] [--stages]`: one line or
     /// JSON object per image, in the order given. A picture that cannot be classified is a
     /// line on stderr (plain) or `{"error": …, "file": …}` in its place (JSON), the others
-    /// are still classified, and the exit status is 1 at the end. `--stages` writes
+    /// are still classified, and the exit status is 1 at the end. Notes ("a number?") go
+    /// to stderr in both modes, so a script reading JSON still sees them. `--stages` writes
     /// `outputs/stages-NAME.png`, as the shell's `predict file PATH --stages` does.
     public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int,
                                stages: Bool = false) -> Int32 {
@@ -69,7 +70,7 @@ public enum CommandLineTools {
                 let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
-                if !json, let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + Sanitize.line(note)) }
+                if let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true
@@ -94,7 +95,7 @@ public enum CommandLineTools {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames)
                 print(json ? r.json : r.line)
-                if !json, let note = r.note { printError("note: " + Sanitize.line(note)) }
+                if let note = r.note { printError("note: " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true

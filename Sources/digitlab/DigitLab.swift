@@ -27,6 +27,17 @@ struct DigitLab: ParsableCommand {
             printError("digitlab: argument \(i) ('\(shown)') is not UTF-8 text, and DigitLab takes names in UTF-8 — rename the file (convmv or mv) and give the new name")
             Glibc.exit(64)
         }
+        // A word that names no sub-command went to the shell as an argument, and came back
+        // as "2 unexpected arguments … Usage: digitlab repl" (`digitlab reed x.png`).
+        let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName } + ["help"]
+        let accepted = configuration.subcommands.map { $0._commandName } + ["help"]
+        if argc > 1, let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"), !accepted.contains(first) {
+            let meant = Suggest.closest(to: first, among: names).map { "did you mean \($0)?" }
+                ?? (first.contains(".") || first.contains("/") ? "`digitlab predict \(first)` classifies a picture, `digitlab read \(first)` reads a number"
+                    : "one of " + names.dropLast().joined(separator: ", ") + ", or none for the shell")
+            printError("digitlab: unknown command '\(Sanitize.line(first))' — \(meant)")
+            Glibc.exit(64)
+        }
         main(nil)
     }
 }

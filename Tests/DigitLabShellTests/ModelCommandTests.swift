@@ -273,6 +273,16 @@ import Testing
         #expect(text == "digitlab: argument 2 ('caf\\xe9.png') is not UTF-8 text, and DigitLab takes names in UTF-8 — rename the file (convmv or mv) and give the new name\n", "\(text)")
     }
 
+    /// A mistyped sub-command went to the shell as an argument: "2 unexpected arguments:
+    /// 'reed', 'x.png' … Usage: digitlab repl" (a newcomer review).
+    @Test func anUnknownSubcommandGetsTheOneMeant() throws {
+        let typo = try runDigitLab(["reed", "x.png"])
+        #expect(typo.status == 64 && typo.err == "digitlab: unknown command 'reed' — did you mean read?\n", "\(typo)")
+        let picture = try runDigitLab(["my.png"])
+        #expect(picture.err == "digitlab: unknown command 'my.png' — `digitlab predict my.png` classifies a picture, `digitlab read my.png` reads a number\n", "\(picture)")
+        #expect(try runDigitLab(["docs"]).out.first == "# DigitLab commands", "a hidden sub-command still runs")
+    }
+
     /// A figure's name comes from the picture's, which may hold anything a file name can.
     @Test func figureNamesHoldNoControlCharacters() {
         #expect(OutputState.figureName("stages", of: "photos/seven.jpg") == "stages-seven")
