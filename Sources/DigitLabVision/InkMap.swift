@@ -84,7 +84,10 @@ struct InkMap {
     ///   not a sheet on a desk or inside a frame, whose margins say nothing of the paper.
     static func margins(_ c: Plane) -> (borderLight: Bool, sameGround: Bool) {
         let q = c.percentiles([0.02, 0.98])
-        let middle = (q[0] + q[1]) / 2
+        // Thin ink under 2% of the picture (a white 7 on black) leaves the 2–98% range
+        // flat, every pixel "light", and the margins said dark ink: `read` found nothing.
+        // Then the extremes decide.
+        let middle = q[1] - q[0] > 0.1 ? (q[0] + q[1]) / 2 : ((c.values.min() ?? 0) + (c.values.max() ?? 1)) / 2
         var (edge, dark) = (0, 0)
         for x in 0..<c.width { for y in [0, c.height - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
         for y in 0..<c.height { for x in [0, c.width - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }

@@ -145,6 +145,17 @@ import DigitLabIO
         #expect(reading.text == "3" && reading.digits[0].probability > 0.9, "\(reading.text)")
     }
 
+    /// A white digit on black (a dark-mode drawing) was "blank" for `read` while `predict`
+    /// read it: its thin ink is under 2% of the picture, so the margins' 2–98% range was
+    /// flat and they said dark ink (an attacker review).
+    @Test func aThinWhiteDigitOnBlackIsRead() throws {
+        let ink = Fixtures.tightInk(0, scale: 3)
+        let picture = Fixtures.picture(width: 500, height: 300, paper: (0, 0, 0), ink: ink, at: 200, 60, inkColour: (255, 255, 255))
+        Fixtures.dump(picture, "white-on-black")
+        #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == String(Fixtures.label(0)))
+        #expect(try Fixtures.predict(picture) == Fixtures.label(0))
+    }
+
     /// A digit half as tall as its neighbours, with paper either side, is a digit, not a
     /// stroke of one (an attacker review's drawings: "717" with a short 1 and "343" with a
     /// small 4 were read "77" and "33" when every piece under 0.65 of the line's height
