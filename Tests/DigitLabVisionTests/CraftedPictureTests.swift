@@ -104,6 +104,15 @@ import DigitLabIO
         func disc(_ x: Int, _ y: Int, _ cx: Int, _ cy: Int) -> Bool { (x - cx) * (x - cx) + (y - cy) * (y - cy) <= 36 }
         let one = Self.grey(300, 300) { x, y in disc(x, y, 150, 150) ? 30 : 235 }
         let row = Self.grey(600, 200) { x, y in (0..<8).contains { disc(x, y, 90 + 60 * $0, 100) } ? 30 : 235 }
+        // Drawn with a soft edge, as a drawing program does: a dot then fills under 70% of
+        // its box, and five such were read as 00000 at 99%.
+        let soft = Self.grey(600, 400) { x, y in
+            let d = (0..<5).map { k -> Double in let (dx, dy) = (Double(x - 106 - 35 * k), Double(y - 206)); return (dx * dx + dy * dy).squareRoot() }.min()!
+            return UInt8(30 + 205 * min(1, max(0, d - 5.5) / 2))
+        }
+        var fives: DigitPipeline.Failure? = nil
+        do { _ = try NumberReader.read(soft, classifier: Fixtures.classifier()) } catch { fives = error }
+        guard case .dot(_, 5)? = fives else { Issue.record("soft dots: \(fives.map { "\($0)" } ?? "digits")"); return }
         var single: DigitPipeline.Failure? = nil
         do { _ = try DigitPipeline.run(one, classifier: Fixtures.classifier()) } catch { single = error }
         #expect(single == .dot(size: 13), "\(single.map { "\($0)" } ?? "a digit")")
