@@ -16,7 +16,7 @@ public struct NumberReading: Sendable {
     /// A decimal point or a comma between two digits ("3.14", "1,250"), or a minus sign or
     /// a dash before a digit ("-42", "030-1234"): not a digit, and not shown to the network.
     public struct Mark: Sendable {
-        /// ".", "," or "-"
+        /// ".", ",", "-" or ":"
         public let character: String
         /// In the picture's pixels.
         public let box: Box
@@ -330,10 +330,35 @@ extension Analysis {
             guard comma ? hangs && apart : (size <= 2 * thickness && size <= 0.3 * typical) else { continue }
             marks.append((comma ? "," : ".", c.box, left.box.x, c.label))
         }
+        // A colon ("12:30"): two such blots, one above the other, between two digits; read
+        // as one piece, the pair was a 5 at 90%.
+        for atom in atoms where atom.labels.count == 2 {
+            let dots = components.items.filter { atom.labels.contains($0.label) }.sorted { $0.minY < $1.minY }
+            let others = atoms.filter { $0.labels != atom.labels }
+            guard dots.count == 2, dots[0].maxY < dots[1].minY,
+                  let left = others.last(where: { $0.box.maxX < atom.box.x }),
+                  let right = others.first(where: { $0.box.x > atom.box.maxX }),
+                  !others.contains(where: { $0.box.x <= atom.box.maxX && $0.box.maxX >= atom.box.x }) else { continue }
+            let h = Float(min(left.box.height, right.box.height))
+            let (top, baseline) = (Float(left.box.y + right.box.y) / 2, Float(left.box.maxY + right.box.maxY) / 2)
+            guard h >= 0.6 * typical, dots.allSatisfy({ d in
+                let (size, thickness) = (Float(max(d.width, d.height)), Float(min(d.width, d.height)))
+                // Round, and no taller than 1.3 times its width: a semicolon's foot is a comma.
+                return size <= 0.3 * h && thickness >= max(2, 0.6 * map.strokeWidth) && size <= 2 * thickness
+                    && Float(d.height) <= 1.3 * Float(d.width)
+                    && Float(d.area) >= 0.45 * Float(d.width * d.height)
+            }), Float(dots[0].minY + dots[0].maxY) / 2 < top + 0.6 * h,
+                  Float(dots[1].minY + dots[1].maxY) / 2 > baseline - 0.4 * h else { continue }
+            marks.append((":", atom.box, left.box.x, dots[0].label))
+            marks.append((":", atom.box, left.box.x, dots[1].label))
+        }
         // One mark between two digits: two specks side by side are no point ("4..7").
         let between = Dictionary(grouping: marks, by: \.after)
-        marks.removeAll { between[$0.after]!.count > 1 }
+        marks.removeAll { m in between[m.after]!.contains { $0.label != m.label && $0.box != m.box } }
         let taken = Set(marks.map(\.label))
-        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, marks.map { ($0.character, $0.box) }.sorted { $0.box.x < $1.box.x })
+        // A colon is two pieces, one mark.
+        var seen = Set<String>()
+        let kept = marks.filter { seen.insert("\($0.character)\($0.box.x),\($0.box.y)").inserted }
+        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, kept.map { ($0.character, $0.box) }.sorted { $0.box.x < $1.box.x })
     }
 }

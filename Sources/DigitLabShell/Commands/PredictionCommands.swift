@@ -112,7 +112,7 @@ enum PredictCommand: ShellCommand, Equatable {
                           .table(Table([.init("digit"), .init("sure", .right), .init("box (x, y, w, h)")],
                                        rows: digits.map { ["\($0.label)", Format.percent(Double($0.probability), 1), "\($0.box.x), \($0.box.y), \($0.box.width), \($0.box.height)"] }))])
         if let mark = result.reading.marks.first {
-            let name = ["." : "a decimal point", ",": "a comma", "-": "a minus sign or dash"][mark.character] ?? "a mark"
+            let name = ["." : "a decimal point", ",": "a comma", "-": "a minus sign or dash", ":": "a colon"][mark.character] ?? "a mark"
             let place = mark.after == 0 ? "before the first digit" : "after digit \(mark.after)"
             out.append(.text("\(name) \(place)\(result.reading.marks.count > 1 ? " (and more marks)" : ""): found by its size and place on the line, not shown to the network"))
         }
