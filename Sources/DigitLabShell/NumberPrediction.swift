@@ -43,8 +43,8 @@ public struct NumberPrediction: Sendable {
     }
 
     /// `{"file": …, "text": "3.14", "digits": [{"digit": "3", "probability": 0.99, "box": [x, y, w, h]}, …],
-    /// "marks": [{"mark": ".", "after": 1, "box": [x, y, w, h]}]}`: a mark (a decimal point
-    /// or a comma) comes after that many digits.
+    /// "marks": [{"mark": ".", "after": 1, "box": [x, y, w, h]}]}`: a mark (a point, a
+    /// comma, a minus sign or a colon) comes after that many digits.
     public var json: String {
         JSONLine.encode(Record(file: file, text: text, digits: reading.digits.map {
             Record.Digit(digit: $0.label, probability: $0.probability, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])

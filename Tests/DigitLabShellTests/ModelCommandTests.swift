@@ -273,6 +273,15 @@ import Testing
         #expect(text == "digitlab: argument 2 ('caf\\xe9.png') is not UTF-8 text, and DigitLab takes names in UTF-8 — rename the file (convmv or mv) and give the new name\n", "\(text)")
     }
 
+    /// The shell names every mark it found and where ("26.11.2026" said "a decimal point
+    /// after digit 2 (and more marks)").
+    @Test func theShellNamesEachMark() throws {
+        let s = session()
+        try run(s, "load model \(packageRoot)/models/default.safetensors")
+        let out = try run(s, "predict file \(packageRoot)/Tests/DigitLabVisionTests/Pictures/minus-42-a-minus-sign.png --number")
+        #expect(out.contains("the network reads -42") && out.contains("a minus sign or dash before the first digit: found by size and place"), "\(out)")
+    }
+
     /// A mistyped sub-command went to the shell as an argument: "2 unexpected arguments:
     /// 'reed', 'x.png' … Usage: digitlab repl" (a newcomer review).
     @Test func anUnknownSubcommandGetsTheOneMeant() throws {

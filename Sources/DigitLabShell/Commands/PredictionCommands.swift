@@ -111,10 +111,13 @@ enum PredictCommand: ShellCommand, Equatable {
                           .text("\(path): the network reads \(result.text)"),
                           .table(Table([.init("digit"), .init("sure", .right), .init("box (x, y, w, h)")],
                                        rows: digits.map { ["\($0.label)", Format.percent(Double($0.probability), 1), "\($0.box.x), \($0.box.y), \($0.box.width), \($0.box.height)"] }))])
-        if let mark = result.reading.marks.first {
-            let name = ["." : "a decimal point", ",": "a comma", "-": "a minus sign or dash", ":": "a colon"][mark.character] ?? "a mark"
-            let place = mark.after == 0 ? "before the first digit" : "after digit \(mark.after)"
-            out.append(.text("\(name) \(place)\(result.reading.marks.count > 1 ? " (and more marks)" : ""): found by its size and place on the line, not shown to the network"))
+        if !result.reading.marks.isEmpty {
+            // Each mark, where it is ("26.11.2026": two points, not "a decimal point and more").
+            let names = [".": "a point", ",": "a comma", "-": "a minus sign or dash", ":": "a colon"]
+            let said = result.reading.marks.map { m in
+                (names[m.character] ?? "a mark") + (m.after == 0 ? " before the first digit" : " after digit \(m.after)")
+            }
+            out.append(.text(said.joined(separator: ", ") + ": found by size and place on the line, not shown to the network"))
         }
         if let note = result.note { out.append(.warning(note)) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {

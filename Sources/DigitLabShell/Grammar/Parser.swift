@@ -71,11 +71,12 @@ public enum Parser {
             let pathForms = candidates.filter { f in
                 f.words.count == depth + 1 && f.arguments.first.map { if case .path = $0.kind { true } else { false } } == true
             }
-            if looksLikeAPath, pathForms.count == 1, Suggest.closest(to: rest[depth], among: next) == nil {
+            let closest = Suggest.closest(to: rest[depth], among: next)
+            if looksLikeAPath, pathForms.count == 1, closest == nil {
                 let meant = ([d.name] + rest.prefix(depth) + [pathForms[0].words[depth], Tokenizer.quoted(rest[depth])]).joined(separator: " ")
                 throw CommandError("\(context): unknown '\(word)' — a file goes after `\(pathForms[0].words[depth])`: \(Sanitize.line(meant))")
             }
-            throw CommandError("\(context): unknown '\(word)'" + (Suggest.closest(to: rest[depth], among: next).map { " — did you mean \($0)?" } ?? " — \(choices)"))
+            throw CommandError("\(context): unknown '\(word)'" + (closest.map { " — did you mean \($0)?" } ?? " — \(choices)"))
         }
         throw CommandError("\(d.name): see `help \(d.name)`")
     }

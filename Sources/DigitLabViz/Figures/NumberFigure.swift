@@ -19,22 +19,24 @@ public enum NumberFigure {
         c.title("The number read: \(reading.text.isEmpty ? "(nothing)" : reading.text)", subtitle: file)
         let top = Style.header + 4
         let at = PipelineFigure.picture(reading.working, on: c, x: Style.margin, y: top, width: pictureWidth, height: pictureHeight)
+        // Boxes are in the picture's pixels; the drawing is of the working copy, which
+        // starts at `origin` (a close-up of a small line).
+        let f = at.scale / reading.scale
+        func drawn(_ b: Box) -> (x: Double, y: Double, width: Double, height: Double) {
+            (at.x + Double(b.x - reading.origin.x) * f, at.y + Double(b.y - reading.origin.y) * f, Double(b.width) * f, Double(b.height) * f)
+        }
         for (i, d) in digits.enumerated() {
-            // Boxes are in the picture's pixels; the drawing is of the working copy, which
-            // starts at `origin` (a close-up of a small line).
-            let f = at.scale / reading.scale
-            let (x, y) = (at.x + Double(d.box.x - reading.origin.x) * f, at.y + Double(d.box.y - reading.origin.y) * f)
+            let r = drawn(d.box)
             let colour = d.probability >= 0.9 ? RGB.good : RGB.bad
-            c.frame(x, y, Double(d.box.width) * f, Double(d.box.height) * f, colour, width: 2)
-            c.text("\(i + 1)", x + 2, y - 3, size: Style.captionSize - 1, color: colour)
+            c.frame(r.x, r.y, r.width, r.height, colour, width: 2)
+            c.text("\(i + 1)", r.x + 2, r.y - 3, size: Style.captionSize - 1, color: colour)
         }
         for m in reading.marks {
-            // A decimal point or a comma: found by its size and place, not by the network.
-            let f = at.scale / reading.scale
-            let (x, y) = (at.x + Double(m.box.x - reading.origin.x) * f, at.y + Double(m.box.y - reading.origin.y) * f)
-            c.frame(x - 2, y - 2, Double(m.box.width) * f + 4, Double(m.box.height) * f + 4, .muted, width: 2)
-            c.text(m.character, x + Double(m.box.width) * f / 2, y + Double(m.box.height) * f + 14, size: Style.captionSize,
-                   bold: true, align: .center, color: .muted)
+            // A point, a comma, a minus sign or a colon: found by its size and place, not
+            // by the network.
+            let r = drawn(m.box)
+            c.frame(r.x - 2, r.y - 2, r.width + 4, r.height + 4, .muted, width: 2)
+            c.text(m.character, r.x + r.width / 2, r.y + r.height + 14, size: Style.captionSize, bold: true, align: .center, color: .muted)
         }
         let gallery = top + pictureHeight + 24
         for (i, d) in digits.enumerated() {
