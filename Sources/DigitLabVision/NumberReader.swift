@@ -275,20 +275,32 @@ extension Analysis {
         guard atoms.count >= 2 else { return (atoms, []) }
         let heights = atoms.map(\.box.height).sorted()
         let typical = Float(heights[heights.count / 2])
-        var marks = [(character: String, box: Box, after: Int, label: Int32)]()
-        for c in components.items where c.area >= 3 {
-            // Digits either side (before a minus sign, none may be): the nearest atoms that
-            // are not this piece alone, of a digit's height, and clear of every other
-            // piece's columns (not the dot of a stroke's end under a digit, nor the bar of
-            // a 4 or a 7).
-            let others = atoms.filter { $0.labels != [c.label] }
-            let left = others.last(where: { $0.box.maxX < c.minX })
-            guard let right = others.first(where: { $0.box.x > c.maxX }),
-                  Float(min(left?.box.height ?? right.box.height, right.box.height)) >= 0.6 * typical,
-                  !others.contains(where: { $0.box.x <= c.maxX && $0.box.maxX >= c.minX }) else { continue }
+        var marks = [(character: String, box: Box, after: Int, labels: Set<Int32>)]()
+        // The digits either side of a mark made of `labels` in `box` (before a minus sign,
+        // none may be on the left): the nearest other atoms, of a digit's height, none of
+        // them in its columns (not the dot of a stroke's end under a digit, nor the bar of
+        // a 4 or a 7). Also the line there: the digits' height, top and foot.
+        func line(around box: Box, made labels: Set<Int32>) -> (left: Atom?, right: Atom, h: Float, top: Float, baseline: Float)? {
+            let others = atoms.filter { $0.labels != labels }
+            let left = others.last(where: { $0.box.maxX < box.x })
+            guard let right = others.first(where: { $0.box.x > box.maxX }),
+                  !others.contains(where: { $0.box.x <= box.maxX && $0.box.maxX >= box.x }) else { return nil }
             let h = Float(min(left?.box.height ?? right.box.height, right.box.height))
+            guard h >= 0.6 * typical else { return nil }
             let (top, baseline) = left.map { (Float($0.box.y + right.box.y) / 2, Float($0.box.maxY + right.box.maxY) / 2) }
                 ?? (Float(right.box.y), Float(right.box.maxY))
+            return (left, right, h, top, baseline)
+        }
+        // At least about as thick as the pen (a sliver of a form's wall or of a stroke is
+        // thinner; the stroke width measures a little wide, hence 0.6), no longer one way
+        // than `long` times the other, and solid (a blot, not a ring or a stroke).
+        func blot(_ d: Component, long: Float) -> Bool {
+            let (size, thickness) = (Float(max(d.width, d.height)), Float(min(d.width, d.height)))
+            return thickness >= max(2, 0.6 * map.strokeWidth) && size <= long * thickness
+                && Float(d.area) >= 0.45 * Float(d.width * d.height)
+        }
+        for c in components.items where c.area >= 3 {
+            guard let (left, right, h, top, baseline) = line(around: c.box, made: [c.label]) else { continue }
             // Nothing else in its columns above it, on the line (the foot of a colon or a
             // semicolon has a dot above it; a minus has nothing above or below).
             func alone(below: Bool) -> Bool {
@@ -297,26 +309,21 @@ extension Analysis {
                         && (o.maxY < c.minY && Float(o.minY) >= top - 0.2 * h || below && o.minY > c.maxY && Float(o.maxY) <= baseline + 0.2 * h)
                 }
             }
-            let thickness = Float(min(c.width, c.height))
             let centreY = Float(c.minY + c.maxY) / 2
             // A minus sign or a dash ("-42", "030-1234567"): a flat bar, 0.25 to 1 digit
             // wide, in the middle of the line. Read as digits, they were 2s and 4s.
             if Float(c.width) >= 2.5 * Float(c.height), Float(c.width) >= 0.25 * h, Float(c.width) <= h,
-               Float(c.height) <= 0.25 * h, thickness >= max(2, 0.6 * map.strokeWidth),
+               Float(c.height) <= 0.25 * h, Float(c.height) >= max(2, 0.6 * map.strokeWidth),
                centreY >= top + 0.3 * h, centreY <= top + 0.75 * h, alone(below: true) {
-                marks.append(("-", c.box, left?.box.x ?? Int.min, c.label))
+                marks.append(("-", c.box, left?.box.x ?? Int.min, [c.label]))
                 continue
             }
             // A point or a comma follows a digit: at most 0.4 of a digit's height (a point
-            // 0.3); at least about as thick as the pen (a sliver of a form's wall or of a
-            // stroke is thinner; the stroke width measures a little wide, hence 0.6); and
-            // roundish: a point no more than twice as long one way as the other, a comma
-            // three times.
+            // 0.3), a blot no more than three times as long one way as the other (a point
+            // twice), on the line, not above it.
             let size = Float(max(c.width, c.height))
-            guard let left, size <= 0.4 * typical, thickness >= max(2, 0.6 * map.strokeWidth), size <= 3 * thickness,
-                  // On the line, not above it; a blot, not a ring or a stroke.
-                  centreY >= baseline - 0.2 * h, centreY <= baseline + 0.3 * h,
-                  Float(c.area) >= 0.45 * Float(c.width * c.height), alone(below: false) else { continue }
+            guard let left, size <= 0.4 * typical, blot(c, long: 3),
+                  centreY >= baseline - 0.2 * h, centreY <= baseline + 0.3 * h, alone(below: false) else { continue }
             // A comma is taller than wide (a point written quickly is a short dash, wider
             // than tall), and reaches below the line or is clearly longer than a point.
             let tall = Float(c.height) / Float(c.width)
@@ -327,38 +334,26 @@ extension Analysis {
             // a 3, the corner of a 2).
             let hangs = Float(c.minY) >= baseline - 0.3 * h || Float(c.maxY) >= baseline + 0.05 * h
             let apart = c.minX - left.box.maxX > 2 && right.box.x - c.maxX > 2
-            guard comma ? hangs && apart : (size <= 2 * thickness && size <= 0.3 * typical) else { continue }
-            marks.append((comma ? "," : ".", c.box, left.box.x, c.label))
+            guard comma ? hangs && apart : (blot(c, long: 2) && size <= 0.3 * typical) else { continue }
+            marks.append((comma ? "," : ".", c.box, left.box.x, [c.label]))
         }
-        // A colon ("12:30"): two such blots, one above the other, between two digits; read
-        // as one piece, the pair was a 5 at 90%.
+        // A colon ("12:30"): two round points, one above the other, between two digits;
+        // read as one piece, the pair was a 5 at 90%. Each no taller than 1.3 times its
+        // width: a semicolon's foot is a comma.
         for atom in atoms where atom.labels.count == 2 {
             let dots = components.items.filter { atom.labels.contains($0.label) }.sorted { $0.minY < $1.minY }
-            let others = atoms.filter { $0.labels != atom.labels }
             guard dots.count == 2, dots[0].maxY < dots[1].minY,
-                  let left = others.last(where: { $0.box.maxX < atom.box.x }),
-                  let right = others.first(where: { $0.box.x > atom.box.maxX }),
-                  !others.contains(where: { $0.box.x <= atom.box.maxX && $0.box.maxX >= atom.box.x }) else { continue }
-            let h = Float(min(left.box.height, right.box.height))
-            let (top, baseline) = (Float(left.box.y + right.box.y) / 2, Float(left.box.maxY + right.box.maxY) / 2)
-            guard h >= 0.6 * typical, dots.allSatisfy({ d in
-                let (size, thickness) = (Float(max(d.width, d.height)), Float(min(d.width, d.height)))
-                // Round, and no taller than 1.3 times its width: a semicolon's foot is a comma.
-                return size <= 0.3 * h && thickness >= max(2, 0.6 * map.strokeWidth) && size <= 2 * thickness
-                    && Float(d.height) <= 1.3 * Float(d.width)
-                    && Float(d.area) >= 0.45 * Float(d.width * d.height)
-            }), Float(dots[0].minY + dots[0].maxY) / 2 < top + 0.6 * h,
-                  Float(dots[1].minY + dots[1].maxY) / 2 > baseline - 0.4 * h else { continue }
-            marks.append((":", atom.box, left.box.x, dots[0].label))
-            marks.append((":", atom.box, left.box.x, dots[1].label))
+                  let at = line(around: atom.box, made: atom.labels), let left = at.left,
+                  dots.allSatisfy({ Float(max($0.width, $0.height)) <= 0.3 * at.h && blot($0, long: 2) && Float($0.height) <= 1.3 * Float($0.width) }),
+                  Float(dots[0].minY + dots[0].maxY) / 2 < at.top + 0.6 * at.h,
+                  Float(dots[1].minY + dots[1].maxY) / 2 > at.baseline - 0.4 * at.h else { continue }
+            marks.append((":", atom.box, left.box.x, atom.labels))
         }
         // One mark between two digits: two specks side by side are no point ("4..7").
         let between = Dictionary(grouping: marks, by: \.after)
-        marks.removeAll { m in between[m.after]!.contains { $0.label != m.label && $0.box != m.box } }
-        let taken = Set(marks.map(\.label))
-        // A colon is two pieces, one mark.
-        var seen = Set<String>()
-        let kept = marks.filter { seen.insert("\($0.character)\($0.box.x),\($0.box.y)").inserted }
-        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, kept.map { ($0.character, $0.box) }.sorted { $0.box.x < $1.box.x })
+        marks.removeAll { between[$0.after]!.count > 1 }
+        let taken = marks.reduce(into: Set<Int32>()) { $0.formUnion($1.labels) }
+        return (atoms.filter { $0.labels.isDisjoint(with: taken) }, marks.map { ($0.character, $0.box) }.sorted { $0.box.x < $1.box.x })
     }
+
 }
