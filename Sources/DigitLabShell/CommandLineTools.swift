@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabVision
 import DigitLabViz
 import Foundation
 
@@ -88,12 +89,13 @@ public enum CommandLineTools {
     /// the steps it went through up to there, with the reason.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
+        let judge = OneDigitJudge.bundled(locator)
         var figures = StagesFigures(kind: "read")
         var failed = false
         for image in images {
             do throws(PictureNotRead) {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
-                                                  classNames: loaded.info.classNames)
+                                                  classNames: loaded.info.classNames, judge: judge)
                 print(json ? r.json : r.line)
                 if let note = r.note { printError("note: " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }

@@ -16,11 +16,13 @@ public struct NumberPrediction: Sendable {
     ///
     /// - Throws: one line for an unreadable file, a picture without digits, or a network
     ///   whose answer is not a number.
+    /// - Parameter judge: the one-digit judge (`OneDigitJudge.bundled`), when there is one.
     public static func read(_ path: String, network: Network, normalization: Normalization,
-                            classNames: [String]) throws(PictureNotRead) -> NumberPrediction {
+                            classNames: [String], judge: OneDigitJudge?) throws(PictureNotRead) -> NumberPrediction {
         let picture: RasterImage
         do { picture = try ImageFile.read(path) } catch { throw PictureNotRead(error) }
-        let classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
+        var classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
+        classifier.wholeness = judge
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
             throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
@@ -64,4 +66,13 @@ public struct NumberPrediction: Sendable {
 
     /// The picture with its boxes and each digit's 28x28 image with its answer.
     public func stagesFigure() -> Canvas { NumberFigure.draw(reading, file: file) }
+}
+
+extension OneDigitJudge {
+    /// `models/one-digit.safetensors` of the DigitLab home, whatever network reads the
+    /// digits (it judges shapes, not classes); nil when it cannot be loaded.
+    public static func bundled(_ locator: DataLocator) -> OneDigitJudge? {
+        guard let home = try? locator.home(), let loaded = try? ModelFile.load(home + "/models/one-digit.safetensors") else { return nil }
+        return OneDigitJudge(network: loaded.network, normalization: loaded.info.normalization)
+    }
 }

@@ -6,6 +6,10 @@ import DigitLabCore
 public struct DigitClassifier {
     public let classNames: [String]
     let classify: ([[UInt8]]) -> [[Float]]
+    /// The probability that each image is one whole digit, not two that touch nor a
+    /// piece of one (`OneDigitJudge`): the number reader weighs it with the digit
+    /// network's answer. nil: the reader goes by the digit network alone.
+    public var wholeness: OneDigitJudge?
 
     public init(classNames: [String] = (0...9).map(String.init), probabilities: @escaping ([[UInt8]]) -> [[Float]]) {
         self.classNames = classNames
@@ -24,4 +28,23 @@ public struct DigitClassifier {
     }
 
     public func probabilities(_ images: [[UInt8]]) -> [[Float]] { images.isEmpty ? [] : classify(images) }
+}
+
+/// A network that says whether a 28x28 crop cut from a line of writing is one whole digit
+/// (its class 0) or not (class 1: two digits that touch, a piece of one, a digit with much
+/// of its neighbour). A digit network trained on whole digits is sure of those too: two
+/// touching digits squeezed into 28x28 read "68" as an 8 at 100%. Trained by
+/// `models/train-one-digit.txt`.
+public struct OneDigitJudge {
+    let judge: ([[UInt8]]) -> [Float]
+
+    public init(probabilities: @escaping ([[UInt8]]) -> [Float]) { judge = probabilities }
+
+    public init(network: Network, normalization: Normalization) {
+        let two = DigitClassifier(network: network, normalization: normalization, classNames: [])
+        // Ten outputs, as DigitLab trains them; the judge uses the first two.
+        self.init { images in two.probabilities(images).map { p in p.count >= 2 ? p[0] / max(1e-12, p[0] + p[1]) : 1 } }
+    }
+
+    public func wholeness(_ images: [[UInt8]]) -> [Float] { images.isEmpty ? [] : judge(images) }
 }

@@ -63,11 +63,13 @@ public struct NumberReading: Sendable {
 /// 2. The pieces of ink on the line of writing (specks, and pieces far above or below
 ///    it, are left out); pieces one above the other are one digit (the bar of a 5).
 /// 3. **Over-segmentation**: each piece wide enough to hold two digits gets candidate
-///    cuts where its vertical projection has minima (touching digits meet thinly).
+///    cuts, seams from its top to its foot through the least ink (touching digits meet
+///    thinly, and overlapping ones leave a path of paper round their strokes).
 /// 4. **Recognition chooses the segmentation**: every run of pieces and cuts that could
 ///    be one digit goes through the same 28x28 framing and the classifier, and dynamic
 ///    programming picks the split whose digits the network is surest of (the sum of
-///    the log-probabilities of the winners), with a small cost for implausible shapes.
+///    the log-probabilities of the winners), with a small cost for implausible shapes,
+///    and the one-digit judge's doubt that a candidate is one whole digit.
 public enum NumberReader {
     public static let workingSize = 1200
 

@@ -109,7 +109,7 @@ struct VersionCommand: ParsableCommand {
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a whole handwritten number (a line of digits) in each picture: one line, or one JSON object, per image.",
-        discussion: "Touching digits are split where the network is surest of the parts. Without --model, uses models/default.safetensors. JSON, keys in alphabetical order: {\"digits\": [{\"box\": [x, y, w, h], \"digit\": \"2\", \"probability\": 0.99}, ...], \"file\": ..., \"marks\": [], \"text\": \"2026\"}. A decimal point or a comma between digits, or a minus sign before one, is in the text (\"3.14\", \"-42\") and in marks: {\"after\": 1, \"box\": [x, y, w, h], \"mark\": \".\"}, after that many digits.")
+        discussion: "Touching digits are split where the network is surest of the parts and the one-digit judge (models/one-digit.safetensors) finds each part one whole digit. Without --model, uses models/default.safetensors. JSON, keys in alphabetical order: {\"digits\": [{\"box\": [x, y, w, h], \"digit\": \"2\", \"probability\": 0.99}, ...], \"file\": ..., \"marks\": [], \"text\": \"2026\"}. A decimal point or a comma between digits, or a minus sign before one, is in the text (\"3.14\", \"-42\") and in marks: {\"after\": 1, \"box\": [x, y, w, h], \"mark\": \".\"}, after that many digits.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Flag(help: "One JSON object per line: file, text, digits (or file, error).") var json = false
     @Flag(help: "Also write outputs/read-NAME.png: the boxes found and each digit as the network saw it (for a picture not read, the steps up to where it gave up).") var stages = false

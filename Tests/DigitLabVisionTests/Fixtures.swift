@@ -17,9 +17,15 @@ enum Fixtures {
 
     /// The default model as a classifier (a fresh one each time: a network is not shared
     /// between tests running in parallel).
-    static func classifier() -> DigitClassifier {
+    /// With the one-digit judge, as `digitlab read` has it (`judged: false`: without).
+    static func classifier(judged: Bool = true) -> DigitClassifier {
         let (network, info) = try! ModelFile.load(packageRoot + "/models/default.safetensors")
-        return DigitClassifier(network: network, normalization: info.normalization, classNames: info.classNames)
+        var classifier = DigitClassifier(network: network, normalization: info.normalization, classNames: info.classNames)
+        if judged {
+            let (judge, judgeInfo) = try! ModelFile.load(packageRoot + "/models/one-digit.safetensors")
+            classifier.wholeness = OneDigitJudge(network: judge, normalization: judgeInfo.normalization)
+        }
+        return classifier
     }
 
     static func label(_ i: Int) -> Int { Int(test.labels[i]) }

@@ -51,6 +51,19 @@ import DigitLabIO
         #expect(reading.digits.allSatisfy { $0.probability > 0.9 })
     }
 
+    /// Digits that overlap (the dev set's touching-0010 and touching-0022). The digit
+    /// network is sure of two of them squeezed into one 28x28 ("37" an 8, "69" a 6), and
+    /// no straight cut parts them: "84037" was read as 8187 and "6936" as 686. Cuts now
+    /// follow the paper round the strokes, and the one-digit judge doubts the pairs.
+    @Test func overlappingDigitsArePartedAndJudged() throws {
+        for (name, number) in [("84037-touching", "84037"), ("6936-touching", "6936")] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
+            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number)
+            // Without the judge the network's certainty about a pair wins.
+            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier(judged: false)).text != number)
+        }
+    }
+
     /// One digit cut in two (the dev set's long-0044 and long-0048). An open 0 whose two
     /// strokes do not meet was read as "67", each stroke a confident digit of its own
     /// though neither reaches two thirds of the line's height; a wide 0 was cut through

@@ -1,5 +1,6 @@
 import DigitLabCore
 import DigitLabIO
+import DigitLabVision
 import DigitLabViz
 import Foundation
 
@@ -104,7 +105,8 @@ enum PredictCommand: ShellCommand, Equatable {
                                _ context: inout CommandContext) throws(CommandError) -> Output {
         let result: NumberPrediction
         do {
-            result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names)
+            result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names,
+                                               judge: OneDigitJudge.bundled(context.session.locator))
         } catch { throw notRead(error, drawingStages: stages, number: true, &context) }
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
