@@ -1,26 +1,29 @@
 #!/usr/bin/env python3
 """Writes the training set of the one-digit judge (models/one-digit.safetensors) as IDX
-files: 28x28 crops labelled 0 when they hold one whole digit, 1 when they do not.
+files: 28x28 candidates labelled 0 when they hold one whole digit, 1 when they do not.
 
 `digitlab read` cuts a line of writing into candidate digits and lets the network choose
 the cuts. The digit network was trained on single digits only, and it is sure of things
 that are not one: two touching digits squeezed into 28x28 read "68" as an 8 at 100%, and
-half of a 0 is a confident 1. The judge is trained on exactly those mistakes, made from
-MNIST's digits the way the reader frames a candidate (the ink's box scaled to 20 pixels
-on its longer side, centred by its centre of mass in 28x28):
+half of a 0 is a confident 1. The judge learns to tell them apart from candidates made
+the way the reader makes them:
 
-- one digit (label 0): a digit alone; with a sliver of a neighbour that overlapped it
-  (a cut between touching digits is never clean); missing a sliver of its own edge;
-- not one digit (label 1): two or three digits that touch or overlap; a digit cut
-  through (a fragment: its left or right 25-70%); a digit with a large part of its
-  neighbour.
+- one to three MNIST digits written in a line, touching or overlapping, with the crisp
+  edge of a pen of any weight;
+- cut as the reader cuts (a seam through the least ink near a column), at either end or
+  both, near where two digits meet or anywhere;
+- framed as the reader frames a candidate (strokes evened, the ink's box scaled to 20
+  pixels on its longer side, centred by its centre of mass in 28x28);
+- labelled by what the cuts kept: one digit's ink with at most a sliver of a
+  neighbour's is one whole digit; most of no digit, or much of two, is not.
 
-Training pictures come from MNIST's training digits, the test split from its test digits.
-Reproduce the judge from the DigitLab folder with
+Training candidates come from MNIST's training digits, the test split from its test
+digits. The files are the same on any number of cores (each chunk of 5,000 has its own
+seed). Reproduce the judge from the DigitLab folder with
     python3 models/make-one-digit-set.py outputs/one-digit-set
     .build/release/digitlab run --allow-writes models/train-one-digit.txt
 """
-import argparse, gzip, os, struct, sys
+import argparse, gzip, multiprocessing, os, struct, sys
 
 import numpy as np
 from scipy import ndimage
@@ -98,14 +101,12 @@ def frame(a):
     return out
 
 
-def side_by_side(digits, rng):
-    """Digits cropped to their ink, written left to right on a common baseline with
-    gaps from -0.25 to 0.05 of the height (negative: they overlap). Returns the line and
-    the columns each digit spans."""
+def side_by_side(digits, rng, weight):
+    """Digits written left to right with one pen (`weight`: its change in pixels, see
+    `pen`), on a common baseline with gaps from -0.25 to 0.05 of the height (negative:
+    they overlap). Returns the line and each digit's own ink in it."""
     h = 40  # twice MNIST's size: the reader evens strokes in the picture's own pixels
-    scaled = []
-    for d in digits:
-        scaled.append(written(d, h * rng.uniform(0.88, 1.1)))
+    scaled = [pen(written(d, h * rng.uniform(0.88, 1.1)), weight) for d in digits]
     xs, x = [], 0
     for d in scaled:
         xs.append(x)
@@ -113,12 +114,13 @@ def side_by_side(digits, rng):
         x = max(x, xs[-1] + 2)
     ys = [int(h * 1.15 - d.shape[0] + rng.uniform(-0.06, 0.06) * h) for d in scaled]
     top = min(ys)
-    out = np.zeros((max(y - top + d.shape[0] for d, y in zip(scaled, ys)),
-                    max(x + d.shape[1] for d, x in zip(scaled, xs))), np.float32)
+    shape = (max(y - top + d.shape[0] for d, y in zip(scaled, ys)), max(x + d.shape[1] for d, x in zip(scaled, xs)))
+    own = []
     for d, x, y in zip(scaled, xs, ys):
-        region = out[y - top:y - top + d.shape[0], x:x + d.shape[1]]
-        np.maximum(region, d, out=region)
-    return out, [(x, x + d.shape[1]) for d, x in zip(scaled, xs)]
+        o = np.zeros(shape, np.float32)
+        o[y - top:y - top + d.shape[0], x:x + d.shape[1]] = d
+        own.append(o)
+    return np.max(own, axis=0), own
 
 
 def written(d, height):
@@ -133,57 +135,79 @@ def written(d, height):
     return mask[:h2 - h2 % 2, :w2 - w2 % 2].reshape(h2 // 2, 2, w2 // 2, 2).mean(axis=(1, 3))
 
 
-def up(d):
-    """At the size `side_by_side` writes digits."""
-    return written(d, 40)
-
-
-def cut(line, at, keep_left, rng):
-    """The line cut at column `at`, slanted a little as a seam may be."""
+def seam(line, at):
+    """Where the reader cuts the line near column `at`: the path from top to foot, one
+    column a row at most, that crosses the least ink within a third of the height of it
+    (a sideways step costs a tenth of a pixel of ink). In each row, the first column
+    right of it."""
     h, w = line.shape
-    slope = rng.uniform(-0.15, 0.15)
-    cols = np.arange(w)[None, :] - (at + slope * (np.arange(h)[:, None] - h / 2))
-    mask = cols < 0 if keep_left else cols >= 0
-    return line * mask
+    reach = int(0.33 * 40)
+    lo, hi = max(1, int(at) - reach), min(w - 1, int(at) + reach)
+    if hi < lo:
+        lo = hi = min(max(1, int(at)), w - 1)
+    ink = (line[:, lo:hi + 1] > 0.5).astype(np.float32)
+    n = hi - lo + 1
+    cost = ink[0].copy()
+    back = np.zeros((h, n), np.int64)
+    idx = np.arange(n)
+    for y in range(1, h):
+        left = np.concatenate([[np.inf], cost[:-1] + 0.1])
+        right = np.concatenate([cost[1:] + 0.1, [np.inf]])
+        choice = np.stack([cost, left, right])
+        k = np.argmin(choice, axis=0)  # ties keep the column (as the reader does)
+        back[y] = idx + np.array([0, -1, 1])[k]
+        cost = choice[k, idx] + ink[y]
+    x = int(np.argmin(cost))
+    xs = np.zeros(h, np.int64)
+    for y in range(h - 1, -1, -1):
+        xs[y] = lo + x
+        x = back[y, x]
+    return xs
 
 
-def sample(images, labels, rng, whole):
-    """One crop before framing: a whole digit (whole=True) or not."""
-    n = len(images)
-    pick = lambda: images[rng.integers(n)]
-    not_one = lambda: images[rng.choice(np.nonzero(labels != 1)[0])]
-    r = rng.random()
-    if whole:
-        if r < 0.5:
-            return up(pick())
-        line, spans = side_by_side([pick(), pick()], rng)
-        (a0, a1), (b0, b1) = spans
-        if r < 0.75:  # with a sliver of the neighbour
-            if rng.random() < 0.5:
-                return cut(line, b0 + rng.uniform(0, 0.15) * (b1 - b0), True, rng)
-            return cut(line, a1 - rng.uniform(0, 0.15) * (a1 - a0), False, rng)
-        d = up(crop(not_one()))  # missing a sliver of its own edge
-        w = d.shape[1]
-        if rng.random() < 0.5:
-            return cut(d, w * rng.uniform(0.88, 1.0), True, rng)
-        return cut(d, w * rng.uniform(0.0, 0.12), False, rng)
-    if r < 0.4:  # two or three digits that touch or overlap
-        line, _ = side_by_side([pick() for _ in range(3 if rng.random() < 0.15 else 2)], rng)
-        return line
-    if r < 0.7:  # a fragment (not of a 1: a 1 cut lengthways is still a 1)
-        # Narrow pieces are left out: a stroke cut from a 0 is shaped like a 1.
-        d = up(crop(not_one()))
-        left = rng.random() < 0.5
-        piece = cut(d, d.shape[1] * rng.uniform(0.25, 0.7) if left else d.shape[1] * rng.uniform(0.3, 0.75), left, rng)
-        b = ink_box(piece)
-        if b is None or b[3] - b[2] < 0.35 * (b[1] - b[0]):
-            return None
-        return piece
-    line, spans = side_by_side([pick(), not_one()] if rng.random() < 0.5 else [not_one(), pick()], rng)
-    (a0, a1), (b0, b1) = spans
-    if rng.random() < 0.5:  # a digit with a large part of its neighbour
-        return cut(line, b0 + rng.uniform(0.3, 0.75) * (b1 - b0), True, rng)
-    return cut(line, a1 - rng.uniform(0.3, 0.75) * (a1 - a0), False, rng)
+def sample(images, rng):
+    """One candidate as the reader makes them, and whether it is one whole digit: one to
+    three digits in a line (touching or overlapping), between two cuts or the line's
+    ends. A cut starts near where two digits meet, or anywhere. The answer is read from
+    what the cuts kept: one digit's ink (at least 90% of it) with at most a sliver of its
+    neighbours' (12% of its own), or not one (under 70% of any digit, or over 30% of
+    another's); anything between is left out."""
+    count = int(rng.choice([1, 2, 3], p=[0.25, 0.4, 0.35]))
+    line, own = side_by_side([images[rng.integers(len(images))] for _ in range(count)], rng,
+                             int(rng.choice([-1, 0, 0, 1, 2, 3])))
+    h, w = line.shape
+    spans = [ink_box(o)[2:] for o in own]
+    meets = [(spans[k][1] + spans[k + 1][0]) / 2 for k in range(count - 1)]
+
+    def anchor():
+        if meets and rng.random() < 0.6:
+            return rng.choice(meets) + rng.normal(0, 0.08 * 40)
+        return rng.uniform(0.1 * w, 0.9 * w)
+    left = anchor() if rng.random() < 0.6 else None
+    right = anchor() if rng.random() < 0.6 else None
+    if left is not None and right is not None and right < left + 0.25 * 40:
+        right = None
+    cols = np.arange(w)[None, :]
+    keep = np.ones((h, w), bool)
+    if left is not None:
+        keep &= cols >= seam(line, left)[:, None]
+    if right is not None:
+        keep &= cols < seam(line, right)[:, None]
+    kept = [float((o * keep).sum()) for o in own]
+    totals = [float(o.sum()) for o in own]
+    best = int(np.argmax([k / t for k, t in zip(kept, totals)]))
+    cover = kept[best] / totals[best]
+    foreign = (sum(kept) - kept[best]) / totals[best]
+    if cover >= 0.9 and foreign <= 0.12:
+        whole = True
+    elif cover < 0.7 or foreign > 0.3:
+        whole = False
+    else:
+        return None, None
+    piece = line * keep
+    if ink_box(piece) is None:
+        return None, None
+    return piece, whole
 
 
 def write(folder, stem, crops, labels):
@@ -195,24 +219,38 @@ def write(folder, stem, crops, labels):
         f.write(np.array(labels, np.uint8).tobytes())
 
 
-def pen(a, rng):
-    """The digits written with a finer or broader pen (at `side_by_side`'s size their
-    strokes are 4-6 pixels): both kinds of crop come in every weight, so that weight
-    tells nothing (the reader evens the strokes of wide crops more often)."""
-    r = int(rng.choice([-1, 0, 0, 1, 2, 3]))
+def pen(a, r):
+    """The digit written with a finer (r < 0) or broader pen (at `side_by_side`'s size
+    its strokes are 4-6 pixels): both kinds of candidate come in every weight, so that
+    weight tells nothing (the reader evens the strokes of wide crops more often)."""
     size = (2 * abs(r) + 1,) * 2
     return a if r == 0 else ndimage.grey_dilation(a, size=size) if r > 0 else ndimage.grey_erosion(a, size=size)
 
 
-def make(images, labels, count, rng):
+def make(images, count, rng):
+    """`count` candidates, framed, half of them one whole digit."""
     crops, marks = [], []
     while len(crops) < count:
-        whole = len(crops) % 2 == 0
-        c = sample(images, labels, rng, whole)
-        c = None if c is None else frame(pen(c, rng))
+        wanted = len(crops) % 2 == 0
+        piece, whole = sample(images, rng)
+        if whole != wanted:
+            continue
+        c = frame(piece)
         if c is not None:
             crops.append(c); marks.append(0 if whole else 1)
     return crops, marks
+
+
+DIGITS = None
+
+
+def load_digits(mnist, stem):
+    global DIGITS
+    DIGITS, _ = load(mnist, stem)
+
+
+def make_chunk(count, seed):
+    return make(DIGITS, count, np.random.default_rng(seed))
 
 
 def main():
@@ -228,11 +266,12 @@ def main():
     if mnist is None:
         sys.exit("MNIST not found: pass --mnist DIR")
     os.makedirs(args.out, exist_ok=True)
-    rng = np.random.default_rng(1)
-    for stem, source, count in [("train", "train", args.train), ("t10k", "t10k", args.test)]:
-        images, labels = load(mnist, source)
-        crops, marks = make(images, labels, count, rng)
-        write(args.out, stem, crops, marks)
+    for split, (stem, count) in enumerate([("train", args.train), ("t10k", args.test)]):
+        # In chunks of 5,000, each with its own seed: the same files on any number of cores.
+        chunks = [(min(5000, count - start), (1, split, start // 5000)) for start in range(0, count, 5000)]
+        with multiprocessing.Pool(initializer=load_digits, initargs=(mnist, stem)) as pool:
+            done = pool.starmap(make_chunk, chunks)
+        write(args.out, stem, [c for crops, _ in done for c in crops], [m for _, marks in done for m in marks])
         print(f"{args.out}: {count} {stem} crops, half of them one whole digit")
 
 

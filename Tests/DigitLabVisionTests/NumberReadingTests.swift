@@ -64,6 +64,18 @@ import DigitLabIO
         }
     }
 
+    /// A line whose digits all touch is one piece of ink (the dev set's touching-0025). A
+    /// lone small piece may be skipped as a speck, at a cost in its ink against the
+    /// line's typical piece; that piece was itself, and skipping it cost less than reading
+    /// five digits: "60289" was "no digits found: blank". Skipping now costs more the
+    /// more digits wide the piece is.
+    @Test func aLineOfTouchingDigitsIsNoSpeck() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/60289-all-touching.png")
+        let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
+        #expect(reading.digits.count >= 4, "read as \(reading.text)")
+        #expect(reading.text.hasPrefix("602"))
+    }
+
     /// One digit cut in two (the dev set's long-0044 and long-0048). An open 0 whose two
     /// strokes do not meet was read as "67", each stroke a confident digit of its own
     /// though neither reaches two thirds of the line's height; a wide 0 was cut through
