@@ -89,7 +89,8 @@ public enum CommandLineTools {
     /// the steps it went through up to there, with the reason.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
-        let judge = OneDigitJudge.bundled(locator)
+        let (judge, problem) = OneDigitJudge.bundled(locator)
+        if let problem { printError("note: " + Sanitize.line(problem)) }
         var figures = StagesFigures(kind: "read")
         var failed = false
         for image in images {

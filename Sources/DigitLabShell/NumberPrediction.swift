@@ -70,9 +70,19 @@ public struct NumberPrediction: Sendable {
 
 extension OneDigitJudge {
     /// `models/one-digit.safetensors` of the DigitLab home, whatever network reads the
-    /// digits (it judges shapes, not classes); nil when it cannot be loaded.
-    public static func bundled(_ locator: DataLocator) -> OneDigitJudge? {
-        guard let home = try? locator.home(), let loaded = try? ModelFile.load(home + "/models/one-digit.safetensors") else { return nil }
-        return OneDigitJudge(network: loaded.network, normalization: loaded.info.normalization)
+    /// digits (it judges shapes, not classes). Without it numbers are still read, less
+    /// well where digits touch: then the reason, for a note.
+    public static func bundled(_ locator: DataLocator) -> (judge: OneDigitJudge?, problem: String?) {
+        let without = "digits that touch are read without the one-digit judge"
+        let path: String
+        do { path = try locator.home() + "/models/one-digit.safetensors" } catch {
+            return (nil, "models/one-digit.safetensors not found (\(error)): \(without)")
+        }
+        let loaded: (network: Network, info: ModelFile.Info)
+        do { loaded = try ModelFile.load(path) } catch { return (nil, "\(error): \(without)") }
+        guard (loaded.network.outputShape.first ?? 0) >= 2 else {
+            return (nil, "\(path): a network with \(loaded.network.outputShape.first ?? 0) output is no one-digit judge (it needs two): \(without)")
+        }
+        return (OneDigitJudge(network: loaded.network, normalization: loaded.info.normalization), nil)
     }
 }

@@ -104,9 +104,10 @@ enum PredictCommand: ShellCommand, Equatable {
     private func predictNumber(_ path: String, _ net: Network, _ names: [String], stages: Bool,
                                _ context: inout CommandContext) throws(CommandError) -> Output {
         let result: NumberPrediction
+        let (judge, problem) = OneDigitJudge.bundled(context.session.locator)
         do {
             result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names,
-                                               judge: OneDigitJudge.bundled(context.session.locator))
+                                               judge: judge)
         } catch { throw notRead(error, drawingStages: stages, number: true, &context) }
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
@@ -122,6 +123,7 @@ enum PredictCommand: ShellCommand, Equatable {
             out.append(.text(said.joined(separator: ", ") + ": found by size and place on the line, not shown to the network"))
         }
         if let note = result.note { out.append(.warning(note)) }
+        if let problem { out.append(.warning(Sanitize.line(problem))) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }

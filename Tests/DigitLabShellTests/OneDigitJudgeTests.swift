@@ -1,0 +1,45 @@
+import DigitLabIO
+import DigitLabVision
+import Foundation
+import Testing
+@testable import DigitLabShell
+
+/// The one-digit judge that `read` and `predict file --number` load from the DigitLab
+/// folder: without it numbers are still read, and the learner is told why they may be
+/// read worse where digits touch (a damaged file was passed over without a word).
+@Suite struct OneDigitJudgeTests {
+    /// A DigitLab folder with MNIST and the digit model, and the judge given (nil: none).
+    static func home(judge: [UInt8]?) throws -> String {
+        let home = temporaryFolder("judge")
+        try FileManager.default.createSymbolicLink(atPath: home + "/data", withDestinationPath: packageRoot + "/data")
+        try FileManager.default.createDirectory(atPath: home + "/models", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: packageRoot + "/models/default.safetensors", toPath: home + "/models/default.safetensors")
+        if let judge { try Data(judge).write(to: URL(fileURLWithPath: home + "/models/one-digit.safetensors")) }
+        return home
+    }
+
+    static let touching = packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png"
+
+    @Test func theBundledJudgeLoads() {
+        let (judge, problem) = OneDigitJudge.bundled(DataLocator(explicit: packageRoot))
+        #expect(judge != nil)
+        #expect(problem == nil)
+    }
+
+    @Test func aMissingOrDamagedJudgeIsSaidAndTheNumberStillRead() throws {
+        let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/one-digit.safetensors")))
+        for (judge, said) in [(nil, "cannot open the file"), (Array(whole.prefix(1000)), "truncated")] {
+            let home = try Self.home(judge: judge)
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let (loaded, problem) = OneDigitJudge.bundled(DataLocator(explicit: home))
+            #expect(loaded == nil)
+            #expect(problem?.contains("one-digit.safetensors") == true && problem?.contains(said) == true, "\(problem ?? "no problem")")
+            #expect(problem?.hasSuffix("digits that touch are read without the one-digit judge") == true)
+            // The shell says so beside the number it read.
+            let s = Session(locator: DataLocator(explicit: home))
+            let out = try run(s, "load model models/default.safetensors", "predict file \(Self.touching) --number")
+            #expect(out.contains("the network reads"))
+            #expect(out.contains("read without the one-digit judge"), "\(out)")
+        }
+    }
+}
