@@ -35,7 +35,7 @@ public struct NumberPrediction: Sendable {
     public var note: String? {
         let n = reading.piecesOffTheLine
         guard n > 0 else { return nil }
-        return "\(n == 1 ? "a piece" : "\(n) pieces") of writing above or below this line \(n == 1 ? "was" : "were") not read: one line is read a picture — crop the picture to each line"
+        return "\(n == 1 ? "a piece" : "\(n) pieces") of writing above or below this line \(n == 1 ? "was" : "were") not read: only one line is read per picture — crop the picture to each line"
     }
 
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`

@@ -16,14 +16,24 @@ public struct DigitClassifier {
         self.classify = probabilities
     }
 
-    /// A trained network and the normalisation it was trained with.
+    /// A trained network and the normalisation it was trained with. The images go
+    /// through in batches within the network's inference budget: a line of writing can
+    /// make thousands of candidates (a zigzag 1200 px long made enough for 850 MB in one
+    /// batch, and a wide network asked for 7.5 GB at once).
     public init(network: Network, normalization: Normalization, classNames: [String]) {
         self.init(classNames: classNames) { images in
             guard !images.isEmpty else { return [] }
             let set = LabeledImages(pixels: images.flatMap { $0 }, labels: [UInt8](repeating: 0, count: images.count), rows: 28, columns: 28)
-            let p = network.probabilities(normalization.batch(set, indices: 0..<images.count).x).data
-            let k = p.count / images.count
-            return (0..<images.count).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+            let batch = network.inferenceBatch(256)
+            var rows = [[Float]]()
+            rows.reserveCapacity(images.count)
+            for start in stride(from: 0, to: images.count, by: batch) {
+                let end = min(images.count, start + batch)
+                let p = network.probabilities(normalization.batch(set, indices: start..<end).x).data
+                let k = p.count / (end - start)
+                rows += (0..<(end - start)).map { Array(p[($0 * k)..<(($0 + 1) * k)]) }
+            }
+            return rows
         }
     }
 

@@ -303,4 +303,20 @@ import DigitLabIO
         let decoded = try PNG.decodeRaster(bytes, name: "big.png", maxPixels: 600 * 480 / 4)
         #expect(decoded.width == 300 && decoded.sourceWidth == 600 && decoded.sourceHeight == 480)
     }
+
+    /// A line can make thousands of candidate digits; they go through the network in
+    /// batches (one batch of a zigzag's 3,800 took 850 MB). Batched or one by one, every
+    /// image gets its own answer, in order.
+    @Test func manyCandidatesAreClassifiedInBatchesInOrder() throws {
+        let classifier = Fixtures.classifier()
+        let images = (0..<600).map { i in Array(Fixtures.test.pixels[(i * 784)..<((i + 1) * 784)]) }
+        let all = classifier.probabilities(images)
+        #expect(all.count == 600)
+        for i in [0, 255, 256, 511, 512, 599] {
+            let alone = classifier.probabilities([images[i]])[0]
+            #expect(zip(all[i], alone).allSatisfy { abs($0 - $1) < 1e-5 }, "image \(i)")
+        }
+        let right = all.indices.filter { i in all[i].indices.max { all[i][$0] < all[i][$1] } == Fixtures.label(i) }.count
+        #expect(right >= 590)
+    }
 }
