@@ -98,7 +98,7 @@ public enum CommandLineTools {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames, judge: judge)
                 print(json ? r.json : r.line)
-                if let note = r.note { printError("note: " + Sanitize.line(note)) }
+                for note in [r.note, r.doubt].compactMap({ $0 }) { printError("note: " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true

@@ -38,6 +38,16 @@ public struct NumberPrediction: Sendable {
         return "\(n == 1 ? "a piece" : "\(n) pieces") of writing above or below this line \(n == 1 ? "was" : "were") not read: only one line is read per picture — crop the picture to each line"
     }
 
+    /// The one-digit judge doubts the reading: a digit may be missing, merged with its
+    /// neighbour, or a piece of one; or what is written is no number.
+    public var doubt: String? {
+        let doubted = reading.doubted
+        guard !doubted.isEmpty else { return nil }
+        let which = doubted.map { "\($0 + 1)" }
+        let named = which.count == 1 ? "digit \(which[0])" : "digits " + which.dropLast().joined(separator: ", ") + " and " + which.last!
+        return "the one-digit judge doubts \(named) (\(doubted.map { reading.digits[$0].label }.joined(separator: ", "))): two digits that touch read as one, or a piece of one, or no digit at all — check with --stages, or write the digits apart"
+    }
+
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`
     public var line: String {
         "\(Sanitize.line(file)): \(text) (" + reading.digits.map { "\($0.label) \(String(format: "%.1f", $0.probability * 100))%" }

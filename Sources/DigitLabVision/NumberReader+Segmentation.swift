@@ -6,6 +6,8 @@ struct SegmentedDigit {
     var probability: Float
     var box: Box
     var pixels: [UInt8]
+    /// The one-digit judge's probability that it is one whole digit (nil: no judge).
+    var wholeness: Float? = nil
 }
 
 extension Analysis {
@@ -196,7 +198,8 @@ extension Analysis {
         }
         return chosen.reversed().map { n in
             SegmentedDigit(label: classifier.classNames[safe: answer[n].label] ?? String(answer[n].label),
-                           probability: answer[n].probability, box: segments[n].box, pixels: framed[n])
+                           probability: answer[n].probability, box: segments[n].box, pixels: framed[n],
+                           wholeness: whole.flatMap { $0[safe: n] }.flatMap { $0.isFinite ? $0 : nil })
         }
     }
 

@@ -42,4 +42,13 @@ import Testing
             #expect(out.contains("read without the one-digit judge"), "\(out)")
         }
     }
+
+    /// What the judge doubts is said, in the shell beside the number.
+    @Test func aDoubtedReadingIsSaid() throws {
+        let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
+        let out = try run(session(), "load model models/default.safetensors", "predict file \(word) --number")
+        #expect(out.contains("the one-digit judge doubts digit"), "\(out)")
+        let right = try run(session(), "load model models/default.safetensors", "predict file \(Self.touching) --number")
+        #expect(right.contains("the network reads 84037") && !right.contains("doubts"), "\(right)")
+    }
 }

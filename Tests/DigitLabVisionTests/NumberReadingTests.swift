@@ -64,6 +64,20 @@ import DigitLabIO
         }
     }
 
+    /// A word read as a number ("Hello" in a handwriting font, an attacker's: 45660) is
+    /// no silent answer: the one-digit judge doubts what was read as digits. A number
+    /// read right is not doubted.
+    @Test func theJudgeDoubtsAWordReadAsDigits() throws {
+        let word = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png")
+        let read = try NumberReader.read(word, classifier: Fixtures.classifier())
+        #expect(read.doubted.count >= read.digits.count / 2 && !read.doubted.isEmpty, "\(read.text): \(read.digits.map(\.wholeness))")
+        let number = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png")
+        let right = try NumberReader.read(number, classifier: Fixtures.classifier())
+        #expect(right.text == "84037" && right.doubted.isEmpty)
+        // Without the judge nothing is doubted (and nothing claimed).
+        #expect(try NumberReader.read(word, classifier: Fixtures.classifier(judged: false)).doubted.isEmpty)
+    }
+
     /// A line whose digits all touch is one piece of ink (the dev set's touching-0025). A
     /// lone small piece may be skipped as a speck, at a cost in its ink against the
     /// line's typical piece; that piece was itself, and skipping it cost less than reading
