@@ -54,7 +54,7 @@ public struct NumberReading: Sendable {
     /// The digits the one-digit judge doubts (under even odds of being one whole digit),
     /// when it doubts the reading as a whole (their mean is under even odds): of the dev
     /// set's 360 numbers, 14 were doubted so, and 13 of those were read wrong (a digit
-    /// missing or merged); a word or a signature read as digits mostly is. Empty when
+    /// missing or merged); a word or a signature read as digits often is. Empty when
     /// the reading is believed, or was made without the judge.
     public var doubted: [Int] {
         let w = digits.compactMap(\.wholeness)
