@@ -19,6 +19,11 @@ public enum ModelFile {
         public var training: String
         public var version = ModelFile.digitLabVersion
 
+        /// The one-digit judge of `digitlab read` (trained by `models/train-one-digit.txt`
+        /// on the set it names `one-digit-set`): its classes 0 and 1 mean "one whole
+        /// digit" and "not", not digits. Each is refused in the other's place.
+        public var isOneDigitJudge: Bool { training.contains("\"dataset\":\"one-digit-set\"") }
+
         public init(normalization: Normalization, seed: UInt64, classNames: [String], training: String) {
             self.normalization = normalization; self.seed = seed; self.classNames = classNames; self.training = training
         }

@@ -98,7 +98,7 @@ public enum CommandLineTools {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames, judge: judge)
                 print(json ? r.json : r.line)
-                for note in [r.note, r.doubt].compactMap({ $0 }) { printError("note: " + Sanitize.line(note)) }
+                for note in r.notes { printError("note: \(Sanitize.line(image)): " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true
@@ -141,9 +141,15 @@ public enum CommandLineTools {
                 return nil
             }
         }
-        do { return try ModelFile.load(path) } catch {
+        let loaded: (network: Network, info: ModelFile.Info)
+        do { loaded = try ModelFile.load(path) } catch {
             printError("\(command): \(error)")
             return nil
         }
+        guard !loaded.info.isOneDigitJudge else {
+            printError("\(command): \(path) is the one-digit judge of `read` (its classes say whether a piece is one whole digit, not which) — pass a digit model, such as models/default.safetensors")
+            return nil
+        }
+        return loaded
     }
 }

@@ -22,7 +22,7 @@ public struct NumberPrediction: Sendable {
         let picture: RasterImage
         do { picture = try ImageFile.read(path) } catch { throw PictureNotRead(error) }
         var classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
-        classifier.wholeness = judge
+        classifier.judge = judge
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
             throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
@@ -31,8 +31,12 @@ public struct NumberPrediction: Sendable {
         return NumberPrediction(file: path, reading: reading)
     }
 
+    /// What the learner should know about the reading, one line each: another line of
+    /// writing left out; digits the one-digit judge doubts.
+    public var notes: [String] { [offTheLine, doubt].compactMap { $0 } }
+
     /// Another line of writing above or below the one read, which is left out.
-    public var note: String? {
+    var offTheLine: String? {
         let n = reading.piecesOffTheLine
         guard n > 0 else { return nil }
         return "\(n == 1 ? "a piece" : "\(n) pieces") of writing above or below this line \(n == 1 ? "was" : "were") not read: only one line is read per picture — crop the picture to each line"
@@ -40,12 +44,12 @@ public struct NumberPrediction: Sendable {
 
     /// The one-digit judge doubts the reading: a digit may be missing, merged with its
     /// neighbour, or a piece of one; or what is written is no number.
-    public var doubt: String? {
+    var doubt: String? {
         let doubted = reading.doubted
         guard !doubted.isEmpty else { return nil }
-        let which = doubted.map { "\($0 + 1)" }
-        let named = which.count == 1 ? "digit \(which[0])" : "digits " + which.dropLast().joined(separator: ", ") + " and " + which.last!
-        return "the one-digit judge doubts \(named) (\(doubted.map { reading.digits[$0].label }.joined(separator: ", "))): two digits that touch read as one, or a piece of one, or no digit at all — check with --stages, or write the digits apart"
+        let named = doubted.map { "the \(Format.ordinal($0 + 1)) (\(reading.digits[$0].label))" }
+        let list = named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " and " + named.last!
+        return "this reading may be wrong: \(list) may be two digits that touch, or a piece of one, or no digit at all (the one-digit judge doubts \(named.count == 1 ? "it" : "them")) — look at the boxes with --stages"
     }
 
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`
@@ -83,15 +87,15 @@ extension OneDigitJudge {
     /// digits (it judges shapes, not classes). Without it numbers are still read, less
     /// well where digits touch: then the reason, for a note.
     public static func bundled(_ locator: DataLocator) -> (judge: OneDigitJudge?, problem: String?) {
-        let without = "digits that touch are read without the one-digit judge"
+        let without = "digits that touch are read without the one-digit judge (restore models/one-digit.safetensors, or remake it: models/train-one-digit.txt)"
         let path: String
         do { path = try locator.home() + "/models/one-digit.safetensors" } catch {
             return (nil, "models/one-digit.safetensors not found (\(error)): \(without)")
         }
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch { return (nil, "\(error): \(without)") }
-        guard (loaded.network.outputShape.first ?? 0) >= 2 else {
-            return (nil, "\(path): a network with \(loaded.network.outputShape.first ?? 0) output is no one-digit judge (it needs two): \(without)")
+        guard loaded.info.isOneDigitJudge, (loaded.network.outputShape.first ?? 0) >= 2 else {
+            return (nil, "\(path) is not the one-digit judge (a network trained on models/make-one-digit-set.py's pieces): \(without)")
         }
         return (OneDigitJudge(network: loaded.network, normalization: loaded.info.normalization), nil)
     }

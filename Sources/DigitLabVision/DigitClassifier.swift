@@ -6,10 +6,10 @@ import DigitLabCore
 public struct DigitClassifier {
     public let classNames: [String]
     let classify: ([[UInt8]]) -> [[Float]]
-    /// The probability that each image is one whole digit, not two that touch nor a
-    /// piece of one (`OneDigitJudge`): the number reader weighs it with the digit
-    /// network's answer. nil: the reader goes by the digit network alone.
-    public var wholeness: OneDigitJudge?
+    /// The one-digit judge: whether each image is one whole digit, not two that touch
+    /// nor a piece of one. The number reader weighs its answer with the digit network's.
+    /// nil: the reader goes by the digit network alone.
+    public var judge: OneDigitJudge?
 
     public init(classNames: [String] = (0...9).map(String.init), probabilities: @escaping ([[UInt8]]) -> [[Float]]) {
         self.classNames = classNames

@@ -112,7 +112,10 @@ extension Analysis {
         // Seams that part the same pixels (they differ only where there is paper) give one
         // candidate, framed and classified once.
         var firstWith = [Look: Int]()
-        let same = segments.indices.map { n in firstWith[segments[n].look, default: n] }
+        var same = [Int]()
+        for n in segments.indices {
+            if let first = firstWith[segments[n].look] { same.append(first) } else { firstWith[segments[n].look] = n; same.append(n) }
+        }
         let looked = segments.indices.filter { same[$0] == $0 }
         let framedOnce = looked.map { n in
             let seg = segments[n]
@@ -124,10 +127,12 @@ extension Analysis {
         }
         let position = Dictionary(uniqueKeysWithValues: looked.enumerated().map { ($1, $0) })
         let pOnce = classifier.probabilities(framedOnce)
-        let wholeOnce = classifier.wholeness?.wholeness(framedOnce)
+        let wholeOnce = classifier.judge?.wholeness(framedOnce)
+        // Back to one row per segment; a classifier short of rows leaves a segment none
+        // (no answer, so not chosen) rather than shifting the others' answers.
         let framed = segments.indices.map { framedOnce[position[same[$0]]!] }
-        let p = segments.indices.compactMap { pOnce[safe: position[same[$0]]!] }
-        let whole = wholeOnce.map { w in segments.indices.compactMap { w[safe: position[same[$0]]!] } }
+        let p = segments.indices.map { pOnce[safe: position[same[$0]]!] ?? [] }
+        let whole = wholeOnce.map { w in segments.indices.map { w[safe: position[same[$0]]!] ?? .nan } }
         var score = [Float](repeating: -.infinity, count: segments.count)
         var answer = [(label: Int, probability: Float)](repeating: (0, 0), count: segments.count)
         // A broken network (NaN or infinite answers) must be said to be broken, not read
@@ -244,8 +249,9 @@ extension Analysis {
         let reach = max(1, Int(0.33 * lineHeight))
         var seams = [(seam: Seam, cost: Float)]()
         // Digits that overlap leave no minimum between them: seams also start every 0.1
-        // line heights (the same seam found twice is kept once); at most 150 in a piece
-        // (a zigzag 20 line heights long made 3,800 candidates to classify).
+        // line heights (the same seam found twice is kept once); at most 150 such starts
+        // in a piece, besides the minima (a zigzag 20 line heights long made 3,800
+        // candidates to classify).
         let step = max(1, Int(0.1 * lineHeight), w / 150)
         var anchors = picked.map(\.x)
         for x in stride(from: margin, to: w - margin, by: step) where !anchors.contains(where: { abs($0 - x) < step / 2 }) { anchors.append(x) }

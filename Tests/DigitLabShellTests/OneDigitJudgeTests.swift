@@ -28,13 +28,14 @@ import Testing
 
     @Test func aMissingOrDamagedJudgeIsSaidAndTheNumberStillRead() throws {
         let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/one-digit.safetensors")))
-        for (judge, said) in [(nil, "cannot open the file"), (Array(whole.prefix(1000)), "truncated")] {
+        let digitModel = try [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/default.safetensors")))
+        for (judge, said) in [(nil, "cannot open the file"), (Array(whole.prefix(1000)), "truncated"), (digitModel, "is not the one-digit judge")] {
             let home = try Self.home(judge: judge)
             defer { try? FileManager.default.removeItem(atPath: home) }
             let (loaded, problem) = OneDigitJudge.bundled(DataLocator(explicit: home))
             #expect(loaded == nil)
             #expect(problem?.contains("one-digit.safetensors") == true && problem?.contains(said) == true, "\(problem ?? "no problem")")
-            #expect(problem?.hasSuffix("digits that touch are read without the one-digit judge") == true)
+            #expect(problem?.contains("digits that touch are read without the one-digit judge (restore models/one-digit.safetensors") == true)
             // The shell says so beside the number it read.
             let s = Session(locator: DataLocator(explicit: home))
             let out = try run(s, "load model models/default.safetensors", "predict file \(Self.touching) --number")
@@ -47,8 +48,20 @@ import Testing
     @Test func aDoubtedReadingIsSaid() throws {
         let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
         let out = try run(session(), "load model models/default.safetensors", "predict file \(word) --number")
-        #expect(out.contains("the one-digit judge doubts digit"), "\(out)")
+        #expect(out.contains("this reading may be wrong: the 1st"), "\(out)")
         let right = try run(session(), "load model models/default.safetensors", "predict file \(Self.touching) --number")
-        #expect(right.contains("the network reads 84037") && !right.contains("doubts"), "\(right)")
+        #expect(right.contains("the network reads 84037") && !right.contains("may be wrong"), "\(right)")
+    }
+
+    /// The judge is no digit model: `read --model` refuses it, and `load model` says
+    /// what its classes mean (it read every number as 0s).
+    @Test func theJudgeIsNoDigitModel() throws {
+        let s = session()
+        let out = try run(s, "load model models/one-digit.safetensors")
+        #expect(out.contains("this is the one-digit judge of `read`"), "\(out)")
+        let (_, info) = try ModelFile.load(packageRoot + "/models/one-digit.safetensors")
+        #expect(info.isOneDigitJudge)
+        let (_, digits) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        #expect(!digits.isOneDigitJudge)
     }
 }

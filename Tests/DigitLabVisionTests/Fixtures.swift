@@ -23,7 +23,7 @@ enum Fixtures {
         var classifier = DigitClassifier(network: network, normalization: info.normalization, classNames: info.classNames)
         if judged {
             let (judge, judgeInfo) = try! ModelFile.load(packageRoot + "/models/one-digit.safetensors")
-            classifier.wholeness = OneDigitJudge(network: judge, normalization: judgeInfo.normalization)
+            classifier.judge = OneDigitJudge(network: judge, normalization: judgeInfo.normalization)
         }
         return classifier
     }

@@ -79,6 +79,9 @@ enum ModelCommands {
             out.text("training: \(loaded.info.training.prefix(200))") // not JSON: shown as it is (escaped)
         }
         if let warning = classMismatch(context.state) { out.append(.warning(warning)) }
+        if loaded.info.isOneDigitJudge {
+            out.append(.warning("this is the one-digit judge of `read`: its class 0 means \"one whole digit\" and 1 \"not\" (two that touch, a piece of one) — not digits; `load model models/default.safetensors` reads digits"))
+        }
         return out
     }
 

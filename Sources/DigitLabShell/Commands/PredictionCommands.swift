@@ -122,7 +122,7 @@ enum PredictCommand: ShellCommand, Equatable {
             }
             out.append(.text(said.joined(separator: ", ") + ": found by size and place on the line, not shown to the network"))
         }
-        for note in [result.note, result.doubt].compactMap({ $0 }) { out.append(.warning(note)) }
+        for note in result.notes { out.append(.warning(note)) }
         if let problem { out.append(.warning(Sanitize.line(problem))) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
