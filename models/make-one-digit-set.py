@@ -170,8 +170,8 @@ def sample(images, rng):
     three digits in a line (touching or overlapping), between two cuts or the line's
     ends. A cut starts near where two digits meet, or anywhere. The answer is read from
     what the cuts kept: one digit's ink (at least 90% of it) with at most a sliver of its
-    neighbours' (12% of its own), or not one (under 70% of any digit, or over 30% of
-    another's); anything between is left out."""
+    neighbours' (12% of its own), or not one (under 70% of any digit, or other digits'
+    ink over 30% of its own); anything between is left out."""
     count = int(rng.choice([1, 2, 3], p=[0.25, 0.4, 0.35]))
     line, own = side_by_side([images[rng.integers(len(images))] for _ in range(count)], rng,
                              int(rng.choice([-1, 0, 0, 1, 2, 3])))
