@@ -42,8 +42,14 @@ public struct Components: Sendable {
     public let width: Int
     public let height: Int
     /// 0 = no ink, otherwise the component's label.
-    public var labels: [Int32]
-    public var items: [Component]
+    public private(set) var labels: [Int32]
+    public private(set) var items: [Component]
+    /// Each component's pixels (their indices, row by row), one run per label:
+    /// `pixelIndex[pixelStart[l - 1]..<pixelStart[l]]` for label l. To visit a piece's
+    /// pixels without scanning its box: a diagonal line's box is most of the picture, and
+    /// hatching made `read` scan such boxes for every pair of lines (a minute to refuse).
+    let pixelIndex: [Int32]
+    let pixelStart: [Int]
 
     /// Labels the pixels where `mask` is true, two passes with union-find; `weight` gives
     /// each pixel's ink strength for the masses and centres.
@@ -95,6 +101,24 @@ public struct Components: Sendable {
         }
         self.labels = labels
         self.items = items
+        // Counting sort by label, in row-major order within each.
+        var start = [Int](repeating: 0, count: items.count + 1)
+        for k in items.indices { start[k + 1] = start[k] + items[k].area }
+        var next = start
+        var index = [Int32](repeating: 0, count: start[items.count])
+        for i in 0..<(w * h) where labels[i] != 0 {
+            let k = Int(labels[i]) - 1
+            index[next[k]] = Int32(i); next[k] += 1
+        }
+        pixelIndex = index
+        pixelStart = start
+    }
+
+    /// The pixels of component `label` (indices into `labels`), row by row.
+    func pixels(of label: Int32) -> ArraySlice<Int32> {
+        let k = Int(label)
+        guard k >= 1, k < pixelStart.count else { return [] }
+        return pixelIndex[pixelStart[k - 1]..<pixelStart[k]]
     }
 
     /// A mask of the pixels belonging to any of `chosen` (labels).

@@ -113,13 +113,25 @@ extension Analysis {
         let (x0, x1) = (max(small.minX, large.minX - distance), min(small.maxX, large.maxX + distance))
         let (y0, y1) = (max(small.minY, large.minY - distance), min(small.maxY, large.maxY + distance))
         guard x0 <= x1, y0 <= y1 else { return false }
-        for y in y0...y1 { for x in x0...x1 where components.labels[y * width + x] == small.label {
-            for v in max(0, y - distance)...min(height - 1, y + distance) {
+        // The large piece's extent in each of its rows: a row whose extent is out of reach
+        // is passed over without looking at its pixels (parallel lines of hatching).
+        var rowMin = [Int](repeating: Int.max, count: large.maxY - large.minY + 1)
+        var rowMax = [Int](repeating: Int.min, count: rowMin.count)
+        for i in components.pixels(of: large.label) {
+            let (x, r) = (Int(i) % width, Int(i) / width - large.minY)
+            rowMin[r] = min(rowMin[r], x); rowMax[r] = max(rowMax[r], x)
+        }
+        for i in components.pixels(of: small.label) {
+            let (x, y) = (Int(i) % width, Int(i) / width)
+            guard y >= y0, y <= y1, x >= x0, x <= x1 else { continue }
+            for v in max(large.minY, y - distance)...min(large.maxY, y + distance) {
+                let r = v - large.minY
+                guard rowMin[r] <= x + distance, rowMax[r] >= x - distance else { continue }
                 for u in max(0, x - distance)...min(width - 1, x + distance) where components.labels[v * width + u] == large.label {
                     return true
                 }
             }
-        } }
+        }
         return false
     }
 

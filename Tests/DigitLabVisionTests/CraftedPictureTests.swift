@@ -319,4 +319,21 @@ import DigitLabIO
         let right = all.indices.filter { i in all[i].indices.max { all[i][$0] < all[i][$1] } == Fixtures.label(i) }.count
         #expect(right >= 590)
     }
+
+    /// Each piece's pixels, as `Analysis.near` visits them (hatching made it scan the
+    /// box of every pair of lines, most of the picture each: a minute to refuse): the
+    /// same pixels, in the same order, as a scan of the labels finds.
+    @Test func eachPiecesPixelsAreItsLabelsInRowOrder() {
+        let (w, h) = (40, 30)
+        var mask = [Bool](repeating: false, count: w * h)
+        for k in stride(from: -30, to: 40, by: 5) { for y in 0..<h where (0..<w).contains(k + y) { mask[y * w + k + y] = true } }
+        for x in 3..<9 { for y in 20..<26 { mask[y * w + x] = true } }
+        let c = Components(mask: mask, weight: Plane(width: w, height: h, values: mask.map { $0 ? 1 : 0 }))
+        #expect(c.items.count > 5)
+        for item in c.items {
+            let scanned = c.labels.indices.filter { c.labels[$0] == item.label }.map(Int32.init)
+            #expect(Array(c.pixels(of: item.label)) == scanned, "piece \(item.label)")
+        }
+        #expect(c.pixels(of: 0).isEmpty && c.pixels(of: Int32(c.items.count + 1)).isEmpty)
+    }
 }
