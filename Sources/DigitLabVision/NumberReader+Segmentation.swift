@@ -24,22 +24,6 @@ extension Analysis {
         func x(at y: Int) -> Int { xs[min(max(0, y - top), xs.count - 1)] }
     }
 
-    /// What a candidate digit is made of: the set of its pixels (a sum of their mixed
-    /// coordinates, the same in any order), and whether it is whole pieces.
-    struct Look: Hashable {
-        var keepingInk: Bool
-        var count = 0
-        var sum: UInt64 = 0
-        mutating func add(_ x: Int, _ y: Int) {
-            // splitmix64 of the position: sums of such collide only by chance (2^-64).
-            var z = (UInt64(UInt32(truncatingIfNeeded: x)) << 32 | UInt64(UInt32(truncatingIfNeeded: y))) &+ 0x9E37_79B9_7F4A_7C15
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            sum &+= z ^ (z >> 31)
-            count += 1
-        }
-    }
-
     /// Which of an atom's pixels a segment owns: those right of its first seam and left
     /// of its last (nil: the atom's edge).
     struct Share {
@@ -77,7 +61,7 @@ extension Analysis {
         bounds.append(Boundary(atom: atoms.count, cut: nil)); cutCost.append(0)
 
         // Candidate segments.
-        struct Segment { var from: Int; var to: Int; var box: Box; var owns: [Int: Share]; var mass: Float; var look: Look }
+        struct Segment { var from: Int; var to: Int; var box: Box; var owns: [Int: Share]; var mass: Float }
         var segments = [Segment]()
         for i in bounds.indices {
             for j in (i + 1)..<bounds.count {
@@ -90,49 +74,32 @@ extension Analysis {
                 }
                 var box: Box? = nil
                 var mass: Float = 0
-                var look = Look(keepingInk: s.cut == nil && e.cut == nil)
                 for (k, share) in owns {
                     for p in pixels[k] where share.contains(p.x, p.y) {
                         let b = Box(x: p.x, y: p.y, width: 1, height: 1)
                         box = box.map { $0.union(b) } ?? b
                         mass += p.v
-                        look.add(p.x, p.y)
                     }
                 }
                 guard let box else { continue }
                 if Float(box.width) > 1.9 * lineHeight { break }
                 guard mass >= 0.04 * typicalMass else { continue }
-                segments.append(Segment(from: i, to: j, box: box, owns: owns, mass: mass, look: look))
+                segments.append(Segment(from: i, to: j, box: box, owns: owns, mass: mass))
             }
         }
         guard !segments.isEmpty else { return [] }
         // A whole piece keeps its ink when its strokes are evened (a marker 8 whose loops
         // are filled thins to a sliver, read as 2); a piece cut off one (the edge of a 0)
         // may thin away, and the network's doubt about an empty frame keeps it out.
-        // Seams that part the same pixels (they differ only where there is paper) give one
-        // candidate, framed and classified once.
-        var firstWith = [Look: Int]()
-        var same = [Int]()
-        for n in segments.indices {
-            if let first = firstWith[segments[n].look] { same.append(first) } else { firstWith[segments[n].look] = n; same.append(n) }
-        }
-        let looked = segments.indices.filter { same[$0] == $0 }
-        let framedOnce = looked.map { n in
-            let seg = segments[n]
-            return frame(box: seg.box, stages: false, keepingInk: seg.look.keepingInk) { x, y in
+        let framed = segments.map { seg in
+            frame(box: seg.box, stages: false, keepingInk: bounds[seg.from].cut == nil && bounds[seg.to].cut == nil) { x, y in
                 let l = components.labels[y * width + x]
                 guard l != 0, let k = atomOf[l], let share = seg.owns[k] else { return false }
                 return share.contains(x, y)
             }.pixels
         }
-        let position = Dictionary(uniqueKeysWithValues: looked.enumerated().map { ($1, $0) })
-        let pOnce = classifier.probabilities(framedOnce)
-        let wholeOnce = classifier.judge?.wholeness(framedOnce)
-        // Back to one row per segment; a classifier short of rows leaves a segment none
-        // (no answer, so not chosen) rather than shifting the others' answers.
-        let framed = segments.indices.map { framedOnce[position[same[$0]]!] }
-        let p = segments.indices.map { pOnce[safe: position[same[$0]]!] ?? [] }
-        let whole = wholeOnce.map { w in segments.indices.map { w[safe: position[same[$0]]!] ?? .nan } }
+        let p = classifier.probabilities(framed)
+        let whole = classifier.judge?.wholeness(framed)
         var score = [Float](repeating: -.infinity, count: segments.count)
         var answer = [(label: Int, probability: Float)](repeating: (0, 0), count: segments.count)
         // A broken network (NaN or infinite answers) must be said to be broken, not read
