@@ -25,9 +25,13 @@ public enum NumberFigure {
         func drawn(_ b: Box) -> (x: Double, y: Double, width: Double, height: Double) {
             (at.x + Double(b.x - reading.origin.x) * f, at.y + Double(b.y - reading.origin.y) * f, Double(b.width) * f, Double(b.height) * f)
         }
+        // Red: the network unsure, or the one-digit judge doubting it is one whole digit
+        // (a pair read as one at 100% was drawn green).
+        let doubted = Set(reading.doubted)
+        func trusted(_ i: Int) -> Bool { digits[i].probability >= 0.9 && !doubted.contains(i) }
         for (i, d) in digits.enumerated() {
             let r = drawn(d.box)
-            let colour = d.probability >= 0.9 ? RGB.good : RGB.bad
+            let colour = trusted(i) ? RGB.good : RGB.bad
             c.frame(r.x, r.y, r.width, r.height, colour, width: 2)
             c.text("\(i + 1)", r.x + 2, r.y - 3, size: Style.captionSize - 1, color: colour)
         }
@@ -45,8 +49,8 @@ public enum NumberFigure {
             c.digit(d.pixels, x: x, y: y, cell: tile / 28)
             c.frame(x, y, tile, tile, .grid)
             c.text("\(i + 1): \(d.label)", x + tile / 2, y + tile + 13, size: Style.captionSize, bold: true, align: .center)
-            c.text(String(format: "%.1f%%", Double(d.probability) * 100), x + tile / 2, y + tile + 26,
-                   size: Style.captionSize - 1, align: .center, color: d.probability >= 0.9 ? .muted : .bad)
+            c.text(String(format: "%.1f%%", Double(d.probability) * 100) + (doubted.contains(i) ? " · one?" : ""), x + tile / 2, y + tile + 26,
+                   size: Style.captionSize - 1, align: .center, color: trusted(i) ? .muted : .bad)
         }
         return c
     }
