@@ -175,7 +175,9 @@ struct Analysis {
 
     /// The same, from a paper estimate already made (`InkMap.analyse`).
     static func read(_ plane: Plane, map: InkMap) throws(DigitPipeline.Failure) -> Reading {
-        let (t, raw) = try inkMask(map)
+        var (t, raw) = try inkMask(map)
+        var map = map
+        restoreFilledLoops(&raw, ink: &map.ink, plane: plane, map: map, threshold: t)
         let cleaned = RuledLines.remove(raw, width: plane.width, height: plane.height, stroke: map.strokeWidth)
         return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
     }

@@ -28,6 +28,27 @@ import DigitLabIO
         return [("noise", noise), ("grid", grid), ("specks", RasterImage(width: 400, height: 400, channels: 1, pixels: specks))]
     }
 
+    /// A solid blob wider than the paper's closing (a loop filled by a heavy pen) is ink
+    /// all through; the inside of an open loop beside it stays paper. Before, the blob's
+    /// middle passed for paper (a hole the closing's shape: an 8 read as 5).
+    @Test func aFilledLoopIsInkAndAnOpenLoopIsNot() throws {
+        let strokes = Self.grey(260, 120) { x, y in
+            let disc = hypot(Double(x - 70), Double(y - 60)), ring = hypot(Double(x - 180), Double(y - 60))
+            let thin = (x >= 20 && x < 23 && y >= 20 && y < 100) || (x >= 230 && x < 233 && y >= 20 && y < 100)
+                || (y >= 104 && y < 107 && x >= 20 && x < 240)
+            return disc <= 10 || (ring <= 13 && ring >= 8) || thin ? 30 : 240
+        }
+        let plane = Plane(strokes, channel: 0)
+        let map = InkMap.analyse(plane, light: false, paper: .closing(tight: false))
+        #expect(2 * map.radius + 1 < 27 && 6 * map.radius + 1 > 27, "the premise: the blob is wider than the closing, not than the wide one (radius \(map.radius))")
+        let reading = try Analysis.read(plane, map: map)
+        #expect(reading.mask[60 * 260 + 70], "the filled blob's middle is ink")
+        #expect(reading.ink[70, 60] >= reading.threshold)
+        #expect(!reading.mask[60 * 260 + 180], "the open loop's middle is paper")
+        // One piece each: the blob is not ringed by a hole.
+        #expect(reading.components.labels[60 * 260 + 70] == reading.components.labels[60 * 260 + 62])
+    }
+
     /// The network is sure of whatever it is shown, so texture must be refused before it.
     @Test func noiseGridsAndSpecksAreNotDigits() throws {
         for (name, picture) in Self.textures {

@@ -51,6 +51,17 @@ import DigitLabIO
         #expect(reading.digits.allSatisfy { $0.probability > 0.9 })
     }
 
+    /// A heavy pen filled the 8's loops (the dev set's spaced-0042). The solid middle was
+    /// wider than the paper's closing and passed for paper, a square hole in the ink: the
+    /// 8 was a 5 at 88% ("74561"). What a wider closing finds to be ink inside the ink is
+    /// ink again.
+    @Test func aFilledLoopIsInk() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/74861-a-filled-8.png")
+        let reading = try NumberReader.read(picture, classifier: Fixtures.classifier())
+        #expect(reading.text == "74861")
+        #expect(reading.digits[2].probability > 0.95)
+    }
+
     /// Digits that overlap (the dev set's touching-0010 and touching-0022). The digit
     /// network is sure of two of them squeezed into one 28x28 ("37" an 8, "69" a 6), and
     /// no straight cut parts them: "84037" was read as 8187 and "6936" as 686. Cuts now
