@@ -13,7 +13,12 @@
 /// - at least as large as the closing's window (what a closing takes for paper inside a
 ///   blob holds a whole window; chalk dust and smudges beside strokes are smaller), and
 /// - at least a third of its edge on ink already found (a bowl's middle lies inside its
-///   ink; a strip of desk, a band of shadow or a thick frame lies on paper).
+///   ink; a strip of desk, a band of shadow or a thick frame lies on paper), and
+/// - no wider or taller than the wide closing's window (a picture read the wrong way
+///   round, its paper taken for ink, has pieces of "paper" as large as the picture: a 6
+///   in a shadow was read as 3), and
+/// - as dark as the ink round it, measured against the wide closing's paper (a bowl is
+///   filled with the same ink; a shadow beside a stroke is dimmed paper).
 /// The inside of an open loop is as bright as the paper round it and is no ink for
 /// either closing.
 extension Analysis {
@@ -24,7 +29,9 @@ extension Analysis {
     static func restoreFilledLoops(_ mask: inout [Bool], ink: inout Plane, plane: Plane, map: InkMap, threshold: Float) -> Int {
         let (w, h) = (plane.width, plane.height)
         let radius = 3 * map.radius
-        guard radius < min(w, h) / 2 else { return 0 }
+        // A closing that wide must still see paper around a blob: not a quarter of the
+        // picture (a digit that fills the picture is read with its own closing).
+        guard radius <= min(w, h) / 4 else { return 0 }
         let oriented = map.lightOnDark ? plane.map { 255 - $0 } : plane
         let paper = oriented.closing(radius: radius)
         var wide = Plane(width: w, height: h)
@@ -41,20 +48,32 @@ extension Analysis {
             var piece = [start]
             seen[start] = true
             var (inkEdge, paperEdge) = (0, 0)
+            var rim = [Float]()
+            var (x0, y0, x1, y1) = (start % w, start / w, start % w, start / w)
             var k = 0
             while k < piece.count {
                 let i = piece[k]; k += 1
                 let (x, y) = (i % w, i / w)
+                (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
                 for n in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] {
                     guard n >= 0 else { paperEdge += 1; continue }
                     if candidate[n] {
                         if !seen[n] { seen[n] = true; piece.append(n) }
-                    } else if mask[n] { inkEdge += 1 } else { paperEdge += 1 }
+                    } else if mask[n] { inkEdge += 1; rim.append(wide.values[n]) } else { paperEdge += 1 }
                 }
             }
-            // A blob's middle: a window's worth at least, a third of its edge on ink.
-            let window = (2 * map.radius + 1) * (2 * map.radius + 1)
-            guard 2 * inkEdge >= paperEdge, piece.count >= window else { continue }
+            // A blob's middle: a window's worth at least, a third of its edge on ink, and
+            // no wider or taller than the wide closing's window (what the wide closing
+            // could see as a stroke; the paper of a picture read the wrong way round is
+            // larger).
+            let (window, wideWindow) = ((2 * map.radius + 1) * (2 * map.radius + 1), 2 * radius + 1)
+            guard 2 * inkEdge >= paperEdge, piece.count >= window,
+                  x1 - x0 < wideWindow, y1 - y0 < wideWindow else { continue }
+            // As dark as the ink round it: a bowl is filled with the same ink, a shadow
+            // beside a stroke is paper dimmed.
+            var inside = piece.map { wide.values[$0] }
+            inside.sort(); rim.sort()
+            guard inside[inside.count / 2] >= 0.75 * rim[rim.count / 2] else { continue }
             for i in piece { mask[i] = true; ink.values[i] = max(ink.values[i], wide.values[i]) }
             restored += piece.count
         }
