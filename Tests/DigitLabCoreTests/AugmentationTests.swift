@@ -180,3 +180,76 @@ import Testing
         #expect(fourSlices < 40, "some slices of a 4 are its upright and refused: \(fourSlices) of 40 kept")
     }
 }
+
+/// `augment styles`: 1s and 7s drawn as much of the world writes them — a flag and a
+/// foot on a 1, a bar across a 7 — and no other digit touched.
+@Suite struct StyleAugmentationTests {
+    static let background: Float = -0.42
+
+    /// A 28x28 "1" (an upright bar two pixels wide, rows 4–23) and a "7" (a bar across
+    /// the top, row 4, and an upright stem below its right end), normalised as in batches.
+    static func one() -> [Float] {
+        var v = [Float](repeating: background, count: 784)
+        for y in 4..<24 { v[y * 28 + 13] = 2.8; v[y * 28 + 14] = 2.8 }
+        return v
+    }
+    static func seven() -> [Float] {
+        var v = [Float](repeating: background, count: 784)
+        for x in 8..<20 { v[4 * 28 + x] = 2.8; v[5 * 28 + x] = 2.8 }
+        for y in 4..<24 { v[y * 28 + 18] = 2.8; v[y * 28 + 19] = 2.8 }
+        return v
+    }
+
+    static func restyled(_ v: [Float], label: Int, seed: UInt64) -> [Float] {
+        var a = Augmentation(); a.styles = 1
+        var out = v, rng = SeededRNG(seed: seed)
+        a.restyleWriting(&out, label: label, height: 28, width: 28, background: background, using: &rng)
+        return out
+    }
+
+    /// Ink added where the image had none, as (x, y) pixels.
+    static func added(_ before: [Float], _ after: [Float]) -> [(x: Int, y: Int)] {
+        (0..<784).filter { after[$0] - before[$0] > 1 }.map { ($0 % 28, $0 / 28) }
+    }
+
+    @Test func aOneGetsAFlagToTheLeftOfItsTopAndSometimesAFoot() {
+        var feet = 0
+        for seed in 0..<20 {
+            let new = Self.added(Self.one(), Self.restyled(Self.one(), label: 1, seed: UInt64(seed)))
+            let flag = new.filter { $0.y < 14 }
+            #expect(!flag.isEmpty && flag.allSatisfy { $0.x <= 13 && $0.y >= 3 }, "the flag runs left and down from the top: \(flag)")
+            #expect(flag.contains { $0.x <= 11 }, "the flag is long enough to see: \(flag)")
+            let foot = new.filter { $0.y >= 20 }
+            if !foot.isEmpty {
+                feet += 1
+                #expect(foot.contains { $0.x < 13 } && foot.contains { $0.x > 14 }, "the foot crosses the bottom: \(foot)")
+            }
+            #expect(Self.restyled(Self.one(), label: 1, seed: UInt64(seed)).allSatisfy { $0.isFinite && $0 <= 2.8 + 1e-4 })
+        }
+        #expect(feet > 3 && feet < 17, "about half the 1s get a foot: \(feet) of 20")
+    }
+
+    @Test func aSevenIsCrossedBelowTheMiddleOfItsStem() {
+        let new = Self.added(Self.seven(), Self.restyled(Self.seven(), label: 7, seed: 3))
+        #expect(!new.isEmpty)
+        #expect(new.allSatisfy { $0.y >= 11 && $0.y <= 17 }, "the bar is a little below the middle: \(new)")
+        #expect(new.contains { $0.x < 18 } && new.contains { $0.x > 19 }, "the bar crosses the stem")
+    }
+
+    @Test func otherDigitsAndAShareOfNoneAreLeftAlone() {
+        // A 4 is never restyled, and with styles 0 the generator is not touched.
+        var a = Augmentation(); a.styles = 1
+        var v = Self.one(), r1 = SeededRNG(seed: 5), r2 = SeededRNG(seed: 5)
+        a.restyleWriting(&v, label: 4, height: 28, width: 28, background: Self.background, using: &r1)
+        #expect(v == Self.one())
+        Augmentation().restyleWriting(&v, label: 1, height: 28, width: 28, background: Self.background, using: &r1)
+        #expect(v == Self.one() && r1.next() == r2.next())
+        #expect(a.description == "styles 1.0" && !a.isIdentity)
+        // Through a batch: the labels stay, only the 1 changes.
+        var batch = Tensor(shape: [2, 1, 28, 28], data: Self.one() + Self.one())
+        var labels = [1, 4], rng = SeededRNG(seed: 1)
+        a.apply(to: &batch, labels: &labels, background: Self.background, using: &rng)
+        #expect(labels == [1, 4])
+        #expect(Array(batch.data[0..<784]) != Self.one() && Array(batch.data[784...]) == Self.one())
+    }
+}

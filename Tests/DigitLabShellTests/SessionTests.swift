@@ -282,7 +282,7 @@ import Testing
         #expect(try run(s, "augment shift 2 rotate 10 scale 0.1").hasPrefix("augmentation: shift 2.0 rotate 10.0 scale 0.1 (training batches only; seed 0)"))
         #expect(try run(s, "augment elastic").hasPrefix("augmentation: elastic 2.0 (training batches only"))
         #expect(errorOf(s, "augment rotate 500") == "augment: DEGREES (the largest rotation in degrees) must be a number from 0 to 180, got '500'")
-        #expect(errorOf(s, "augment twist 3") == "augment: unknown 'twist' — one of shift, rotate, scale, elastic, thickness, blur, contrast, outliers, off")
+        #expect(errorOf(s, "augment twist 3") == "augment: unknown 'twist' — one of shift, rotate, scale, elastic, thickness, blur, contrast, styles, outliers, off")
         #expect(s.state.data.augmentation.elastic == 2, "a refused augment leaves the old one")
         #expect(try run(s, "augment thickness 1 blur 0.8 contrast 0.4").hasPrefix("augmentation: thickness 1.0 blur 0.8 contrast 0.4 (training batches only; seed 0)"))
         #expect(errorOf(s, "augment thickness 5") == "augment: PIXELS (the largest change of stroke width in pixels) must be a number from 0 to 3, got '5'")
@@ -295,6 +295,17 @@ import Testing
         try run(s, "train step 2"); try run(other, "train step 2")
         #expect(s.state.model.network!.snapshot() != other.state.model.network!.snapshot(), "augmented batches train differently")
         #expect(try run(s, "augment off") == "augmentation off")
+    }
+
+    /// `augment styles`: the share is checked, said back, and kept by `record` and
+    /// checkpoints as the line that put it in force.
+    @Test func stylesAreSetAndSaidBack() throws {
+        let s = session()
+        #expect(try run(s, "augment styles 0.3 shift 2").hasPrefix("augmentation: shift 2.0 styles 0.3 (training batches only"))
+        #expect(s.state.data.augmentation.styles == 0.3)
+        #expect(errorOf(s, "augment styles 2").hasPrefix("augment: SHARE (the share of 1s and 7s drawn as much of the world writes them"))
+        #expect(s.state.data.augmentation.styles == 0.3, "a refused command changes nothing")
+        #expect(Checkpoint.trainingLines(s.state).last == "augment shift 2.0 styles 0.3")
     }
 
     /// `augment outliers`: things that are not one digit among the batches change what

@@ -170,8 +170,8 @@ import Testing
         #expect(SamplesFigure.describe(Augmentation(shift: 2, rotate: 10)) == "shift 2 rotate 10")
         #expect(SamplesFigure.describe(Augmentation(scale: 0.1, elastic: 34)) == "scale 0.1 elastic 34")
         // The pen's changes and the outliers are named too (the subtitle once left them out).
-        var pen = Augmentation(shift: 2); pen.thickness = 1; pen.blur = 0.8; pen.outliers = 0.15
-        #expect(SamplesFigure.describe(pen) == "shift 2 thickness 1 blur 0.8 outliers 0.15")
+        var pen = Augmentation(shift: 2); pen.thickness = 1; pen.blur = 0.8; pen.styles = 0.3; pen.outliers = 0.15
+        #expect(SamplesFigure.describe(pen) == "shift 2 thickness 1 blur 0.8 styles 0.3 outliers 0.15")
         let n = Normalization.mnist
         let (x, _) = n.batch(LabeledImages(pixels: Self.pixels, labels: [1], rows: 28, columns: 28), indices: [0])
         #expect(SamplesFigure.bytes(x.data, normalization: n) == Self.pixels, "normalised and back")

@@ -20,6 +20,9 @@ public struct Augmentation: Equatable, Sendable {
     public var thickness: Float = 0
     public var blur: Float = 0
     public var contrast: Float = 0
+    /// The share of the 1s and 7s drawn in other writers' styles: a flag and a foot, a
+    /// crossed stem (Augmentation+Styles.swift).
+    public var styles: Float = 0
     /// The share of each batch replaced by pictures that are not one digit
     /// (Augmentation+Outliers.swift), labelled `Loss.notADigit`.
     public var outliers: Float = 0
@@ -31,7 +34,7 @@ public struct Augmentation: Equatable, Sendable {
     public var isIdentity: Bool { !warps && outliers == 0 }
 
     /// Whether each image is moved or restyled (everything but `outliers`).
-    var warps: Bool { shift != 0 || rotate != 0 || scale != 0 || elastic != 0 || changesStrokes }
+    var warps: Bool { shift != 0 || rotate != 0 || scale != 0 || elastic != 0 || changesStrokes || styles != 0 }
 
     /// `shift 2 rotate 10 scale 0.1 elastic 34`, only the parts in force.
     public var description: String {
@@ -42,6 +45,7 @@ public struct Augmentation: Equatable, Sendable {
         if scale != 0 { parts.append("scale \(scale)") }
         if elastic != 0 { parts.append("elastic \(elastic)") }
         if changesStrokes { parts.append(strokeDescription) }
+        if styles != 0 { parts.append("styles \(styles)") }
         if outliers != 0 { parts.append("outliers \(outliers)") }
         return parts.joined(separator: " ")
     }
@@ -51,11 +55,11 @@ public struct Augmentation: Equatable, Sendable {
     /// `background` is the value of blank paper after normalisation (what appears where
     /// the image moved away).
     public func apply(to batch: inout Tensor, labels: inout [Int], background: Float, using rng: inout SeededRNG) {
-        if warps { warpAll(&batch, background: background, using: &rng) }
+        if warps { warpAll(&batch, labels: labels, background: background, using: &rng) }
         if outliers > 0 { addOutliers(to: &batch, labels: &labels, background: background, using: &rng) }
     }
 
-    private func warpAll(_ batch: inout Tensor, background: Float, using rng: inout SeededRNG) {
+    private func warpAll(_ batch: inout Tensor, labels: [Int], background: Float, using rng: inout SeededRNG) {
         let (n, h, w) = (batch.batch, batch.shape[2], batch.shape[3])
         let seeds = (0..<n).map { _ in rng.next() }
         let grain = 8 // images per chunk
@@ -66,6 +70,7 @@ public struct Augmentation: Equatable, Sendable {
                     var local = SeededRNG(seed: seeds[img])
                     let pixels = data + img * h * w
                     for i in 0..<(h * w) { source[i] = pixels[i] }
+                    restyleWriting(&source, label: labels[img], height: h, width: w, background: background, using: &local)
                     warp(from: source, into: pixels, height: h, width: w, background: background, using: &local)
                 }
             }

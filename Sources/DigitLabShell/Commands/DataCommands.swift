@@ -97,7 +97,7 @@ struct AugmentCommand: ShellCommand, Equatable {
     let change: Change
 
     static let declaration = CommandDeclaration("augment", step: .preprocessing,
-        summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions; thicken or thin the strokes, blur them or change their contrast, so it reads real pens and photos; mix in things that are not one digit, so its certainty means something when it reads a photo or a whole number. Evaluation always uses the real images.",
+        summary: "Randomly shift, rotate, rescale or elastically distort each training batch (seeded), so the network learns digits rather than pixel positions; thicken or thin the strokes, blur them or change their contrast, so it reads real pens and photos; draw 1s and 7s as other writers do; mix in things that are not one digit, so its certainty means something when it reads a photo or a whole number. Evaluation always uses the real images.",
         forms: [
             form([], [
                 Argument("PIXELS", .number(0...14), keyword: "shift", optional: true, help: "the largest shift in pixels"),
@@ -107,17 +107,19 @@ struct AugmentCommand: ShellCommand, Equatable {
                 Argument("PIXELS", .number(0...3), keyword: "thickness", optional: true, help: "the largest change of stroke width in pixels"),
                 Argument("PIXELS", .number(0...3), keyword: "blur", optional: true, help: "the largest blur (Gaussian sigma) in pixels"),
                 Argument("FRACTION", .number(0...1), keyword: "contrast", optional: true, help: "the largest change of ink contrast (0.5 = ±50%)"),
+                Argument("SHARE", .number(0...1), keyword: "styles", optional: true, help: "the share of 1s and 7s drawn as much of the world writes them: a 1 with a flag (and a foot), a crossed 7"),
                 Argument("SHARE", .number(0...0.5), keyword: "outliers", optional: true, help: "the share of each batch replaced by things that are not one digit"),
-            ], summary: "Set what changes (any of shift, rotate, scale, elastic — where the digit sits and how it is written — and thickness, blur, contrast — the pen and the photo; outliers teaches it to be unsure of what is not a digit); with nothing after it, shows what is in force.",
+            ], summary: "Set what changes (any of shift, rotate, scale, elastic — where the digit sits and how it is written — and thickness, blur, contrast — the pen and the photo; styles — other writers' 1s and 7s; outliers teaches it to be unsure of what is not a digit); with nothing after it, shows what is in force.",
                  example: "augment shift 2 rotate 10 scale 0.1") { a in
-                let keys = ["shift", "rotate", "scale", "elastic", "thickness", "blur", "contrast", "outliers"]
+                let keys = ["shift", "rotate", "scale", "elastic", "thickness", "blur", "contrast", "styles", "outliers"]
                 let parts = keys.map { a.optionalNumber($0).map(Float.init) }
                 guard parts.contains(where: { $0 != nil }) else { return AugmentCommand(change: .show) }
                 var aug = Augmentation(shift: parts[0] ?? 0, rotate: parts[1] ?? 0, scale: parts[2] ?? 0, elastic: parts[3] ?? 0)
                 aug.thickness = parts[4] ?? 0
                 aug.blur = parts[5] ?? 0
                 aug.contrast = parts[6] ?? 0
-                aug.outliers = parts[7] ?? 0
+                aug.styles = parts[7] ?? 0
+                aug.outliers = parts[8] ?? 0
                 return AugmentCommand(change: .set(aug))
             },
             form(["off"], summary: "Train on the images as they are.", example: "augment off") { _ in AugmentCommand(change: .off) },

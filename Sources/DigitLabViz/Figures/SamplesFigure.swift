@@ -82,7 +82,7 @@ public enum SamplesFigure {
         if a.isIdentity { return "off" }
         func number(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", Double(v)) }
         return [("shift", a.shift), ("rotate", a.rotate), ("scale", a.scale), ("elastic", a.elastic),
-                ("thickness", a.thickness), ("blur", a.blur), ("contrast", a.contrast), ("outliers", a.outliers)]
+                ("thickness", a.thickness), ("blur", a.blur), ("contrast", a.contrast), ("styles", a.styles), ("outliers", a.outliers)]
             .filter { $0.1 != 0 }.map { "\($0.0) \(number($0.1))" }.joined(separator: " ")
     }
 
