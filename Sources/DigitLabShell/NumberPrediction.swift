@@ -58,24 +58,28 @@ public struct NumberPrediction: Sendable {
             .joined(separator: " · ") + ")"
     }
 
-    /// `{"file": …, "text": "3.14", "digits": [{"digit": "3", "probability": 0.99, "box": [x, y, w, h]}, …],
-    /// "marks": [{"mark": ".", "after": 1, "box": [x, y, w, h]}]}`: a mark (a point, a
-    /// comma, a minus sign or a colon) comes after that many digits.
+    /// `{"file": …, "text": "3.14", "digits": [{"digit": "3", "probability": 0.99, "doubted": false,
+    /// "box": [x, y, w, h]}, …], "marks": [{"mark": ".", "after": 1, "box": [x, y, w, h]}],
+    /// "notes": […]}`: a mark (a point, a comma, a minus sign or a colon) comes after that
+    /// many digits; `doubted` says the one-digit judge doubts that digit; `notes` are the
+    /// lines the command line prints on stderr (a program reading the JSON sees them too).
     public var json: String {
-        JSONLine.encode(Record(file: file, text: text, digits: reading.digits.map {
-            Record.Digit(digit: $0.label, probability: $0.probability, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
+        let doubted = Set(reading.doubted)
+        return JSONLine.encode(Record(file: file, text: text, digits: reading.digits.enumerated().map { i, d in
+            Record.Digit(digit: d.label, probability: d.probability, doubted: doubted.contains(i), box: [d.box.x, d.box.y, d.box.width, d.box.height])
         }, marks: reading.marks.map {
             Record.Mark(mark: $0.character, after: $0.after, box: [$0.box.x, $0.box.y, $0.box.width, $0.box.height])
-        }))
+        }, notes: notes))
     }
 
     struct Record: Encodable {
-        struct Digit: Encodable { let digit: String; let probability: Float; let box: [Int] }
+        struct Digit: Encodable { let digit: String; let probability: Float; let doubted: Bool; let box: [Int] }
         struct Mark: Encodable { let mark: String; let after: Int; let box: [Int] }
         let file: String
         let text: String
         let digits: [Digit]
         let marks: [Mark]
+        let notes: [String]
     }
 
     /// The picture with its boxes and each digit's 28x28 image with its answer.

@@ -230,7 +230,7 @@ import Testing
         // An escape sequence in a name is shown, not obeyed; its figure's name has none.
         let named = try digitlab(["read", "--stages", "--data", packageRoot, "\(evil).png"])
         // Keys in one order, whatever the run: the same picture gives the same bytes.
-        #expect(both.out.allSatisfy { $0.hasPrefix("{\"digits\":") && $0.contains("],\"file\":") && $0.contains(",\"marks\":[],\"text\":") }, "\(both.out)")
+        #expect(both.out.allSatisfy { $0.hasPrefix("{\"digits\":") && $0.contains("],\"file\":") && $0.contains(",\"marks\":[],\"notes\":[],\"text\":") }, "\(both.out)")
         let line = named.out.first.map(String.init) ?? ""
         #expect(named.out.count == 1 && !line.contains("\u{1B}") && line.contains("\\x1b[31m"), "\(named)")
         #expect(FileManager.default.fileExists(atPath: folder + "/outputs/read-e-31m.png"), "\(named.err)")

@@ -53,6 +53,27 @@ import Testing
         #expect(right.contains("the network reads 84037") && !right.contains("may be wrong"), "\(right)")
     }
 
+    /// `read --json` carries what the judge doubts: a program reading the JSON saw no
+    /// sign of it (the note went to stderr alone).
+    @Test func theJSONSaysWhatIsDoubted() throws {
+        let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
+        let (judge, _) = OneDigitJudge.bundled(DataLocator(explicit: packageRoot))
+        let (network, info) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        func read(_ path: String) throws -> (prediction: NumberPrediction, json: [String: Any]) {
+            let p = try NumberPrediction.read(path, network: network, normalization: info.normalization, classNames: info.classNames, judge: judge)
+            let object = try JSONSerialization.jsonObject(with: Data(p.json.utf8)) as? [String: Any]
+            return (p, try #require(object))
+        }
+        let doubted = try read(word)
+        #expect(doubted.json["notes"] as? [String] == doubted.prediction.notes && !doubted.prediction.notes.isEmpty)
+        let flags = (doubted.json["digits"] as? [[String: Any]])?.map { $0["doubted"] as? Bool }
+        #expect(flags?.first == true, "the 1st digit is doubted: \(flags ?? [])")
+        #expect(flags?.count == doubted.prediction.reading.digits.count)
+        let right = try read(Self.touching)
+        #expect(right.json["notes"] as? [String] == [])
+        #expect((right.json["digits"] as? [[String: Any]])?.allSatisfy { $0["doubted"] as? Bool == false } == true)
+    }
+
     /// The judge is no digit model: `read --model` refuses it, and `load model` says
     /// what its classes mean (it read every number as 0s).
     @Test func theJudgeIsNoDigitModel() throws {
