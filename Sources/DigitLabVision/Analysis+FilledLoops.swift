@@ -15,10 +15,10 @@
 /// - at least a third of its edge on ink already found (a bowl's middle lies inside its
 ///   ink; a strip of desk, a band of shadow or a thick frame lies on paper), and
 /// - no wider or taller than the wide closing's window (a picture read the wrong way
-///   round, its paper taken for ink, has pieces of "paper" as large as the picture: a 6
-///   in a shadow was read as 3), and
-/// - as dark as the ink round it, measured against the wide closing's paper (a bowl is
-///   filled with the same ink; a shadow beside a stroke is dimmed paper).
+///   round, its paper taken for ink, has pieces of "paper" as large as the picture), and
+/// - as dark as the ink round it, nine pixels in ten, measured against the wide
+///   closing's paper (a bowl is filled with the same ink; a shadow beside a stroke is
+///   dimmed paper, and fades).
 /// The inside of an open loop is as bright as the paper round it and is no ink for
 /// either closing.
 extension Analysis {
@@ -28,10 +28,10 @@ extension Analysis {
     @discardableResult
     static func restoreFilledLoops(_ mask: inout [Bool], ink: inout Plane, plane: Plane, map: InkMap, threshold: Float) -> Int {
         let (w, h) = (plane.width, plane.height)
-        let radius = 3 * map.radius
-        // A closing that wide must still see paper around a blob: not a quarter of the
-        // picture (a digit that fills the picture is read with its own closing).
-        guard radius <= min(w, h) / 4 else { return 0 }
+        // At most a quarter of the picture: a closing that wide must still see paper
+        // round a blob (a close-up of a marker digit is no reason to give up, though).
+        let radius = min(3 * map.radius, min(w, h) / 4)
+        guard radius > map.radius else { return 0 }
         let oriented = map.lightOnDark ? plane.map { 255 - $0 } : plane
         let paper = oriented.closing(radius: radius)
         var wide = Plane(width: w, height: h)
@@ -69,11 +69,13 @@ extension Analysis {
             let (window, wideWindow) = ((2 * map.radius + 1) * (2 * map.radius + 1), 2 * radius + 1)
             guard 2 * inkEdge >= paperEdge, piece.count >= window,
                   x1 - x0 < wideWindow, y1 - y0 < wideWindow else { continue }
-            // As dark as the ink round it: a bowl is filled with the same ink, a shadow
-            // beside a stroke is paper dimmed.
+            // As dark as the ink round it, nearly all of it (nine pixels in ten): a bowl is
+            // filled with the same ink; a shadow beside a stroke is paper dimmed, and
+            // fades (a held-out shadow's piece: its tenth darkest at 0.55 of the ink
+            // round it, a bowl's at 0.88).
             var inside = piece.map { wide.values[$0] }
             inside.sort(); rim.sort()
-            guard inside[inside.count / 2] >= 0.75 * rim[rim.count / 2] else { continue }
+            guard inside[inside.count / 10] >= 0.75 * rim[rim.count / 2] else { continue }
             for i in piece { mask[i] = true; ink.values[i] = max(ink.values[i], wide.values[i]) }
             restored += piece.count
         }

@@ -29,14 +29,18 @@ import DigitLabIO
     }
 
     /// A solid blob wider than the paper's closing (a loop filled by a heavy pen) is ink
-    /// all through; the inside of an open loop beside it stays paper. Before, the blob's
+    /// all through; the inside of an open loop beside it stays paper, and so does the grey
+    /// (a stain, a shadow) that fills another. Before, the blob's
     /// middle passed for paper (a hole the closing's shape: an 8 read as 5).
     @Test func aFilledLoopIsInkAndAnOpenLoopIsNot() throws {
         let strokes = Self.grey(260, 120) { x, y in
             let disc = hypot(Double(x - 70), Double(y - 60)), ring = hypot(Double(x - 180), Double(y - 60))
             let thin = (x >= 20 && x < 23 && y >= 20 && y < 100) || (x >= 230 && x < 233 && y >= 20 && y < 100)
                 || (y >= 104 && y < 107 && x >= 20 && x < 240)
-            return disc <= 10 || (ring <= 13 && ring >= 8) || thin ? 30 : 240
+            // A loop filled with grey (a stain, a shadow): dimmed paper, not ink.
+            let grey = hypot(Double(x - 125), Double(y - 60))
+            if grey < 12 { return 140 }
+            return disc <= 10 || (ring <= 13 && ring >= 8) || (grey <= 16 && grey >= 12) || thin ? 30 : 240
         }
         let plane = Plane(strokes, channel: 0)
         let map = InkMap.analyse(plane, light: false, paper: .closing(tight: false))
@@ -45,6 +49,7 @@ import DigitLabIO
         #expect(reading.mask[60 * 260 + 70], "the filled blob's middle is ink")
         #expect(reading.ink[70, 60] >= reading.threshold)
         #expect(!reading.mask[60 * 260 + 180], "the open loop's middle is paper")
+        #expect(!reading.mask[60 * 260 + 125], "a loop filled with grey is not as dark as the ink round it")
         // One piece each: the blob is not ringed by a hole.
         #expect(reading.components.labels[60 * 260 + 70] == reading.components.labels[60 * 260 + 62])
     }
