@@ -71,5 +71,9 @@ import Testing
         let augmented = try s.run("render samples 8 --augmented").pictures[0].png
         #expect(plainSamples != augmented)
         #expect(try s.run("render samples 8 --augmented").pictures[0].png == augmented, "seeded: the same picture each time")
+        // More than it draws is said, not passed over (40 asked, 12 drawn without a word).
+        let many = try run(s, "render samples 40 --augmented")
+        #expect(many.contains("the first 12 of the 40 asked — --augmented draws at most 12"), "\(many)")
+        #expect(!(try run(s, "render samples 8 --augmented")).contains("asked"))
     }
 }

@@ -35,7 +35,7 @@ struct RenderCommand: ShellCommand, Equatable {
     static let declaration = CommandDeclaration("render", step: .postprocessing,
         summary: "Draw a picture: shown in the terminal when it can, written as a PNG under outputs/ (or `to FILE`), its path printed.",
         forms: [
-            renderForm("samples", [split, Argument("N", .int(1...100), optional: true, help: "how many (20)"),
+            renderForm("samples", [split, Argument("N", .int(1...100), optional: true, help: "how many (20; at most 12 with --augmented)"),
                              .flag("--augmented", help: "as the network sees them under `augment`")],
                  "Training images with their labels (train split unless named); --augmented draws them as the network sees them under the current `augment`.",
                  "render samples --augmented") { a in .samples(split: a.optionalWord("SPLIT") ?? "train", count: a.int("N", default: 20), augmented: a.flag("--augmented")) },
@@ -90,7 +90,7 @@ struct RenderCommand: ShellCommand, Equatable {
                 let images = (0..<count).map { i in (original: set.image(i), variants: variants[i].map(\.pixels), caption: "#\(i): \(data.classNames[Int(set.labels[i])])") }
                 return (SamplesFigure.augmented(title: "\(data.name): \(split) samples as training sees them", augmentation: a, images: images,
                                                 notADigit: variants.map { $0.map(\.notADigit) }),
-                        "samples-\(split)-augmented", "augmented samples")
+                        "samples-\(split)-augmented", n > count ? "augmented samples: the first \(count) of the \(n) asked — --augmented draws at most 12, three times each" : "augmented samples")
             }
             let images = (0..<shown).map { i in (set.image(i), "#\(i): \(data.classNames[Int(set.labels[i])])") }
             return (SamplesFigure.draw(title: "\(data.name): \(split) samples", subtitle: "the first \(shown) of \(Format.count(set.count)) images, with their labels", images: images),
