@@ -315,6 +315,15 @@ import DigitLabIO
         #expect(try Fixtures.predict(picture) == 0)
     }
 
+    /// A marker 8 with both loops filled, close up (an attacker review's): the usual
+    /// reading kept a sliver of its rim, a 7 at 98%, and beat the fat-stroke reading,
+    /// which saw the whole 8 but looked like a slab. A sliver inside the wider reading's
+    /// digit, a third of its size or less, is now a quarter as likely.
+    @Test func aFilledEightCloseUpIsNotItsRim() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/8-filled-marker-close-up.png")
+        #expect(try Fixtures.predict(picture) == 8)
+    }
+
     /// An 8 on a sheet near the desk's edge (dev desk-0022, saved as JPEG): read again with
     /// the wide closing kept for fat strokes, the strip of desk beside the sheet joined the
     /// 8 and the two were a 6 at 99.9%. A reading that reaches the picture's edge where the
