@@ -138,7 +138,12 @@ public enum AtomicFile {
         }
         guard fd >= 0 else {
             switch errno {
-            case ENOENT: throw IOError(path, "folder \(display(folder)) does not exist — create it first, or choose another folder")
+            case ENOENT:
+                // A link to nowhere: the folder's name exists, so "does not exist" misled.
+                if let target = danglingLink(folder) {
+                    throw IOError(path, "folder \(display(folder)) is a symbolic link to \(display(target)), which does not exist — create that folder, remove the link, or choose another folder")
+                }
+                throw IOError(path, "folder \(display(folder)) does not exist — create it first, or choose another folder")
             case ENOTDIR: throw IOError(path, "\(display(folder)) is not a folder (a part of the path is a file)")
             case ENAMETOOLONG: throw tooLong(path)
             case ELOOP: throw IOError(path, "too many symbolic links in the path")
@@ -146,6 +151,16 @@ public enum AtomicFile {
             }
         }
         return fd
+    }
+
+    /// Where `path` points when it is a symbolic link (the link's own text), else nil.
+    static func danglingLink(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, Int(PATH_MAX))
+        guard n >= 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The policy on the folder as the kernel resolved it (links and `..` included).

@@ -43,6 +43,16 @@ import Testing
         #expect(error("/tmp/" + String(repeating: "n", count: 300) + "/x").contains("is too long (300 bytes; at most 255 per name)"))
     }
 
+    /// A folder that is a link to nowhere is said to be one: "folder outputs does not
+    /// exist" misled when `ls` shows outputs right there.
+    @Test func aFolderLinkedToNowhereIsSaidToBeALink() throws {
+        let f = Folder()
+        try FileManager.default.createSymbolicLink(atPath: f.path + "/outputs", withDestinationPath: "gone")
+        #expect(error(f.path + "/outputs/read-x.png") == "\(f.path)/outputs/read-x.png: folder \(f.path)/outputs is a symbolic link to gone, which does not exist — create that folder, remove the link, or choose another folder")
+        #expect(f.contents() == ["outputs"], "nothing is written or created")
+        #expect(!FileManager.default.fileExists(atPath: f.path + "/gone"))
+    }
+
     /// `save model` into a path 30,000 folders deep overflowed the stack (recursive
     /// folder creation). Now: too long, one line, nothing created.
     @Test func aPathThirtyThousandFoldersDeepIsTooLong() {
