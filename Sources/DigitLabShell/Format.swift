@@ -26,13 +26,13 @@ public enum Format {
         if v == v.rounded(), abs(v) < 1e7 { return String(Int(v)) }
         return "\(v)"
     }
-    /// "1 picture", "3 pictures".
     /// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st.
     public static func ordinal(_ n: Int) -> String {
         let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
         return "\(n)\(suffix)"
     }
 
+    /// "1 picture", "3 pictures".
     public static func plural(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         "\(count(n)) \(n == 1 ? singular : (plural ?? singular + "s"))"
     }

@@ -50,17 +50,20 @@ extension Analysis {
             var (inkEdge, paperEdge) = (0, 0)
             var rim = [Float]()
             var (x0, y0, x1, y1) = (start % w, start / w, start % w, start / w)
+            // A neighbour (nil: beyond the picture's edge, which counts as paper).
+            func visit(_ n: Int?) {
+                guard let n else { paperEdge += 1; return }
+                if candidate[n] {
+                    if !seen[n] { seen[n] = true; piece.append(n) }
+                } else if mask[n] { inkEdge += 1; rim.append(wide.values[n]) } else { paperEdge += 1 }
+            }
             var k = 0
             while k < piece.count {
                 let i = piece[k]; k += 1
                 let (x, y) = (i % w, i / w)
                 (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-                for n in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] {
-                    guard n >= 0 else { paperEdge += 1; continue }
-                    if candidate[n] {
-                        if !seen[n] { seen[n] = true; piece.append(n) }
-                    } else if mask[n] { inkEdge += 1; rim.append(wide.values[n]) } else { paperEdge += 1 }
-                }
+                visit(x > 0 ? i - 1 : nil); visit(x < w - 1 ? i + 1 : nil)
+                visit(y > 0 ? i - w : nil); visit(y < h - 1 ? i + w : nil)
             }
             // A blob's middle: a window's worth at least, a third of its edge on ink, and
             // no wider or taller than the wide closing's window (what the wide closing
