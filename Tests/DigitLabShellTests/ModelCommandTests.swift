@@ -56,6 +56,16 @@ import Testing
         #expect(out.contains("wrote \(folder)/stages-seven.png"))
         #expect(FileManager.default.fileExists(atPath: folder + "/stages-seven.png"))
         #expect(errorOf(fresh, "predict file \(folder)/missing.png") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
+        // A figure that cannot be written leaves the answer (it was lost: only the error
+        // was shown, a newcomer review found), with a warning.
+        try FileManager.default.createSymbolicLink(atPath: folder + "/outputs-gone", withDestinationPath: "nowhere")
+        fresh.state.outputs.folder = folder + "/outputs-gone"
+        for command in ["predict file \(folder)/seven.png --stages", "predict file \(folder)/seven.png --number --stages"] {
+            let kept = try run(fresh, command)
+            #expect(kept.contains("\(folder)/seven.png: the network"), "\(kept)")
+            #expect(kept.contains("the steps were not drawn: "), "\(kept)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/nowhere"))
     }
 
     /// A newcomer gave `predict file` a picture of "17" and was told "7 (100.0%)" without

@@ -77,14 +77,20 @@ enum PredictCommand: ShellCommand, Equatable {
                           .bars(result.ranked.map { Bar($0.label, Double($0.probability)) })])
         if let note = result.numberNote(command: "predict file \(Tokenizer.quoted(path)) --number") { out.append(.warning(note)) }
         if stages {
-            let figure = result.stagesFigure()
-            let name = OutputState.figureName("stages", of: path)
-            let png: [UInt8]
-            do { png = try figure.png() } catch { throw CommandError(error.description) }
-            out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil,
-                                           caption: "the pipeline, stage by stage"))
+            appendFigure(result.stagesFigure(), name: OutputState.figureName("stages", of: path), caption: "the pipeline, stage by stage", to: &out, &context)
         }
         return out
+    }
+
+    /// The `--stages` figure beside the answer. One that cannot be written (outputs/ a
+    /// link to nowhere, a full disk) is a warning, and the answer stays: it was lost, and
+    /// the command line keeps it too.
+    private func appendFigure(_ figure: Canvas, name: String, caption: String, to out: inout Output, _ context: inout CommandContext) {
+        let png: [UInt8]
+        do { png = try figure.png() } catch { out.append(.warning("the steps were not drawn: \(error)")); return }
+        do { out.append(try context.picture(png, width: figure.width, height: figure.height, name: name, to: nil, caption: caption)) } catch {
+            out.append(.warning("the steps were not drawn: \(error.message)"))
+        }
     }
 
     /// A picture not read, in one line; with `--stages`, when the pipeline gave up on it,
@@ -128,12 +134,8 @@ enum PredictCommand: ShellCommand, Equatable {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }
         if stages {
-            let figure = result.stagesFigure()
-            let png: [UInt8]
-            do { png = try figure.png() } catch { throw CommandError(error.description) }
-            out.append(try context.picture(png, width: figure.width, height: figure.height,
-                                           name: OutputState.figureName("number", of: path), to: nil,
-                                           caption: "the digits found, each as the network saw it"))
+            appendFigure(result.stagesFigure(), name: OutputState.figureName("number", of: path),
+                         caption: "the digits found, each as the network saw it", to: &out, &context)
         }
         return out
     }
