@@ -24,6 +24,11 @@ public enum ModelFile {
         /// digit" and "not", not digits. Each is refused in the other's place.
         public var isOneDigitJudge: Bool { training.contains("\"dataset\":\"one-digit-set\"") }
 
+        /// The in-line digit network of `digitlab read` (trained by
+        /// `models/train-in-line.txt` on the set it names `in-line-set`): a digit network
+        /// for candidates cut where digits touch or overlap.
+        public var isInLineReader: Bool { training.contains("\"dataset\":\"in-line-set\"") }
+
         public init(normalization: Normalization, seed: UInt64, classNames: [String], training: String) {
             self.normalization = normalization; self.seed = seed; self.classNames = classNames; self.training = training
         }

@@ -89,14 +89,14 @@ public enum CommandLineTools {
     /// the steps it went through up to there, with the reason.
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
-        let (judge, problem) = OneDigitJudge.bundled(locator)
-        if let problem { printError("note: " + Sanitize.line(problem)) }
+        let helpers = LineHelpers.bundled(locator)
+        for problem in helpers.problems { printError("note: " + Sanitize.line(problem)) }
         var figures = StagesFigures(kind: "read")
         var failed = false
         for image in images {
             do throws(PictureNotRead) {
                 let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
-                                                  classNames: loaded.info.classNames, judge: judge)
+                                                  classNames: loaded.info.classNames, helpers: helpers)
                 print(json ? r.json : r.line)
                 for note in r.notes { printError("note: \(Sanitize.line(image)): " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }

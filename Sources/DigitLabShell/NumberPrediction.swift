@@ -16,13 +16,16 @@ public struct NumberPrediction: Sendable {
     ///
     /// - Throws: one line for an unreadable file, a picture without digits, or a network
     ///   whose answer is not a number.
-    /// - Parameter judge: the one-digit judge (`OneDigitJudge.bundled`), when there is one.
+    /// - Parameter helpers: the one-digit judge and the in-line digit network
+    ///   (`LineHelpers.bundled`), those there are.
     public static func read(_ path: String, network: Network, normalization: Normalization,
-                            classNames: [String], judge: OneDigitJudge?) throws(PictureNotRead) -> NumberPrediction {
+                            classNames: [String], helpers: LineHelpers) throws(PictureNotRead) -> NumberPrediction {
         let picture: RasterImage
         do { picture = try ImageFile.read(path) } catch { throw PictureNotRead(error) }
         var classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
-        classifier.judge = judge
+        classifier.judge = helpers.judge
+        // The in-line network answers digits 0 to 9: a network of other classes reads alone.
+        if classNames == (0...9).map(String.init) { classifier.inLine = helpers.inLine }
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
             throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
@@ -86,21 +89,50 @@ public struct NumberPrediction: Sendable {
     public func stagesFigure() -> Canvas { NumberFigure.draw(reading, file: file) }
 }
 
-extension OneDigitJudge {
-    /// `models/one-digit.safetensors` of the DigitLab home, whatever network reads the
-    /// digits (it judges shapes, not classes). Without it numbers are still read, less
-    /// well where digits touch: then the reason, for a note.
-    public static func bundled(_ locator: DataLocator) -> (judge: OneDigitJudge?, problem: String?) {
-        let without = "digits that touch are read without the one-digit judge (restore models/one-digit.safetensors, or remake it: models/train-one-digit.txt)"
+/// The networks bundled with DigitLab that help read a line of writing, whatever network
+/// reads the digits: the one-digit judge (`models/one-digit.safetensors`) and the in-line
+/// digit network (`models/in-line.safetensors`). Without them numbers are still read, less
+/// well where digits touch or overlap: `problems` says why, one line each, for a note.
+public struct LineHelpers {
+    public var judge: OneDigitJudge?
+    public var inLine: InLineReader?
+    public var problems: [String] = []
+
+    /// None given: the digit network reads alone.
+    public init(judge: OneDigitJudge? = nil, inLine: InLineReader? = nil) { self.judge = judge; self.inLine = inLine }
+
+    public static func bundled(_ locator: DataLocator) -> LineHelpers {
+        var helpers = LineHelpers()
+        switch load("one-digit", locator, isIt: { $0.isOneDigitJudge && ($1.outputShape.first ?? 0) >= 2 },
+                    what: "the one-digit judge", without: "digits that touch are read without the one-digit judge",
+                    trainedOn: "models/make-candidate-sets.py's one-digit pieces", remake: "models/train-one-digit.txt") {
+        case .success(let (network, info)): helpers.judge = OneDigitJudge(network: network, normalization: info.normalization)
+        case .failure(let problem): helpers.problems.append(problem.message)
+        }
+        switch load("in-line", locator, isIt: { $0.isInLineReader && $1.outputShape == [10] },
+                    what: "the in-line digit network", without: "digits that overlap are read without the in-line digit network",
+                    trainedOn: "models/make-candidate-sets.py's in-line pieces", remake: "models/train-in-line.txt") {
+        case .success(let (network, info)): helpers.inLine = InLineReader(network: network, normalization: info.normalization)
+        case .failure(let problem): helpers.problems.append(problem.message)
+        }
+        return helpers
+    }
+
+    struct Problem: Error { let message: String }
+
+    /// `models/NAME.safetensors` of the DigitLab home, if it is what `isIt` says; else why
+    /// not and what to do.
+    private static func load(_ name: String, _ locator: DataLocator, isIt: (ModelFile.Info, Network) -> Bool, what: String,
+                             without: String, trainedOn: String, remake: String) -> Result<(Network, ModelFile.Info), Problem> {
+        let file = "models/\(name).safetensors"
+        let without = "\(without) (restore \(file), or remake it: \(remake))"
         let path: String
-        do { path = try locator.home() + "/models/one-digit.safetensors" } catch {
-            return (nil, "models/one-digit.safetensors not found (\(error)): \(without)")
-        }
+        do { path = try locator.home() + "/" + file } catch { return .failure(Problem(message: "\(file) not found (\(error)): \(without)")) }
         let loaded: (network: Network, info: ModelFile.Info)
-        do { loaded = try ModelFile.load(path) } catch { return (nil, "\(error): \(without)") }
-        guard loaded.info.isOneDigitJudge, (loaded.network.outputShape.first ?? 0) >= 2 else {
-            return (nil, "\(path) is not the one-digit judge (a network trained on models/make-one-digit-set.py's pieces): \(without)")
+        do { loaded = try ModelFile.load(path) } catch { return .failure(Problem(message: "\(error): \(without)")) }
+        guard isIt(loaded.info, loaded.network) else {
+            return .failure(Problem(message: "\(path) is not \(what) (a network trained on \(trainedOn)): \(without)"))
         }
-        return (OneDigitJudge(network: loaded.network, normalization: loaded.info.normalization), nil)
+        return .success(loaded)
     }
 }

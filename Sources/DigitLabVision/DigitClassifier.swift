@@ -10,6 +10,11 @@ public struct DigitClassifier {
     /// nor a piece of one. The number reader weighs its answer with the digit network's.
     /// nil: the reader goes by the digit network alone.
     public var judge: OneDigitJudge?
+    /// The in-line digit network: reads candidates cut from touching or overlapping
+    /// digits, which hold a piece of a neighbour or lack a piece of their own. The number
+    /// reader averages its answer with this network's for every candidate with a cut at
+    /// either end. nil: the reader goes by this network alone.
+    public var inLine: InLineReader?
 
     public init(classNames: [String] = (0...9).map(String.init), probabilities: @escaping ([[UInt8]]) -> [[Float]]) {
         self.classNames = classNames
@@ -57,4 +62,21 @@ public struct OneDigitJudge {
     }
 
     public func wholeness(_ images: [[UInt8]]) -> [Float] { images.isEmpty ? [] : judge(images) }
+}
+
+/// A digit network trained on candidates cut from lines of writing where digits touch or
+/// overlap (`models/train-in-line.txt`): a 9 with a piece of the 8 it crosses, a 0 short
+/// of the arc its neighbour took. The digit network, trained on single digits, reads such
+/// a 9 as a 7, and no reading of the line spells the number.
+public struct InLineReader {
+    let read: ([[UInt8]]) -> [[Float]]
+
+    public init(probabilities: @escaping ([[UInt8]]) -> [[Float]]) { read = probabilities }
+
+    public init(network: Network, normalization: Normalization) {
+        let digits = DigitClassifier(network: network, normalization: normalization, classNames: [])
+        self.init { digits.probabilities($0) }
+    }
+
+    public func probabilities(_ images: [[UInt8]]) -> [[Float]] { images.isEmpty ? [] : read(images) }
 }

@@ -17,13 +17,18 @@ enum Fixtures {
 
     /// The default model as a classifier (a fresh one each time: a network is not shared
     /// between tests running in parallel).
-    /// With the one-digit judge, as `digitlab read` has it (`judged: false`: without).
-    static func classifier(judged: Bool = true) -> DigitClassifier {
+    /// With the one-digit judge and the in-line digit network, as `digitlab read` has them
+    /// (`judged: false`, `inLine: false`: without).
+    static func classifier(judged: Bool = true, inLine: Bool = true) -> DigitClassifier {
         let (network, info) = try! ModelFile.load(packageRoot + "/models/default.safetensors")
         var classifier = DigitClassifier(network: network, normalization: info.normalization, classNames: info.classNames)
         if judged {
             let (judge, judgeInfo) = try! ModelFile.load(packageRoot + "/models/one-digit.safetensors")
             classifier.judge = OneDigitJudge(network: judge, normalization: judgeInfo.normalization)
+        }
+        if inLine {
+            let (reader, readerInfo) = try! ModelFile.load(packageRoot + "/models/in-line.safetensors")
+            classifier.inLine = InLineReader(network: reader, normalization: readerInfo.normalization)
         }
         return classifier
     }

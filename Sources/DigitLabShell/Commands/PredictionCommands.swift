@@ -110,10 +110,10 @@ enum PredictCommand: ShellCommand, Equatable {
     private func predictNumber(_ path: String, _ net: Network, _ names: [String], stages: Bool,
                                _ context: inout CommandContext) throws(CommandError) -> Output {
         let result: NumberPrediction
-        let (judge, problem) = OneDigitJudge.bundled(context.session.locator)
+        let helpers = LineHelpers.bundled(context.session.locator)
         do {
             result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names,
-                                               judge: judge)
+                                               helpers: helpers)
         } catch { throw notRead(error, drawingStages: stages, number: true, &context) }
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
@@ -129,7 +129,7 @@ enum PredictCommand: ShellCommand, Equatable {
             out.append(.text(said.joined(separator: ", ") + ": found by size and place on the line, not shown to the network"))
         }
         for note in result.notes { out.append(.warning(note)) }
-        if let problem { out.append(.warning(Sanitize.line(problem))) }
+        for problem in helpers.problems { out.append(.warning(Sanitize.line(problem))) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }

@@ -1,27 +1,36 @@
 #!/usr/bin/env python3
-"""Writes the training set of the one-digit judge (models/one-digit.safetensors) as IDX
-files: 28x28 candidates labelled 0 when they hold one whole digit, 1 when they do not.
+"""Writes the training sets of the two networks that help `digitlab read` cut a line of
+writing, as IDX files of 28x28 candidates made the way the reader makes them:
 
-`digitlab read` cuts a line of writing into candidate digits and lets the network choose
+- `one-digit`: the one-digit judge (models/one-digit.safetensors), labelled 0 when a
+  candidate holds one whole digit, 1 when it does not;
+- `in-line`: the in-line digit network (models/in-line.safetensors), labelled with the
+  digit a candidate holds most of.
+
+`digitlab read` cuts a line of writing into candidate digits and lets the networks choose
 the cuts. The digit network was trained on single digits only, and it is sure of things
 that are not one: two touching digits squeezed into 28x28 read "68" as an 8 at 100%, and
-half of a 0 is a confident 1. The judge learns to tell them apart from candidates made
-the way the reader makes them:
+half of a 0 is a confident 1. The judge learns to tell them apart. Where digits overlap,
+no cut keeps one digit whole and nothing of its neighbour: the digit network reads a 9
+with a piece of the 8 it crosses as a 7, and no reading spells the number. The in-line
+network learns to read such candidates. Both come from candidates made the same way:
 
 - one to three MNIST digits written in a line, touching or overlapping, with the crisp
   edge of a pen of any weight;
 - cut as the reader cuts (a seam through the least ink near a column), at either end or
-  both, near where two digits meet or anywhere;
+  both, near where two digits meet or anywhere (the in-line set: near the edges of the
+  digit it is labelled with);
 - framed as the reader frames a candidate (strokes evened, the ink's box scaled to 20
   pixels on its longer side, centred by its centre of mass in 28x28);
-- labelled by what the cuts kept: one digit's ink with at most a sliver of a
-  neighbour's is one whole digit; most of no digit, or much of two, is not.
+- labelled by what the cuts kept (see `sample` and `sample_in_line`).
 
 Training candidates come from MNIST's training digits, the test split from its test
 digits. The files are the same on any number of cores (each chunk of 5,000 has its own
-seed). Reproduce the judge from the DigitLab folder with
-    python3 models/make-one-digit-set.py outputs/one-digit-set
+seed). Reproduce the networks from the DigitLab folder with
+    python3 models/make-candidate-sets.py one-digit outputs/one-digit-set
     .build/release/digitlab run --allow-writes models/train-one-digit.txt
+    python3 models/make-candidate-sets.py in-line outputs/in-line-set --test 10000
+    .build/release/digitlab run --allow-writes models/train-in-line.txt
 """
 import argparse, gzip, multiprocessing, os, struct, sys
 
@@ -210,6 +219,39 @@ def sample(images, rng):
     return piece, whole
 
 
+def sample_in_line(images, labels, rng):
+    """One candidate for the in-line network, and its digit: one to three digits in a
+    line, the candidate cut near the edges of one of them (where the reader's seams fall
+    between two that overlap: a piece of the neighbour comes along, a piece of its own
+    is left behind), or at the line's end. Labelled with that digit when the cuts kept at
+    least 75% of its ink and other digits' ink under 35% of its own; tried again
+    otherwise (the judge says such candidates are not one digit)."""
+    count = int(rng.choice([1, 2, 3], p=[0.2, 0.4, 0.4]))
+    chosen = [rng.integers(len(images)) for _ in range(count)]
+    line, own = side_by_side([images[i] for i in chosen], rng, int(rng.choice([-1, 0, 0, 1, 2, 3])))
+    h, w = line.shape
+    spans = [ink_box(o)[2:] for o in own]
+    t = int(rng.integers(count))
+    cols = np.arange(w)[None, :]
+    keep = np.ones((h, w), bool)
+    if t > 0 or rng.random() < 0.3:
+        at = (spans[t - 1][1] + spans[t][0]) / 2 if t > 0 else spans[t][0]
+        keep &= cols >= seam(line, at + rng.normal(0, 0.08 * 40))[:, None]
+    if t < count - 1 or rng.random() < 0.3:
+        at = (spans[t][1] + spans[t + 1][0]) / 2 if t < count - 1 else spans[t][1]
+        keep &= cols < seam(line, at + rng.normal(0, 0.08 * 40))[:, None]
+    kept = [float((o * keep).sum()) for o in own]
+    totals = [float(o.sum()) for o in own]
+    cover = kept[t] / totals[t]
+    foreign = (sum(kept) - kept[t]) / totals[t]
+    if cover < 0.75 or foreign > 0.35:
+        return None, None
+    piece = line * keep
+    if ink_box(piece) is None:
+        return None, None
+    return piece, int(labels[chosen[t]])
+
+
 def write(folder, stem, crops, labels):
     with open(os.path.join(folder, f"{stem}-images-idx3-ubyte"), "wb") as f:
         f.write(struct.pack(">IIII", 2051, len(crops), 28, 28))
@@ -241,21 +283,36 @@ def make(images, count, rng):
     return crops, marks
 
 
-DIGITS = None
+def make_in_line(images, labels, count, rng):
+    """`count` candidates for the in-line network, framed, with their digits."""
+    crops, marks = [], []
+    while len(crops) < count:
+        piece, digit = sample_in_line(images, labels, rng)
+        if piece is None:
+            continue
+        c = frame(piece)
+        if c is not None:
+            crops.append(c); marks.append(digit)
+    return crops, marks
+
+
+DIGITS, LABELS = None, None
 
 
 def load_digits(mnist, stem):
-    global DIGITS
-    DIGITS, _ = load(mnist, stem)
+    global DIGITS, LABELS
+    DIGITS, LABELS = load(mnist, stem)
 
 
-def make_chunk(count, seed):
-    return make(DIGITS, count, np.random.default_rng(seed))
+def make_chunk(kind, count, seed):
+    rng = np.random.default_rng(seed)
+    return make(DIGITS, count, rng) if kind == "one-digit" else make_in_line(DIGITS, LABELS, count, rng)
 
 
 def main():
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("kind", choices=["one-digit", "in-line"], help="one-digit: the judge's set; in-line: the in-line network's")
     p.add_argument("out", help="folder for the IDX files (created)")
     p.add_argument("--mnist", default=None, help="MNIST's folder (default: data/mnist, else ../shared/data/mnist)")
     p.add_argument("--train", type=int, default=120000)
@@ -268,11 +325,11 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for split, (stem, count) in enumerate([("train", args.train), ("t10k", args.test)]):
         # In chunks of 5,000, each with its own seed: the same files on any number of cores.
-        chunks = [(min(5000, count - start), (1, split, start // 5000)) for start in range(0, count, 5000)]
+        chunks = [(args.kind, min(5000, count - start), (1, split, start // 5000)) for start in range(0, count, 5000)]
         with multiprocessing.Pool(initializer=load_digits, initargs=(mnist, stem)) as pool:
             done = pool.starmap(make_chunk, chunks)
         write(args.out, stem, [c for crops, _ in done for c in crops], [m for _, marks in done for m in marks])
-        print(f"{args.out}: {count} {stem} crops, half of them one whole digit")
+        print(f"{args.out}: {count} {stem} crops" + (", half of them one whole digit" if args.kind == "one-digit" else ", each labelled with its digit"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,108 @@
+import DigitLabIO
+import DigitLabVision
+import Foundation
+import Testing
+@testable import DigitLabShell
+
+/// The one-digit judge and the in-line digit network that `read` and `predict file
+/// --number` load from the DigitLab folder: without either numbers are still read, and
+/// the learner is told why they may be read worse where digits touch (a damaged file was
+/// passed over without a word).
+@Suite struct LineHelpersTests {
+    /// A DigitLab folder with MNIST, the digit model and both helpers, `name`'s file
+    /// (one-digit or in-line) replaced by `bytes` (nil: none).
+    static func home(replacing name: String, with bytes: [UInt8]?) throws -> String {
+        let home = temporaryFolder("helpers")
+        try FileManager.default.createSymbolicLink(atPath: home + "/data", withDestinationPath: packageRoot + "/data")
+        try FileManager.default.createDirectory(atPath: home + "/models", withIntermediateDirectories: true)
+        for model in ["default", "one-digit", "in-line"] where model != name {
+            try FileManager.default.copyItem(atPath: packageRoot + "/models/\(model).safetensors", toPath: home + "/models/\(model).safetensors")
+        }
+        if let bytes { try Data(bytes).write(to: URL(fileURLWithPath: home + "/models/\(name).safetensors")) }
+        return home
+    }
+
+    static let touching = packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png"
+
+    @Test func theBundledHelpersLoad() {
+        let helpers = LineHelpers.bundled(DataLocator(explicit: packageRoot))
+        #expect(helpers.judge != nil && helpers.inLine != nil)
+        #expect(helpers.problems.isEmpty, "\(helpers.problems)")
+    }
+
+    @Test func aMissingOrDamagedHelperIsSaidAndTheNumberStillRead() throws {
+        let digitModel = try [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/default.safetensors")))
+        for (name, what, without) in [("one-digit", "the one-digit judge", "digits that touch are read without the one-digit judge"),
+                                      ("in-line", "the in-line digit network", "digits that overlap are read without the in-line digit network")] {
+            let whole = try [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/\(name).safetensors")))
+            for (bytes, said) in [(nil, "cannot open the file"), (Array(whole.prefix(1000)), "truncated"), (digitModel, "is not \(what)")] {
+                let home = try Self.home(replacing: name, with: bytes)
+                defer { try? FileManager.default.removeItem(atPath: home) }
+                let helpers = LineHelpers.bundled(DataLocator(explicit: home))
+                // The other one still loads.
+                #expect((helpers.judge == nil) == (name == "one-digit") && (helpers.inLine == nil) == (name == "in-line"))
+                let problem = helpers.problems.first
+                #expect(helpers.problems.count == 1)
+                #expect(problem?.contains("\(name).safetensors") == true && problem?.contains(said) == true, "\(problem ?? "no problem")")
+                #expect(problem?.contains("\(without) (restore models/\(name).safetensors") == true, "\(problem ?? "no problem")")
+                // The shell says so beside the number it read.
+                let s = Session(locator: DataLocator(explicit: home))
+                let out = try run(s, "load model models/default.safetensors", "predict file \(Self.touching) --number")
+                #expect(out.contains("the network reads"))
+                #expect(out.contains(without), "\(out)")
+            }
+        }
+    }
+
+    /// What the judge doubts is said, in the shell beside the number.
+    @Test func aDoubtedReadingIsSaid() throws {
+        let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
+        let out = try run(session(), "load model models/default.safetensors", "predict file \(word) --number")
+        #expect(out.contains("this reading may be wrong: the 1st"), "\(out)")
+        let right = try run(session(), "load model models/default.safetensors", "predict file \(Self.touching) --number")
+        #expect(right.contains("the network reads 84037") && !right.contains("may be wrong"), "\(right)")
+    }
+
+    /// `read --json` carries what the judge doubts: a program reading the JSON saw no
+    /// sign of it (the note went to stderr alone).
+    @Test func theJSONSaysWhatIsDoubted() throws {
+        let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
+        let helpers = LineHelpers.bundled(DataLocator(explicit: packageRoot))
+        let (network, info) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        func read(_ path: String) throws -> (prediction: NumberPrediction, json: [String: Any]) {
+            let p = try NumberPrediction.read(path, network: network, normalization: info.normalization, classNames: info.classNames, helpers: helpers)
+            let object = try JSONSerialization.jsonObject(with: Data(p.json.utf8)) as? [String: Any]
+            return (p, try #require(object))
+        }
+        let doubted = try read(word)
+        #expect(doubted.json["notes"] as? [String] == doubted.prediction.notes && !doubted.prediction.notes.isEmpty)
+        let flags = (doubted.json["digits"] as? [[String: Any]])?.map { $0["doubted"] as? Bool }
+        #expect(flags?.first == true, "the 1st digit is doubted: \(flags ?? [])")
+        #expect(flags?.count == doubted.prediction.reading.digits.count)
+        let right = try read(Self.touching)
+        #expect(right.json["notes"] as? [String] == [])
+        #expect((right.json["digits"] as? [[String: Any]])?.allSatisfy { $0["doubted"] as? Bool == false } == true)
+    }
+
+    /// The judge is no digit model: `read --model` refuses it, and `load model` says
+    /// what its classes mean (it read every number as 0s).
+    @Test func theJudgeIsNoDigitModel() throws {
+        let s = session()
+        let out = try run(s, "load model models/one-digit.safetensors")
+        #expect(out.contains("this is the one-digit judge of `read`"), "\(out)")
+        let (_, info) = try ModelFile.load(packageRoot + "/models/one-digit.safetensors")
+        #expect(info.isOneDigitJudge)
+        let (_, digits) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        #expect(!digits.isOneDigitJudge)
+    }
+
+    /// The in-line network is a digit network (`read --model` may use it), and it is
+    /// known for what it is.
+    @Test func theInLineNetworkReadsDigits() throws {
+        let (network, info) = try ModelFile.load(packageRoot + "/models/in-line.safetensors")
+        #expect(info.isInLineReader && !info.isOneDigitJudge)
+        #expect(info.classNames == (0...9).map(String.init) && network.outputShape == [10])
+        let (_, digits) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        #expect(!digits.isInLineReader)
+    }
+}
