@@ -90,7 +90,6 @@ public enum CommandLineTools {
     public static func read(images: [String], model: String?, locator: DataLocator, json: Bool, stages: Bool) -> Int32 {
         guard let loaded = loadModel(model, locator: locator, command: "read") else { return 1 }
         let helpers = LineHelpers.bundled(locator)
-        for problem in helpers.problems { printError("note: " + Sanitize.line(problem)) }
         var figures = StagesFigures(kind: "read")
         var failed = false
         for image in images {

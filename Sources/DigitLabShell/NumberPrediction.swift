@@ -9,6 +9,10 @@ import Foundation
 public struct NumberPrediction: Sendable {
     public let file: String
     public let reading: NumberReading
+    /// Why a helper network was not there to help (`LineHelpers.problems`), and whether
+    /// the network's classes are the digits 0 to 9.
+    var helperProblems: [String] = []
+    var classNames: [String] = (0...9).map(String.init)
 
     public var text: String { reading.text }
 
@@ -31,12 +35,29 @@ public struct NumberPrediction: Sendable {
             throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
         }
         do { try requireFinite(reading.digits.map(\.probability), path) } catch { throw PictureNotRead(error) }
-        return NumberPrediction(file: path, reading: reading)
+        return NumberPrediction(file: path, reading: reading, helperProblems: helpers.problems, classNames: classNames)
     }
 
-    /// What the learner should know about the reading, one line each: another line of
-    /// writing left out; digits the one-digit judge doubts.
-    public var notes: [String] { [offTheLine, doubt].compactMap { $0 } }
+    /// What the learner should know about the reading, one line each: a helper network
+    /// missing, damaged or left out; a network whose classes are not digits; another line
+    /// of writing left out; digits the one-digit judge doubts.
+    public var notes: [String] { helperProblems + unheard + [notDigits, offTheLine, doubt].compactMap { $0 } }
+
+    /// A helper network that answered NaN or infinity (a damaged file that still loads):
+    /// its answers were left out, and it is named.
+    var unheard: [String] {
+        [(LineHelper.judge, "models/one-digit.safetensors", "the one-digit judge", "models/train-one-digit.txt"),
+         (LineHelper.inLine, "models/in-line.safetensors", "the in-line digit network", "models/train-in-line.txt")]
+            .filter { reading.unheard.contains($0.0) }
+            .map { "\($0.1) (\($0.2)) answered NaN or infinity: it is damaged, and this number was read without it (restore it, or remake it: \($0.3))" }
+    }
+
+    /// A network whose classes are not the digits reads its own classes as a "number".
+    var notDigits: String? {
+        guard classNames != (0...9).map(String.init) else { return nil }
+        let shown = classNames.prefix(4).joined(separator: ", ") + (classNames.count > 4 ? ", …" : "")
+        return "the network's classes are not the digits 0 to 9 (\(Sanitize.line(shown))): what was read is its classes, and without the in-line digit network — the default model (models/default.safetensors) reads digits"
+    }
 
     /// Another line of writing above or below the one read, which is left out.
     var offTheLine: String? {
@@ -109,9 +130,9 @@ public struct LineHelpers {
         case .success(let (network, info)): helpers.judge = OneDigitJudge(network: network, normalization: info.normalization)
         case .failure(let problem): helpers.problems.append(problem.message)
         }
-        switch load("in-line", locator, isIt: { $0.isInLineReader && $1.outputShape == [10] },
+        switch load("in-line", locator, isIt: { $0.isInLineReader && $1.outputShape == [10] && $0.classNames == (0...9).map(String.init) },
                     what: "the in-line digit network", without: "digits that overlap are read without the in-line digit network",
-                    trainedOn: "models/make-candidate-sets.py's in-line pieces", remake: "models/train-in-line.txt") {
+                    trainedOn: "models/make-candidate-sets.py's in-line pieces, ten outputs for the digits 0 to 9", remake: "models/train-in-line.txt") {
         case .success(let (network, info)): helpers.inLine = InLineReader(network: network, normalization: info.normalization)
         case .failure(let problem): helpers.problems.append(problem.message)
         }
@@ -131,7 +152,11 @@ public struct LineHelpers {
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch { return .failure(Problem(message: "\(error): \(without)")) }
         guard isIt(loaded.info, loaded.network) else {
-            return .failure(Problem(message: "\(path) is not \(what) (a network trained on \(trainedOn)): \(without)"))
+            // The two helpers swapped: say where each belongs.
+            let reason = loaded.info.isOneDigitJudge && name != "one-digit" ? "it is the one-digit judge, whose place is models/one-digit.safetensors"
+                : loaded.info.isInLineReader && name != "in-line" ? "it is the in-line digit network, whose place is models/in-line.safetensors"
+                : "a network trained on \(trainedOn)"
+            return .failure(Problem(message: "\(path) is not \(what) (\(reason)): \(without)"))
         }
         return .success(loaded)
     }

@@ -80,3 +80,8 @@ public struct InLineReader {
 
     public func probabilities(_ images: [[UInt8]]) -> [[Float]] { images.isEmpty ? [] : read(images) }
 }
+
+/// The networks that help the number reader cut a line, besides the digit network.
+public enum LineHelper: Sendable, Hashable {
+    case judge, inLine
+}

@@ -35,7 +35,11 @@ extension Analysis {
 
     /// Over-segments the atoms, classifies every plausible segment in one batch, and keeps
     /// the chain of segments with the best total score (dynamic programming).
-    func segment(_ atoms: [Atom], classifier: DigitClassifier) -> [SegmentedDigit] {
+    /// Also returns the helper networks whose answers were left out: any answer of one
+    /// that is NaN or infinite (a damaged file) leaves all of its answers out, rather than
+    /// every candidate it answered for (its answers averaged in made each cut candidate
+    /// "broken", and digits went missing without a word).
+    func segment(_ atoms: [Atom], classifier: DigitClassifier) -> (digits: [SegmentedDigit], unheard: Set<LineHelper>) {
         let heights = atoms.map { Float($0.box.height) }.sorted()
         let lineHeight = max(4, heights[heights.count / 2] > 0.5 * heights.last! ? heights[heights.count / 2] : heights.last!)
         let masses = atoms.map(\.mass).sorted()
@@ -87,7 +91,7 @@ extension Analysis {
                 segments.append(Segment(from: i, to: j, box: box, owns: owns, mass: mass))
             }
         }
-        guard !segments.isEmpty else { return [] }
+        guard !segments.isEmpty else { return ([], []) }
         // A whole piece keeps its ink when its strokes are evened (a marker 8 whose loops
         // are filled thins to a sliver, read as 2); a piece cut off one (the edge of a 0)
         // may thin away, and the network's doubt about an empty frame keeps it out.
@@ -106,14 +110,23 @@ extension Analysis {
         // 70.0%); with its say in whole pieces too, 88.3% (tight digits read worse); its
         // answer alone for cut candidates, 89.2%, but then the learner's own network
         // would not read them.
+        var unheard = Set<LineHelper>()
         if let inLine = classifier.inLine {
             let cut = segments.indices.filter { bounds[segments[$0].from].cut != nil || bounds[segments[$0].to].cut != nil }
             let q = inLine.probabilities(cut.map { framed[$0] })
-            for (k, n) in cut.enumerated() where n < p.count && k < q.count && q[k].count == p[n].count {
-                p[n] = zip(p[n], q[k]).map { ($0 + $1) / 2 }
+            if q.count == cut.count, q.allSatisfy({ $0.count == 10 && $0.allSatisfy(\.isFinite) }) {
+                for (k, n) in cut.enumerated() where n < p.count && q[k].count == p[n].count {
+                    p[n] = zip(p[n], q[k]).map { ($0 + $1) / 2 }
+                }
+            } else if !cut.isEmpty {
+                unheard.insert(.inLine)
             }
         }
-        let whole = classifier.judge?.wholeness(framed)
+        var whole = classifier.judge?.wholeness(framed)
+        if let w = whole, w.count != framed.count || !w.allSatisfy(\.isFinite) {
+            whole = nil
+            unheard.insert(.judge)
+        }
         var score = [Float](repeating: -.infinity, count: segments.count)
         var answer = [(label: Int, probability: Float)](repeating: (0, 0), count: segments.count)
         // A broken network (NaN or infinite answers) must be said to be broken, not read
@@ -147,7 +160,7 @@ extension Analysis {
             // one ("68" an 8 at 100%), a piece of a digit. Half its log-probability: dev
             // numbers 81.7% with straight cuts, 80.3% with seams alone, 82.8% with seams
             // and the judge (its whole log-probability: 81.7%; 1.5 times it: 81.1%).
-            if let whole, n < whole.count, whole[n].isFinite {
+            if let whole, n < whole.count {
                 s += 0.5 * log(max(whole[n], 1e-4))
             }
             score[n] = s + 0.2
@@ -180,13 +193,13 @@ extension Analysis {
             j = back[j].from
         }
         if chosen.isEmpty, let n = broken {
-            return [SegmentedDigit(label: "?", probability: .nan, box: segments[n].box, pixels: framed[n])]
+            return ([SegmentedDigit(label: "?", probability: .nan, box: segments[n].box, pixels: framed[n])], unheard)
         }
-        return chosen.reversed().map { n in
+        return (chosen.reversed().map { n in
             SegmentedDigit(label: classifier.classNames[safe: answer[n].label] ?? String(answer[n].label),
                            probability: answer[n].probability, box: segments[n].box, pixels: framed[n],
-                           wholeness: whole.flatMap { $0[safe: n] }.flatMap { $0.isFinite ? $0 : nil })
-        }
+                           wholeness: whole.flatMap { $0[safe: n] })
+        }, unheard)
     }
 
     /// Candidate cuts through a wide atom, with the cost of cutting there: the ink cut

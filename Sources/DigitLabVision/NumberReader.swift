@@ -32,6 +32,9 @@ public struct NumberReading: Sendable {
     /// Pieces of ink of a digit's size above or below the line read: another line of
     /// writing, which `read` leaves out (one line a picture).
     public var piecesOffTheLine = 0
+    /// The helper networks that answered NaN or infinity (a damaged file), whose answers
+    /// were left out of this reading: its digits are the digit network's alone.
+    public var unheard: Set<LineHelper> = []
     /// The stages shared with single digits (picture, paper, ink, lines removed).
     public let stages: [DigitPipeline.Stage]
     /// The picture as analysed (at most `NumberReader.workingSize`), where it starts in
@@ -168,7 +171,7 @@ public enum NumberReader {
         }
         if line.height < DigitPipeline.closeSize, let closer = closer() { return closer }
         let (written, marks) = a.punctuation(atoms)
-        let digits = a.segment(written, classifier: classifier)
+        let (digits, unheard) = a.segment(written, classifier: classifier)
         guard !digits.isEmpty else { throw .blank }
         return NumberReading(digits: digits.map { d in
             NumberReading.Digit(label: d.label, probability: d.probability, box: d.box.scaled(a.scale).clamped(to: picture), pixels: d.pixels,
@@ -176,7 +179,7 @@ public enum NumberReader {
         }, marks: marks.map { m in
             NumberReading.Mark(character: m.character, box: m.box.scaled(a.scale).clamped(to: picture),
                                after: digits.filter { $0.box.x < m.box.x }.count)
-        }, piecesOffTheLine: offLine, stages: a.stages, working: a.working, scale: a.scale)
+        }, piecesOffTheLine: offLine, unheard: unheard, stages: a.stages, working: a.working, scale: a.scale)
     }
 }
 
@@ -203,7 +206,7 @@ extension NumberReader {
                                 wholeness: d.wholeness)
         }, marks: inner.marks.map { m in
             NumberReading.Mark(character: m.character, box: near.inFile(m.box), after: m.after)
-        }, stages: a.stages + near.stages(inner.stages), working: inner.working, origin: (origin.x, origin.y),
+        }, unheard: inner.unheard, stages: a.stages + near.stages(inner.stages), working: inner.working, origin: (origin.x, origin.y),
            scale: inner.scale / near.enlargement * picture.sourceScale)
     }
 }

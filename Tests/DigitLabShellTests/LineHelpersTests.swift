@@ -45,6 +45,12 @@ import Testing
                 #expect(helpers.problems.count == 1)
                 #expect(problem?.contains("\(name).safetensors") == true && problem?.contains(said) == true, "\(problem ?? "no problem")")
                 #expect(problem?.contains("\(without) (restore models/\(name).safetensors") == true, "\(problem ?? "no problem")")
+                // So does the JSON of `read`, in its notes.
+                let (network, info) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+                let json = try NumberPrediction.read(Self.touching, network: network, normalization: info.normalization,
+                                                     classNames: info.classNames, helpers: helpers).json
+                let notes = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["notes"] as? [String]
+                #expect(notes?.contains { $0.contains(without) } == true, "\(json)")
                 // The shell says so beside the number it read.
                 let s = Session(locator: DataLocator(explicit: home))
                 let out = try run(s, "load model models/default.safetensors", "predict file \(Self.touching) --number")
@@ -52,6 +58,34 @@ import Testing
                 #expect(out.contains(without), "\(out)")
             }
         }
+    }
+
+    /// The two helpers swapped: each is refused, and the note says where it belongs.
+    @Test func swappedHelpersAreSaidToBeSwapped() throws {
+        let home = try Self.home(replacing: "in-line", with: [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/one-digit.safetensors"))))
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.removeItem(atPath: home + "/models/one-digit.safetensors")
+        try FileManager.default.copyItem(atPath: packageRoot + "/models/in-line.safetensors", toPath: home + "/models/one-digit.safetensors")
+        let helpers = LineHelpers.bundled(DataLocator(explicit: home))
+        #expect(helpers.judge == nil && helpers.inLine == nil)
+        #expect(helpers.problems.count == 2)
+        #expect(helpers.problems.first?.contains("is not the one-digit judge (it is the in-line digit network, whose place is models/in-line.safetensors)") == true, "\(helpers.problems)")
+        #expect(helpers.problems.last?.contains("is not the in-line digit network (it is the one-digit judge, whose place is models/one-digit.safetensors)") == true, "\(helpers.problems)")
+    }
+
+    /// A helper that answers NaN is named beside the number (its answers are left out),
+    /// and a network whose classes are not digits is said to read its classes.
+    @Test func aNaNHelperAndANetworkOfOtherClassesAreSaid() throws {
+        let (network, info) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        var helpers = LineHelpers.bundled(DataLocator(explicit: packageRoot))
+        helpers.inLine = InLineReader { images in images.map { _ in [Float](repeating: .nan, count: 10) } }
+        let read = try NumberPrediction.read(Self.touching, network: network, normalization: info.normalization, classNames: info.classNames, helpers: helpers)
+        #expect(read.notes.contains { $0.hasPrefix("models/in-line.safetensors (the in-line digit network) answered NaN or infinity") }, "\(read.notes)")
+        let letters = (0..<10).map { String(UnicodeScalar(UInt8(97 + $0))) }
+        let other = try NumberPrediction.read(Self.touching, network: network, normalization: info.normalization, classNames: letters,
+                                              helpers: LineHelpers.bundled(DataLocator(explicit: packageRoot)))
+        #expect(other.notes.contains { $0.hasPrefix("the network's classes are not the digits 0 to 9 (a, b, c, d, …)") }, "\(other.notes)")
+        #expect(!read.notes.contains { $0.contains("classes are not") })
     }
 
     /// What the judge doubts is said, in the shell beside the number.

@@ -110,6 +110,27 @@ import DigitLabIO
         #expect(read.filter { $0 == "7" }.count > 1, "\(read)")
     }
 
+    /// A damaged helper network that answers NaN (its file loads: an attacker's weights
+    /// were finite for a blank and an all-ink picture) is left out and named. Its answers
+    /// averaged in made every cut candidate "broken", and "84037" was read as 48 without a
+    /// word; a NaN judge escaped its own doubt.
+    @Test func aHelperAnsweringNaNIsLeftOutAndNamed() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png")
+        let fine = try NumberReader.read(picture, classifier: Fixtures.classifier())
+        #expect(fine.text == "84037" && fine.unheard.isEmpty)
+        var brokenInLine = Fixtures.classifier()
+        brokenInLine.inLine = InLineReader { images in images.map { _ in [Float](repeating: .nan, count: 10) } }
+        let withoutInLine = try NumberReader.read(picture, classifier: brokenInLine)
+        #expect(withoutInLine.unheard == [.inLine])
+        #expect(withoutInLine.text == (try NumberReader.read(picture, classifier: Fixtures.classifier(inLine: false))).text)
+        var brokenJudge = Fixtures.classifier()
+        brokenJudge.judge = OneDigitJudge { images in images.map { _ in .infinity } }
+        let withoutJudge = try NumberReader.read(picture, classifier: brokenJudge)
+        #expect(withoutJudge.unheard == [.judge])
+        #expect(withoutJudge.text == (try NumberReader.read(picture, classifier: Fixtures.classifier(judged: false))).text)
+        #expect(withoutJudge.doubted.isEmpty)
+    }
+
     /// A word read as a number ("Hello" in a handwriting font, an attacker's: 45660) is
     /// no silent answer: the one-digit judge doubts what was read as digits. A number
     /// read right is not doubted.

@@ -128,8 +128,7 @@ enum PredictCommand: ShellCommand, Equatable {
             }
             out.append(.text(said.joined(separator: ", ") + ": found by size and place on the line, not shown to the network"))
         }
-        for note in result.notes { out.append(.warning(note)) }
-        for problem in helpers.problems { out.append(.warning(Sanitize.line(problem))) }
+        for note in result.notes { out.append(.warning(Sanitize.line(note))) }
         if let unsure = digits.filter({ $0.probability < 0.6 }).first {
             out.append(.warning("the network is unsure of the \(unsure.label) (\(Format.percent(Double(unsure.probability), 0))): check that digit, or try a clearer picture"))
         }
