@@ -212,5 +212,8 @@ public enum Concepts {
         Concept(name: "model file", aliases: ["save", "safetensors", "model", "deployment", "pytorch", "checkpoint"],
                 text: "A trained network is saved as a safetensors file: every weight by name, in PyTorch's layout, with the layers and the standardisation in its header. `save model digits.safetensors` writes it and `load model` reads it back; Docs/model-format.md shows how to load it in PyTorch. The file holds what was learned, not how: the training curves and settings are not part of it.",
                 command: "save model digits.safetensors", lesson: "16-deployment"),
+        Concept(name: "whole numbers", aliases: ["number", "numbers", "read", "reading numbers", "touching digits", "segmentation"],
+                text: "A line of handwritten digits (a year, a postcode, a phone number) is read from one picture by `predict file PICTURE --number` (on the command line, `digitlab read PICTURE`). The picture's pieces of ink on the line are found; a piece wide enough for two digits gets candidate cuts along the paper between them; every candidate is framed as a single digit and classified, and the split the network is surest of wins. Two bundled networks help where digits touch: the one-digit judge (models/one-digit.safetensors) doubts a candidate that is two digits or a piece of one, and the in-line digit network (models/in-line.safetensors) reads candidates cut from overlapping digits. `--stages` draws the boxes and each digit as the network saw it; Docs/real-world.md explains every step.",
+                command: "predict file lessons/digits/touching-8372.png --number", lesson: "15-your-own-digits"),
     ]
 }
