@@ -131,6 +131,15 @@ import DigitLabIO
         #expect(withoutJudge.doubted.isEmpty)
     }
 
+    /// A number on a sheet on a grey desk 50 px wide (a newcomer's picture): the desk was
+    /// taken out as a frame, but the pen had been measured with it, 128 px wide, and every
+    /// digit was smaller than a speck of such a pen: "no digits found: blank". The pen is
+    /// measured on what is left.
+    @Test func aNumberOnASheetOnADeskIsRead() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/608650-on-a-sheet-on-a-desk.png")
+        #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == "608650")
+    }
+
     /// A word read as a number ("Hello" in a handwriting font, an attacker's: 45660) is
     /// no silent answer: the one-digit judge doubts what was read as digits. A number
     /// read right is not doubted.
