@@ -12,7 +12,7 @@ public struct NumberPrediction: Sendable {
     /// Why a helper network was not there to help (`LineHelpers.problems`), and whether
     /// the network's classes are the digits 0 to 9.
     var helperProblems: [String] = []
-    var classNames: [String] = (0...9).map(String.init)
+    var classNames: [String] = DigitClassifier.digits
 
     public var text: String { reading.text }
 
@@ -29,7 +29,7 @@ public struct NumberPrediction: Sendable {
         var classifier = DigitClassifier(network: network, normalization: normalization, classNames: classNames)
         classifier.judge = helpers.judge
         // The in-line network answers digits 0 to 9: a network of other classes reads alone.
-        if classNames == (0...9).map(String.init) { classifier.inLine = helpers.inLine }
+        if classNames == DigitClassifier.digits { classifier.inLine = helpers.inLine }
         let reading: NumberReading
         do { reading = try NumberReader.read(picture, classifier: classifier) } catch {
             throw PictureNotRead(IOError(path, error.message(number: true)), picture: picture, failure: error)
@@ -46,15 +46,14 @@ public struct NumberPrediction: Sendable {
     /// A helper network that answered NaN or infinity (a damaged file that still loads):
     /// its answers were left out, and it is named.
     var unheard: [String] {
-        [(LineHelper.judge, "models/one-digit.safetensors", "the one-digit judge", "models/train-one-digit.txt"),
-         (LineHelper.inLine, "models/in-line.safetensors", "the in-line digit network", "models/train-in-line.txt")]
-            .filter { reading.unheard.contains($0.0) }
-            .map { "\($0.1) (\($0.2)) answered NaN or infinity: it is damaged, and this number was read without it (restore it, or remake it: \($0.3))" }
+        LineHelper.allCases.filter { reading.unheard.contains($0) }.map {
+            "\($0.file) (\($0.what)) answered NaN or infinity: it is damaged, and this number was read without it (restore it, or remake it: \($0.remake))"
+        }
     }
 
     /// A network whose classes are not the digits reads its own classes as a "number".
     var notDigits: String? {
-        guard classNames != (0...9).map(String.init) else { return nil }
+        guard classNames != DigitClassifier.digits else { return nil }
         let shown = classNames.prefix(4).joined(separator: ", ") + (classNames.count > 4 ? ", …" : "")
         return "the network's classes are not the digits 0 to 9 (\(Sanitize.line(shown))): what was read is its classes, and without the in-line digit network — the default model (models/default.safetensors) reads digits"
     }
@@ -124,40 +123,62 @@ public struct LineHelpers {
 
     public static func bundled(_ locator: DataLocator) -> LineHelpers {
         var helpers = LineHelpers()
-        switch load("one-digit", locator, isIt: { $0.isOneDigitJudge && ($1.outputShape.first ?? 0) >= 2 },
-                    what: "the one-digit judge", without: "digits that touch are read without the one-digit judge",
-                    trainedOn: "models/make-candidate-sets.py's one-digit pieces", remake: "models/train-one-digit.txt") {
-        case .success(let (network, info)): helpers.judge = OneDigitJudge(network: network, normalization: info.normalization)
-        case .failure(let problem): helpers.problems.append(problem.message)
-        }
-        switch load("in-line", locator, isIt: { $0.isInLineReader && $1.outputShape == [10] && $0.classNames == (0...9).map(String.init) },
-                    what: "the in-line digit network", without: "digits that overlap are read without the in-line digit network",
-                    trainedOn: "models/make-candidate-sets.py's in-line pieces, ten outputs for the digits 0 to 9", remake: "models/train-in-line.txt") {
-        case .success(let (network, info)): helpers.inLine = InLineReader(network: network, normalization: info.normalization)
-        case .failure(let problem): helpers.problems.append(problem.message)
+        for helper in LineHelper.allCases {
+            switch load(helper, locator) {
+            case .success(let (network, info)):
+                switch helper {
+                case .judge: helpers.judge = OneDigitJudge(network: network, normalization: info.normalization)
+                case .inLine: helpers.inLine = InLineReader(network: network, normalization: info.normalization)
+                }
+            case .failure(let problem): helpers.problems.append(problem.message)
+            }
         }
         return helpers
     }
 
     struct Problem: Error { let message: String }
 
-    /// `models/NAME.safetensors` of the DigitLab home, if it is what `isIt` says; else why
-    /// not and what to do.
-    private static func load(_ name: String, _ locator: DataLocator, isIt: (ModelFile.Info, Network) -> Bool, what: String,
-                             without: String, trainedOn: String, remake: String) -> Result<(Network, ModelFile.Info), Problem> {
-        let file = "models/\(name).safetensors"
-        let without = "\(without) (restore \(file), or remake it: \(remake))"
+    /// The helper's file of the DigitLab home, if it is that helper; else why not and
+    /// what to do.
+    private static func load(_ helper: LineHelper, _ locator: DataLocator) -> Result<(Network, ModelFile.Info), Problem> {
+        let without = "\(helper.without) (restore \(helper.file), or remake it: \(helper.remake))"
         let path: String
-        do { path = try locator.home() + "/" + file } catch { return .failure(Problem(message: "\(file) not found (\(error)): \(without)")) }
+        do { path = try locator.home() + "/" + helper.file } catch { return .failure(Problem(message: "\(helper.file) not found (\(error)): \(without)")) }
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch { return .failure(Problem(message: "\(error): \(without)")) }
-        guard isIt(loaded.info, loaded.network) else {
-            // The two helpers swapped: say where each belongs.
-            let reason = loaded.info.isOneDigitJudge && name != "one-digit" ? "it is the one-digit judge, whose place is models/one-digit.safetensors"
-                : loaded.info.isInLineReader && name != "in-line" ? "it is the in-line digit network, whose place is models/in-line.safetensors"
-                : "a network trained on \(trainedOn)"
-            return .failure(Problem(message: "\(path) is not \(what) (\(reason)): \(without)"))
+        guard helper.isIt(loaded.info, loaded.network) else {
+            // The two helpers swapped: say where the file belongs.
+            let reason = LineHelper.allCases.first { $0 != helper && $0.isNamed(by: loaded.info) }
+                .map { "it is \($0.what), whose place is \($0.file)" } ?? "a network trained on \(helper.trainedOn)"
+            return .failure(Problem(message: "\(path) is not \(helper.what) (\(reason)): \(without)"))
         }
         return .success(loaded)
+    }
+}
+
+/// Each helper network: its file, what it is called, how it is made, and how it is known.
+extension LineHelper {
+    var file: String { self == .judge ? "models/one-digit.safetensors" : "models/in-line.safetensors" }
+    var what: String { self == .judge ? "the one-digit judge" : "the in-line digit network" }
+    var remake: String { self == .judge ? "models/train-one-digit.txt" : "models/train-in-line.txt" }
+    var trainedOn: String {
+        self == .judge ? "models/make-candidate-sets.py's one-digit pieces"
+            : "models/make-candidate-sets.py's in-line pieces, ten outputs for the digits 0 to 9"
+    }
+    /// What is read less well without it.
+    var without: String {
+        self == .judge ? "digits that touch are read without the one-digit judge"
+            : "digits that overlap are read without the in-line digit network"
+    }
+
+    /// The file's training record names this helper's set.
+    func isNamed(by info: ModelFile.Info) -> Bool { self == .judge ? info.isOneDigitJudge : info.isInLineReader }
+
+    /// This helper, with the outputs it needs.
+    func isIt(_ info: ModelFile.Info, _ network: Network) -> Bool {
+        switch self {
+        case .judge: return info.isOneDigitJudge && (network.outputShape.first ?? 0) >= 2
+        case .inLine: return info.isInLineReader && network.outputShape == [10] && info.classNames == DigitClassifier.digits
+        }
     }
 }

@@ -16,7 +16,10 @@ public struct DigitClassifier {
     /// either end. nil: the reader goes by this network alone.
     public var inLine: InLineReader?
 
-    public init(classNames: [String] = (0...9).map(String.init), probabilities: @escaping ([[UInt8]]) -> [[Float]]) {
+    /// "0" to "9": the classes of a digit network.
+    public static let digits = (0...9).map(String.init)
+
+    public init(classNames: [String] = DigitClassifier.digits, probabilities: @escaping ([[UInt8]]) -> [[Float]]) {
         self.classNames = classNames
         self.classify = probabilities
     }
@@ -82,6 +85,6 @@ public struct InLineReader {
 }
 
 /// The networks that help the number reader cut a line, besides the digit network.
-public enum LineHelper: Sendable, Hashable {
+public enum LineHelper: Sendable, Hashable, CaseIterable {
     case judge, inLine
 }
