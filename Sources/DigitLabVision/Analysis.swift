@@ -255,7 +255,8 @@ struct Analysis {
     }
 
     /// How many other groups of a digit's size stand beside `g` on its line: as tall as
-    /// half of it at least and twice at most, level with it, within three of its heights
+    /// half of it at least and 1.5 times at most (the strip of desk left along a turned
+    /// sheet is a long upright stroke too), level with it, within three of its heights
     /// sideways, and not edge-huggers or frames. A picture of a number read as one digit
     /// says so with them.
     /// Pieces are looked at one by one (not joined): two digits a few pixels apart were
@@ -266,7 +267,7 @@ struct Analysis {
         guard let main = pieces.filter({ $0.labels.allSatisfy(own.contains) }).max(by: { $0.mass < $1.mass }) else { return 0 }
         let h = g.box.height
         return pieces.filter { o in
-            guard o.labels != main.labels, o.score >= 0.2 * main.score, 2 * o.box.height >= h, o.box.height <= 2 * h else { return false }
+            guard o.labels != main.labels, o.score >= 0.2 * main.score, 2 * o.box.height >= h, 2 * o.box.height <= 3 * h else { return false }
             let level = min(o.box.maxY, main.box.maxY) - max(o.box.y, main.box.y) + 1
             let gap = max(o.box.x - main.box.maxX, main.box.x - o.box.maxX)
             return 2 * level >= min(h, o.box.height) && gap > 0 && gap <= 3 * h

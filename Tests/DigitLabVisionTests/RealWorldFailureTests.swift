@@ -338,6 +338,21 @@ import DigitLabIO
                 "box \(result.box)")
     }
 
+    /// A slanted 1 on a turned sheet on a desk (dev desk-0017, as JPEG): the usual reading
+    /// joined it to the strip of desk above the sheet and read a 7 at 95%; the pen's own
+    /// closing found the 1 alone, clear of the edges. A reading that reaches the picture's
+    /// edge round another one's digit, clear of the edges, now counts a quarter. The strip
+    /// of desk left along the sheet's side, a long upright stroke twice the 1's height, is
+    /// no digit beside it.
+    @Test func aDigitJoinedToTheDeskIsReadAlone() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/1-on-a-turned-sheet-on-a-desk.jpg")
+        let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+        #expect(Fixtures.answer(result) == 1)
+        let m = min(picture.width, picture.height) / 50
+        #expect(result.box.y > m && result.box.maxY < picture.height - 1 - m, "the 1's box, not the desk's: \(result.box)")
+        #expect(result.digitsBeside == 0 && !result.mayBeANumber)
+    }
+
     /// A small 5 on a sheet in the corner of a large desk (dev desk-0087, smaller, as
     /// JPEG): the strips of desk round the sheet set the strokes' scale (a peak at 44 px
     /// that outweighed the pen's at 4), the paper's closing was that wide, and the 5 and the
