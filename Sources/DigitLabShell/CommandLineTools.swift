@@ -7,6 +7,29 @@ import Foundation
 /// What the `digitlab run` and `digitlab predict` sub-commands do, so the executable only
 /// parses arguments. Each returns the process exit status; messages go to stdout/stderr.
 public enum CommandLineTools {
+    /// A flag given to the sub-command it does not belong to, or a file name given to a
+    /// flag that takes none: ArgumentParser says only "Unknown option '--number'", or
+    /// takes the name for one more picture ("cannot open the file" after a figure was
+    /// written). `arguments` are the command line's, without the program's name; `exists`
+    /// says whether a file is there. One line naming what was meant, or nil.
+    public static func misplacedFlagHint(_ arguments: [String], exists: (String) -> Bool) -> String? {
+        guard let command = arguments.first, ["predict", "read"].contains(command) else { return nil }
+        if arguments.contains("--number") {
+            return command == "read"
+                ? "digitlab read: it reads the whole number already — leave out --number (that is the shell's `predict file PICTURE --number`)"
+                : "digitlab predict: --number is the shell's; on the command line `digitlab read PICTURE` reads a whole number"
+        }
+        if let i = arguments.firstIndex(of: "--stages"), i + 1 < arguments.count {
+            let next = arguments[i + 1]
+            let picture = [".png", ".jpg", ".jpeg"].contains { next.lowercased().hasSuffix($0) }
+            if picture && !exists(next) {
+                let figure = command == "read" ? "outputs/read-NAME.png" : "outputs/stages-NAME.png"
+                return "digitlab \(command): --stages takes no file name, it writes \(figure) — '\(Sanitize.line(next))' is no picture there, leave it out"
+            }
+        }
+        return nil
+    }
+
     /// `digitlab run FILE [--write-manifest M] [--verify M] [--allow-writes]`: a lesson
     /// (`.lesson`) or a script, then optionally the manifest of what it wrote. A lesson's
     /// lines write only under outputs/ unless `allowWrites`.
@@ -94,8 +117,9 @@ public enum CommandLineTools {
         var failed = false
         for image in images {
             do throws(PictureNotRead) {
-                let r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
+                var r = try NumberPrediction.read(image, network: loaded.network, normalization: loaded.info.normalization,
                                                   classNames: loaded.info.classNames, helpers: helpers)
+                r.stagesDrawn = stages
                 print(json ? r.json : r.line)
                 for note in r.notes { printError("note: \(Sanitize.line(image)): " + Sanitize.line(note)) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }

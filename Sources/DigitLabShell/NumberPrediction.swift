@@ -13,6 +13,9 @@ public struct NumberPrediction: Sendable {
     /// the network's classes are the digits 0 to 9.
     var helperProblems: [String] = []
     var classNames: [String] = DigitClassifier.digits
+    /// Whether the boxes are being drawn (`--stages`): then a note points at the figure,
+    /// not at the flag already given.
+    public var stagesDrawn = false
 
     public var text: String { reading.text }
 
@@ -72,7 +75,7 @@ public struct NumberPrediction: Sendable {
         guard !doubted.isEmpty else { return nil }
         let named = doubted.map { "the \(Format.ordinal($0 + 1)) (\(reading.digits[$0].label))" }
         let list = named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " and " + named.last!
-        return "this reading may be wrong: \(list) may be two digits that touch, or a piece of one, or no digit at all (the one-digit judge doubts \(named.count == 1 ? "it" : "them")) — look at the boxes with --stages"
+        return "this reading may be wrong: \(list) may be two digits that touch, or a piece of one, or no digit at all (the one-digit judge doubts \(named.count == 1 ? "it" : "them")) — \(stagesDrawn ? "look at \(named.count == 1 ? "its box" : "their boxes") in the figure" : "look at the boxes with --stages")"
     }
 
     /// `year.jpg: 2026 (2 99.1% · 0 98.0% · 2 97.5% · 6 99.9%)`

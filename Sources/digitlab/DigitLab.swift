@@ -38,6 +38,10 @@ struct DigitLab: ParsableCommand {
             printError("digitlab: unknown command '\(Sanitize.line(first))' — \(meant)")
             Glibc.exit(64)
         }
+        if let hint = CommandLineTools.misplacedFlagHint(Array(CommandLine.arguments.dropFirst()), exists: { access($0, F_OK) == 0 }) {
+            printError(hint)
+            Glibc.exit(64)
+        }
         main(nil)
     }
 }

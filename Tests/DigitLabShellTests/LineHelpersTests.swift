@@ -92,7 +92,10 @@ import Testing
     @Test func aDoubtedReadingIsSaid() throws {
         let word = packageRoot + "/Tests/DigitLabVisionTests/Pictures/hello-a-word.png"
         let out = try run(session(), "load model models/default.safetensors", "predict file \(word) --number")
-        #expect(out.contains("this reading may be wrong: the 1st"), "\(out)")
+        #expect(out.contains("this reading may be wrong: the 1st") && out.contains("look at the boxes with --stages"), "\(out)")
+        // With --stages given, the note points at the figure, not at the flag (a review).
+        let drawn = try run(session(), "load model models/default.safetensors", "predict file \(word) --number --stages")
+        #expect(drawn.contains("this reading may be wrong: the 1st") && drawn.contains("in the figure") && !drawn.contains("with --stages"), "\(drawn)")
         let right = try run(session(), "load model models/default.safetensors", "predict file \(Self.touching) --number")
         #expect(right.contains("the network reads 84037") && !right.contains("may be wrong"), "\(right)")
     }

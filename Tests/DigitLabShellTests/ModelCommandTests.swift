@@ -302,6 +302,27 @@ import Testing
         #expect(try runDigitLab(["docs"]).out.first == "# DigitLab commands", "a hidden sub-command still runs")
     }
 
+    /// A flag given to the wrong sub-command, or a file name given to `--stages`: "Unknown
+    /// option '--number'", or a figure written and then "cannot open the file" for the
+    /// name taken as one more picture (a review). One line says what was meant.
+    @Test func aMisplacedFlagGetsTheCommandMeant() throws {
+        let picture = packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png"
+        let read = try runDigitLab(["read", picture, "--number"])
+        #expect(read.status == 64 && read.err == "digitlab read: it reads the whole number already — leave out --number (that is the shell's `predict file PICTURE --number`)\n", "\(read)")
+        let predict = try runDigitLab(["predict", "--number", picture])
+        #expect(predict.status == 64 && predict.err.contains("`digitlab read PICTURE` reads a whole number"), "\(predict)")
+        let folder = temporaryFolder("stages-name")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let named = try runDigitLab(["predict", "--data", packageRoot, picture, "--stages", "steps.png"], in: folder)
+        #expect(named.status == 64 && named.out.isEmpty, "\(named)")
+        #expect(named.err == "digitlab predict: --stages takes no file name, it writes outputs/stages-NAME.png — 'steps.png' is no picture there, leave it out\n")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/outputs"), "nothing is written")
+        // A picture that is there, after --stages, is one more picture.
+        #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in true }) == nil)
+        #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in false })?.contains("outputs/read-NAME.png") == true)
+        #expect(CommandLineTools.misplacedFlagHint(["run", "--number"], exists: { _ in false }) == nil)
+    }
+
     /// A figure's name comes from the picture's, which may hold anything a file name can.
     @Test func figureNamesHoldNoControlCharacters() {
         #expect(OutputState.figureName("stages", of: "photos/seven.jpg") == "stages-seven")

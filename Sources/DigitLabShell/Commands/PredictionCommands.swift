@@ -109,12 +109,13 @@ enum PredictCommand: ShellCommand, Equatable {
     /// `predict file PATH --number`: a line of digits, each found, cut out and read.
     private func predictNumber(_ path: String, _ net: Network, _ names: [String], stages: Bool,
                                _ context: inout CommandContext) throws(CommandError) -> Output {
-        let result: NumberPrediction
+        var result: NumberPrediction
         let helpers = LineHelpers.bundled(context.session.locator)
         do {
             result = try NumberPrediction.read(path, network: net, normalization: context.state.data.normalization, classNames: names,
                                                helpers: helpers)
         } catch { throw notRead(error, drawingStages: stages, number: true, &context) }
+        result.stagesDrawn = stages
         let digits = result.reading.digits
         var out = Output([.digits(digits.map { Digit(pixels: $0.pixels, caption: "\($0.label) \(Format.percent(Double($0.probability), 0))") }),
                           .text("\(path): the network reads \(result.text)"),
