@@ -17,9 +17,13 @@ public struct IOError: Error, Equatable, CustomStringConvertible {
 extension IOError {
     /// A file that is not there; when a name in its folder is close to the one given (a
     /// typo), that name is offered: "mnie: cannot open the file (missing or unreadable)
-    /// — did you mean mine?"
+    /// — did you mean mine?" A symbolic link whose target is not there is said to be one
+    /// (its name is in the folder, so "missing" misled).
     static func missing(_ path: String) -> IOError {
-        IOError(path, "cannot open the file (missing or unreadable)" + (nearName(path).map { " — did you mean \($0)?" } ?? ""))
+        if let target = AtomicFile.danglingLink(path) {
+            return IOError(path, "a symbolic link to \(shown(target)), which does not exist — restore that file, or remove the link")
+        }
+        return IOError(path, "cannot open the file (missing or unreadable)" + (nearName(path).map { " — did you mean \($0)?" } ?? ""))
     }
 
     /// The path with its last name replaced by the closest name in its folder, if any

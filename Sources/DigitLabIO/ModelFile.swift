@@ -22,12 +22,19 @@ public enum ModelFile {
         /// The one-digit judge of `digitlab read` (trained by `models/train-one-digit.txt`
         /// on the set it names `one-digit-set`): its classes 0 and 1 mean "one whole
         /// digit" and "not", not digits. Each is refused in the other's place.
-        public var isOneDigitJudge: Bool { training.contains("\"dataset\":\"one-digit-set\"") }
+        public var isOneDigitJudge: Bool { trainedOn == "one-digit-set" }
 
         /// The in-line digit network of `digitlab read` (trained by
         /// `models/train-in-line.txt` on the set it names `in-line-set`): a digit network
         /// for candidates cut where digits touch or overlap.
-        public var isInLineReader: Bool { training.contains("\"dataset\":\"in-line-set\"") }
+        public var isInLineReader: Bool { trainedOn == "in-line-set" }
+
+        /// The training record's "dataset", read as JSON (a record written with spaces,
+        /// `"dataset": "in-line-set"`, is the same record); nil when it has none.
+        public var trainedOn: String? {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] else { return nil }
+            return object["dataset"] as? String
+        }
 
         public init(normalization: Normalization, seed: UInt64, classNames: [String], training: String) {
             self.normalization = normalization; self.seed = seed; self.classNames = classNames; self.training = training

@@ -38,6 +38,18 @@ import Testing
         #expect(IOError.nearName("Packag.swift") == "Package.swift" || !FileManager.default.fileExists(atPath: "Package.swift"))
     }
 
+    /// A link to nowhere (a model or picture moved away) was "missing or unreadable", or
+    /// "did you mean" another name, though its own name is there: it is said to be a link.
+    @Test func aLinkToNowhereIsSaidToBeOne() throws {
+        let f = IDXFixtures(); defer { f.remove() }
+        let link = f.folder + "/in-line.safetensors"
+        #expect(symlink(f.folder + "/moved/in-line.safetensors", link) == 0)
+        let said = "\(link): a symbolic link to \(f.folder)/moved/in-line.safetensors, which does not exist — restore that file, or remove the link"
+        for read in [{ _ = try RegularFile.read(link, limit: 100) }, { _ = try ImageFile.read(link) }, { _ = try PNG.readGrey(link) }] as [() throws -> Void] {
+            do { try read(); Issue.record("read") } catch { #expect("\(error)" == said) }
+        }
+    }
+
     @Test func fifosDevicesAndFoldersAreRefusedWithoutBlocking() throws {
         let f = IDXFixtures(); defer { f.remove() }
         let fifo = f.folder + "/fifo"

@@ -141,5 +141,12 @@ import Testing
         #expect(info.classNames == (0...9).map(String.init) && network.outputShape == [10])
         let (_, digits) = try ModelFile.load(packageRoot + "/models/default.safetensors")
         #expect(!digits.isInLineReader)
+        // The record is read as JSON, not matched as text: spaces change nothing, and a
+        // set named only inside another value names nothing (a review).
+        var spaced = info
+        spaced.training = "{ \"dataset\" : \"in-line-set\", \"epochs\": 6 }"
+        #expect(spaced.isInLineReader && spaced.trainedOn == "in-line-set")
+        spaced.training = "{\"notes\": \"\\\"dataset\\\":\\\"in-line-set\\\"\"}"
+        #expect(!spaced.isInLineReader && spaced.trainedOn == nil, "\(spaced.training)")
     }
 }

@@ -17,7 +17,9 @@
 #   5. Ctrl-Z then `fg` in an interactive bash: the line typed before is drawn again and
 #      Tab and Enter work (readline's terminal modes are set again);
 #   6. SIGTERM and SIGHUP at the prompt end the shell with 128+N and leave canonical mode
-#      and echo on (readline had them off).
+#      and echo on (readline had them off);
+#   7. Ctrl-C during a command that cannot stop partway (reading a hatched page as a
+#      number, 3 s) is said to have come too late, before the command's answer.
 # Prints "repl-tmux: all N checks passed", or each failed check and exit status 1.
 set -u
 export LC_ALL=C.UTF-8
@@ -161,7 +163,27 @@ for sig in TERM HUP; do
         bash -c "grep -q '^icanon echo *$' <<<\"\$1\"" _ "$(screen "$sig")"
 done
 
-for w in main job TERM HUP; do
+# 7. Ctrl-C during a command that cannot stop partway.
+# A page of hatching, 2400x1600, written with the standard library alone.
+python3 - "$OUT/work/hatch.png" <<'PY'
+import sys, struct, zlib
+w, h = 2400, 1600
+rows = b"".join(b"\0" + bytes(60 if (x - y) % 14 < 2 else 255 for x in range(w)) for y in range(h))
+chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+PY
+start stop
+run stop "load model models/default.safetensors"
+type_line stop "predict file hatch.png --number"
+sleep 0.5
+T send-keys -t stop C-c
+wait_for stop "^(Ctrl-C: this command cannot stop partway, and ran to its end)"
+check "Ctrl-C during a command that cannot stop is said, before its answer" \
+    bash -c "grep -A1 '^(Ctrl-C: this command' <<<\"\$1\" | grep -q '^error: hatch.png: no digits found'" _ "$(everything stop)"
+ready stop
+
+for w in main job TERM HUP stop; do
     if everything "$w" | grep -E -q "Fatal error|Backtrace"; then
         check "no crash in window $w" false
         everything "$w" | grep -E -A5 "Fatal error|Backtrace"

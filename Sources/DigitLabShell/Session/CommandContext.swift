@@ -13,7 +13,11 @@ public struct CommandContext {
     public let origin: Session.Origin
 
     /// True once Ctrl-C was pressed: long loops stop at the next safe point.
-    public func interrupted() -> Bool { session.interruptRequested() }
+    public func interrupted() -> Bool {
+        let requested = session.interruptRequested()
+        if requested { session.interruptSeen = true }
+        return requested
+    }
 
     /// Lines shown while the command runs (the terminal's progress bar), if any.
     var live: (any LiveOutput)? { origin == .quietReplay ? nil : session.live }

@@ -16,6 +16,9 @@ public final class Session: @unchecked Sendable {
     public let locator: DataLocator
     /// Polled at every batch boundary and in long loops: set from a Ctrl-C handler.
     public var interruptRequested: @Sendable () -> Bool = { false }
+    /// Whether the running command saw the Ctrl-C (and so stopped, or said why not): a
+    /// command that cannot stop partway never looks, and the REPL says so for it.
+    public internal(set) var interruptSeen = false
     /// Where a long command shows progress as it runs (a terminal); nil in tests.
     public var live: (any LiveOutput)?
     /// Lessons replayed quickly (the test suite; `DIGITLAB_QUICK=1`): every `load` keeps

@@ -67,17 +67,31 @@ public enum REPL {
                 if let parsed = try? Parser.parse(line), parsed.command.replacesNetwork, !confirmReplacing(session, by: parsed) {
                     continue
                 }
+                session.interruptSeen = false
                 let out = try session.run(line)
+                acknowledgeUnseenInterrupt(session)
                 presenter.show(out)
                 if session.quitRequested {
                     if confirmQuit(session) { return 0 }
                     session.quitRequested = false
                 }
             } catch {
+                acknowledgeUnseenInterrupt(session)
                 presenter.showError(error.message)
             }
         }
     }
+
+    /// Ctrl-C during a command that cannot stop partway (reading a number, loading a
+    /// file) showed "^C" and then the answer, as if it had been ignored: it is said,
+    /// on a line of its own after the "^C", before the answer.
+    static func acknowledgeUnseenInterrupt(_ session: Session) {
+        guard Terminal.interrupted, !session.interruptSeen else { return }
+        print("")
+        print(TerminalText.wrap(unseenInterruptNote, width: Terminal.columns))
+    }
+
+    static let unseenInterruptNote = "(Ctrl-C: this command cannot stop partway, and ran to its end)"
 
     /// Quitting with a trained network never saved asks once; anything but y stays, and
     /// so does Ctrl-C; Ctrl-D (end of input) leaves.
