@@ -14,6 +14,8 @@ public enum CommandLineTools {
     /// says whether a file is there. One line naming what was meant, or nil.
     public static func misplacedFlagHint(_ arguments: [String], exists: (String) -> Bool) -> String? {
         guard let command = arguments.first, ["predict", "read"].contains(command) else { return nil }
+        // After "--" every word is a picture's name, whatever it looks like.
+        let arguments = Array(arguments.prefix { $0 != "--" })
         if arguments.contains("--number") {
             return command == "read"
                 ? "digitlab read: it reads the whole number already — leave out --number (that is the shell's `predict file PICTURE --number`)"

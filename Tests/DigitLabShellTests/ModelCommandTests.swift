@@ -321,6 +321,8 @@ import Testing
         #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in true }) == nil)
         #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in false })?.contains("outputs/read-NAME.png") == true)
         #expect(CommandLineTools.misplacedFlagHint(["run", "--number"], exists: { _ in false }) == nil)
+        // After "--", a picture may be named "--number".
+        #expect(CommandLineTools.misplacedFlagHint(["read", "--", "--number"], exists: { _ in false }) == nil)
     }
 
     /// A figure's name comes from the picture's, which may hold anything a file name can.
