@@ -78,15 +78,23 @@ extension Analysis {
                 }
                 var box: Box? = nil
                 var mass: Float = 0
+                var spans = [(from: Int, to: Int)]()
                 for (k, share) in owns {
+                    var span = (from: Int.max, to: Int.min)
                     for p in pixels[k] where share.contains(p.x, p.y) {
                         let b = Box(x: p.x, y: p.y, width: 1, height: 1)
                         box = box.map { $0.union(b) } ?? b
                         mass += p.v
+                        span = (min(span.from, p.x), max(span.to, p.x))
                     }
+                    if span.from <= span.to { spans.append(span) }
                 }
                 guard let box else { continue }
                 if Float(box.width) > 1.9 * lineHeight { break }
+                // Pieces with a clear column of paper between them, a third of a line
+                // height wide, are two digits, not the parts of one (two upright 1s whose
+                // judge doubted each, in a line of twelve, read as one 7 at 92%).
+                if widestGap(spans) > lineHeight / 3 { continue }
                 guard mass >= 0.04 * typicalMass else { continue }
                 segments.append(Segment(from: i, to: j, box: box, owns: owns, mass: mass))
             }
@@ -200,6 +208,17 @@ extension Analysis {
                            probability: answer[n].probability, box: segments[n].box, pixels: framed[n],
                            wholeness: whole.flatMap { $0[safe: n] })
         }, unheard)
+    }
+
+    /// The widest stretch of columns that none of the spans covers, between the first
+    /// and the last of them.
+    func widestGap(_ spans: [(from: Int, to: Int)]) -> Float {
+        var widest = 0, reach = Int.min
+        for s in spans.sorted(by: { $0.from < $1.from }) {
+            if reach != Int.min { widest = max(widest, s.from - reach - 1) }
+            reach = max(reach, s.to)
+        }
+        return Float(widest)
     }
 
     /// Candidate cuts through a wide atom, with the cost of cutting there: the ink cut

@@ -39,9 +39,21 @@ enum RuledLines {
         // slivers a frame leaves). The dev sets read as before with 0.8 and 0.6 (0.9 lost
         // a frame and a ruled number; without the thinner pass, a form's walls were 1s).
         // The thinner pass only when a line was let go: most pictures have none at all.
+        // A sliver runs on to the top or bottom edge, as the frame did; a 1 written near a
+        // side has paper above and below it (a line of twelve 1s lost its first).
         func atASide(_ line: Line) -> Bool {
             let x = line.offset + line.slope * Double(h) / 2
-            return x < 0.05 * Double(w) || x > 0.95 * Double(w)
+            return (x < 0.05 * Double(w) || x > 0.95 * Double(w)) && reachesTopOrBottom(line)
+        }
+        func reachesTopOrBottom(_ line: Line) -> Bool {
+            let band = max(1, h / 50), reach = line.thickness / 2 + 1
+            for y in Array(0..<band) + Array((h - band)..<h) {
+                let x = Int((line.offset + line.slope * Double(y)).rounded())
+                let (from, to) = (max(0, x - reach), min(w - 1, x + reach))
+                guard from <= to else { continue }
+                for u in from...to where mask[y * w + u] { return true }
+            }
+            return false
         }
         let upright = find(kept, width: w, height: h, horizontal: false, stroke: stroke, thickness: penOfRules)
         var taken = penOfRules == nil ? upright.filter { $0.covers >= 0.8 || atASide($0) } : upright

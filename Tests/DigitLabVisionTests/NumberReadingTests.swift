@@ -298,6 +298,18 @@ import DigitLabIO
         }
     }
 
+    /// Twelve upright 1s in a line (the "1111" picture three times): the first, within 5%
+    /// of the picture's side, was taken out as a frame's sliver though paper lies above
+    /// and below it (a sliver runs on to the top or bottom edge); and the segmentation
+    /// joined the first two, with a third of a line height of paper between them, into a
+    /// 7 at 92% (the judge doubts each of these 1s, and doubted the pair less).
+    @Test func aLineOfUprightOnesKeepsEveryOne() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/111111111111-twelve-upright-1s.png")
+        let reading = try NumberReader.read(picture, classifier: Fixtures.classifier(judged: true))
+        #expect(reading.text == "111111111111", "\(reading.text)")
+        #expect(reading.digits.allSatisfy { $0.box.width < $0.box.height / 2 }, "each box is one 1's")
+    }
+
     /// Read as one digit, a number says it may be one: the digits beside the one read are
     /// counted; a single digit on its own has none.
     @Test func oneDigitOfANumberKnowsItHasNeighbours() throws {

@@ -7,7 +7,7 @@ import DigitLabVision
 /// it, with its answer and how sure the network was.
 public enum NumberFigure {
     public static func draw(_ reading: NumberReading, file: String) -> Canvas {
-        let tile = 56.0, gap = 14.0, caption = 30.0
+        let tile = 56.0, gap = 14.0, caption = 42.0
         let digits = reading.digits
         let pictureWidth = min(900.0, max(300.0, Double(digits.count) * (tile + gap)))
         let s = pictureWidth / Double(max(1, reading.working.width))
@@ -29,11 +29,18 @@ public enum NumberFigure {
         // (a pair read as one at 100% was drawn green).
         let doubted = Set(reading.doubted)
         func trusted(_ i: Int) -> Bool { digits[i].probability >= 0.9 && !doubted.contains(i) }
+        // Each box's number above its corner; a number that would run into the one before
+        // (narrow 1s side by side, digits that overlap) goes a line higher.
+        var numbered = [(right: Double, y: Double)]()
         for (i, d) in digits.enumerated() {
             let r = drawn(d.box)
             let colour = trusted(i) ? RGB.good : RGB.bad
             c.frame(r.x, r.y, r.width, r.height, colour, width: 2)
-            c.text("\(i + 1)", r.x + 2, r.y - 3, size: Style.captionSize - 1, color: colour)
+            let label = "\(i + 1)", size = Style.captionSize - 1
+            var y = r.y - 3
+            while numbered.contains(where: { $0.right + 3 > r.x + 2 && abs($0.y - y) < size }) { y -= size + 1 }
+            c.text(label, r.x + 2, y, size: size, color: colour)
+            numbered.append((r.x + 2 + c.textWidth(label, size: size), y))
         }
         for m in reading.marks {
             // A point, a comma, a minus sign or a colon: found by its size and place, not
@@ -49,8 +56,12 @@ public enum NumberFigure {
             c.digit(d.pixels, x: x, y: y, cell: tile / 28)
             c.frame(x, y, tile, tile, .grid)
             c.text("\(i + 1): \(d.label)", x + tile / 2, y + tile + 13, size: Style.captionSize, bold: true, align: .center)
-            c.text(String(format: "%.1f%%", Double(d.probability) * 100) + (doubted.contains(i) ? " · one?" : ""), x + tile / 2, y + tile + 26,
+            c.text(String(format: "%.1f%%", Double(d.probability) * 100), x + tile / 2, y + tile + 26,
                    size: Style.captionSize - 1, align: .center, color: trusted(i) ? .muted : .bad)
+            // On a line of its own: beside the percentage it ran into the next caption.
+            if doubted.contains(i) {
+                c.text("one digit?", x + tile / 2, y + tile + 38, size: Style.captionSize - 1, align: .center, color: .bad)
+            }
         }
         return c
     }
