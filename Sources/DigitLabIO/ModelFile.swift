@@ -29,15 +29,16 @@ public enum ModelFile {
         /// for candidates cut where digits touch or overlap.
         public var isInLineReader: Bool { trainedOn == "in-line-set" }
 
-        /// The training record's "dataset", read as JSON (a record written with spaces,
-        /// `"dataset": "in-line-set"`, is the same record); nil when it has none.
-        public var trainedOn: String? {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] else { return nil }
-            return object["dataset"] as? String
-        }
+        /// The training record's "dataset", read as JSON when the record is given (a
+        /// record written with spaces, `"dataset": "in-line-set"`, is the same record; a
+        /// long one is read whole, though only its start is kept for showing); nil when it
+        /// has none.
+        public private(set) var trainedOn: String?
 
         public init(normalization: Normalization, seed: UInt64, classNames: [String], training: String) {
             self.normalization = normalization; self.seed = seed; self.classNames = classNames; self.training = training
+            let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any]
+            trainedOn = object?["dataset"] as? String
         }
     }
 
@@ -204,10 +205,9 @@ public enum ModelFile {
         if network.probabilities(normalization.batch(probe, indices: 0..<2).x).data.contains(where: { !$0.isFinite }) {
             throw IOError(name, "the model's outputs are not finite numbers for a blank or an all-ink picture — its weights are damaged (too large)")
         }
-        var training = metadata["training"] ?? "{}"
-        if training.count > maxTrainingSummary { training = String(training.prefix(maxTrainingSummary)) + "…" }
         var info = Info(normalization: normalization, seed: UInt64(metadata["seed"] ?? "0") ?? 0,
-                        classNames: classes, training: training)
+                        classNames: classes, training: metadata["training"] ?? "{}")
+        if info.training.count > maxTrainingSummary { info.training = String(info.training.prefix(maxTrainingSummary)) + "…" }
         info.version = metadata["digitlab_version"] ?? "unknown"
         return (network, info)
     }

@@ -7,8 +7,8 @@ import Foundation
 /// What the `digitlab run` and `digitlab predict` sub-commands do, so the executable only
 /// parses arguments. Each returns the process exit status; messages go to stdout/stderr.
 public enum CommandLineTools {
-    /// A flag given to the sub-command it does not belong to, or a file name given to a
-    /// flag that takes none: ArgumentParser says only "Unknown option '--number'", or
+    /// A flag given to the sub-command it does not belong to, or a name that is not there
+    /// given to a flag that takes none: ArgumentParser says only "Unknown option '--number'", or
     /// takes the name for one more picture ("cannot open the file" after a figure was
     /// written). `arguments` are the command line's, without the program's name; `exists`
     /// says whether a file is there. One line naming what was meant, or nil.
@@ -23,8 +23,7 @@ public enum CommandLineTools {
         }
         if let i = arguments.firstIndex(of: "--stages"), i + 1 < arguments.count {
             let next = arguments[i + 1]
-            let picture = [".png", ".jpg", ".jpeg"].contains { next.lowercased().hasSuffix($0) }
-            if picture && !exists(next) {
+            if !next.hasPrefix("-"), !exists(next) {
                 let figure = command == "read" ? "outputs/read-NAME.png" : "outputs/stages-NAME.png"
                 return "digitlab \(command): --stages takes no file name, it writes \(figure) — '\(Sanitize.line(next))' is no picture there, leave it out"
             }
@@ -39,7 +38,7 @@ public enum CommandLineTools {
                            allowWrites: Bool = false) -> Int32 {
         let text: String
         do { text = try TextFile.read(file) } catch {
-            printError(error.description)
+            printError(Sanitize.line(error.description))
             return 1
         }
         let session = Session(locator: locator)
@@ -53,7 +52,7 @@ public enum CommandLineTools {
                                           write: { out in let t = renderer.render(out); if !t.isEmpty { print(t) } },
                                           writeError: { printError($0) })
             } catch {
-                printError(error.message)
+                printError(Sanitize.line(error.message))
                 return 1
             }
         } else {
@@ -69,12 +68,12 @@ public enum CommandLineTools {
             if let m = verify {
                 let manifest = try TextFile.read(m)
                 let (checked, problems) = Manifest.verify(manifest)
-                for p in problems { printError(p) }
+                for p in problems { printError(Sanitize.line(p)) }
                 guard problems.isEmpty else { return 1 }
                 print("verified \(Format.plural(checked, "file")) against \(m): all identical")
             }
         } catch {
-            printError("\(error)")
+            printError(Sanitize.line("\(error)"))
             return 1
         }
         return 0
@@ -162,17 +161,17 @@ public enum CommandLineTools {
         let path: String
         if let model { path = model } else {
             do { path = try locator.home() + "/models/default.safetensors" } catch {
-                printError("\(command): \(error) — or pass --model FILE")
+                printError(Sanitize.line("\(command): \(error) — or pass --model FILE"))
                 return nil
             }
         }
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch {
-            printError("\(command): \(error)")
+            printError(Sanitize.line("\(command): \(error)"))
             return nil
         }
         guard !loaded.info.isOneDigitJudge else {
-            printError("\(command): \(path) is the one-digit judge of `read` (its classes say whether a piece is one whole digit, not which) — pass a digit model, such as models/default.safetensors")
+            printError(Sanitize.line("\(command): \(path) is the one-digit judge of `read` (its classes say whether a piece is one whole digit, not which) — pass a digit model, such as models/default.safetensors"))
             return nil
         }
         return loaded

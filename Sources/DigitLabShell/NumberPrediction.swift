@@ -177,11 +177,29 @@ extension LineHelper {
     /// The file's training record names this helper's set.
     func isNamed(by info: ModelFile.Info) -> Bool { self == .judge ? info.isOneDigitJudge : info.isInLineReader }
 
-    /// This helper, with the outputs it needs.
+    /// This helper, with the outputs it needs, and answering as it does: the record alone
+    /// is only a claim (a digit network saved under the judge's record read "1984" as 44).
     func isIt(_ info: ModelFile.Info, _ network: Network) -> Bool {
         switch self {
-        case .judge: return info.isOneDigitJudge && (network.outputShape.first ?? 0) >= 2
-        case .inLine: return info.isInLineReader && network.outputShape == [10] && info.classNames == DigitClassifier.digits
+        case .judge: return info.isOneDigitJudge && (network.outputShape.first ?? 0) >= 2 && Self.answersInTwoClasses(network, info)
+        case .inLine:
+            return info.isInLineReader && network.outputShape == [10] && info.classNames == DigitClassifier.digits
+                && !Self.answersInTwoClasses(network, info)
         }
+    }
+
+    /// Whether the network puts (nearly) all of its answer on classes 0 and 1 for every
+    /// one of a few fixed pictures of ink specks, as the judge (trained on two labels of
+    /// its ten outputs) does; a network of ten digits reads some of them as other digits.
+    static func answersInTwoClasses(_ network: Network, _ info: ModelFile.Info) -> Bool {
+        var state: UInt32 = 2463534242
+        let probes = (0..<8).map { k in
+            (0..<784).map { _ -> UInt8 in
+                state ^= state << 13; state ^= state >> 17; state ^= state << 5
+                return state % 100 < UInt32(6 + 4 * k) ? 255 : 0
+            }
+        }
+        let answers = DigitClassifier(network: network, normalization: info.normalization, classNames: []).probabilities(probes)
+        return answers.allSatisfy { $0.count >= 2 && $0[0] + $0[1] >= 0.98 }
     }
 }

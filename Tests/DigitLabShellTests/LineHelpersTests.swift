@@ -60,6 +60,37 @@ import Testing
         }
     }
 
+    /// A helper is known by how it answers, not by its record alone, and `save model`
+    /// keeps a loaded model's record (an attacker review): the digit model loaded and
+    /// saved again while the judge's set was loaded was written as
+    /// `{"dataset":"one-digit-set","epochs":0}`, taken for the judge, and "1984" was
+    /// read as 44 without a note.
+    @Test func aHelperIsKnownByItsAnswersNotItsRecordAlone() throws {
+        let home = try Self.home(replacing: "one-digit", with: nil)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createSymbolicLink(atPath: home + "/one-digit-set", withDestinationPath: packageRoot + "/data/mnist")
+        let s = Session(locator: DataLocator(explicit: home))
+        try run(s, "load idx \(home)/one-digit-set --train 100 --test 10", "load model models/default.safetensors",
+                "save model \(home)/models/one-digit.safetensors")
+        let (digits, saved) = try ModelFile.load(home + "/models/one-digit.safetensors")
+        let (_, original) = try ModelFile.load(packageRoot + "/models/default.safetensors")
+        #expect(saved.training == original.training && saved.trainedOn == "mnist", "\(saved.training)")
+        // The same network under the judge's record, as a crafted file would be: refused.
+        let claiming = ModelFile.Info(normalization: saved.normalization, seed: 1, classNames: saved.classNames,
+                                      training: "{\"dataset\":\"one-digit-set\",\"epochs\":10}")
+        try ModelFile.save(digits, info: claiming, to: home + "/models/one-digit.safetensors")
+        let helpers = LineHelpers.bundled(DataLocator(explicit: home))
+        #expect(helpers.judge == nil && helpers.inLine != nil)
+        #expect(helpers.problems.first?.contains("one-digit.safetensors is not the one-digit judge") == true, "\(helpers.problems)")
+        // The real judge with a long record (cut for showing) is still the judge.
+        let (judge, judgeInfo) = try ModelFile.load(packageRoot + "/models/one-digit.safetensors")
+        let long = ModelFile.Info(normalization: judgeInfo.normalization, seed: 1, classNames: judgeInfo.classNames,
+                                  training: "{\"notes\":\"\(String(repeating: "x", count: 3000))\",\"dataset\":\"one-digit-set\"}")
+        try ModelFile.save(judge, info: long, to: home + "/models/one-digit.safetensors")
+        let again = LineHelpers.bundled(DataLocator(explicit: home))
+        #expect(again.judge != nil && again.problems.isEmpty, "\(again.problems)")
+    }
+
     /// The two helpers swapped: each is refused, and the note says where it belongs.
     @Test func swappedHelpersAreSaidToBeSwapped() throws {
         let home = try Self.home(replacing: "in-line", with: [UInt8](Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/one-digit.safetensors"))))
@@ -143,10 +174,12 @@ import Testing
         #expect(!digits.isInLineReader)
         // The record is read as JSON, not matched as text: spaces change nothing, and a
         // set named only inside another value names nothing (a review).
-        var spaced = info
-        spaced.training = "{ \"dataset\" : \"in-line-set\", \"epochs\": 6 }"
+        func record(_ training: String) -> ModelFile.Info {
+            ModelFile.Info(normalization: info.normalization, seed: 1, classNames: info.classNames, training: training)
+        }
+        let spaced = record("{ \"dataset\" : \"in-line-set\", \"epochs\": 6 }")
         #expect(spaced.isInLineReader && spaced.trainedOn == "in-line-set")
-        spaced.training = "{\"notes\": \"\\\"dataset\\\":\\\"in-line-set\\\"\"}"
-        #expect(!spaced.isInLineReader && spaced.trainedOn == nil, "\(spaced.training)")
+        let quoted = record("{\"notes\": \"\\\"dataset\\\":\\\"in-line-set\\\"\"}")
+        #expect(!quoted.isInLineReader && quoted.trainedOn == nil, "\(quoted.training)")
     }
 }

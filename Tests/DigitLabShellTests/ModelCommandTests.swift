@@ -321,6 +321,12 @@ import Testing
         #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in true }) == nil)
         #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "a.png"], exists: { _ in false })?.contains("outputs/read-NAME.png") == true)
         #expect(CommandLineTools.misplacedFlagHint(["run", "--number"], exists: { _ in false }) == nil)
+        // Any name that is not there, not only a picture's (an attacker review).
+        #expect(CommandLineTools.misplacedFlagHint(["read", "a.png", "--stages", "scan"], exists: { $0 == "a.png" }) != nil)
+        #expect(CommandLineTools.misplacedFlagHint(["read", "--stages", "--json", "a.png"], exists: { _ in false }) == nil)
+        // A model's name is shown without its control characters.
+        let escaped = try runDigitLab(["predict", "--model", "\u{1B}[31mred", picture])
+        #expect(escaped.status == 1 && !escaped.err.contains("\u{1B}") && escaped.err.contains("red"), "\(escaped)")
         // After "--", a picture may be named "--number".
         #expect(CommandLineTools.misplacedFlagHint(["read", "--", "--number"], exists: { _ in false }) == nil)
     }

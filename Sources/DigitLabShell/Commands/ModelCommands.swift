@@ -53,7 +53,11 @@ enum ModelCommands {
                                       validation_accuracy: last?.validationAccuracy)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var json = (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // A loaded model saved again untrained keeps its record: it named the data loaded
+        // now, with 0 epochs (a digit network saved while the judge's set was loaded was
+        // then taken for the judge).
+        if let kept = state.model.loadedTraining, (state.model.trainer?.stepsTaken ?? 0) == 0 { json = kept }
         return ModelFile.Info(normalization: state.data.normalization, seed: state.settings.seed,
                               classNames: state.model.classNames ?? state.data.dataset?.classNames ?? (0...9).map(String.init),
                               training: json)
@@ -70,6 +74,7 @@ enum ModelCommands {
         context.state.replaceNetwork(loaded.network, origin: ModelState.fromModelFile)
         context.state.data.useModelNormalization(loaded.info.normalization)
         context.state.model.classNames = loaded.info.classNames
+        context.state.model.loadedTraining = loaded.info.training
         let net = loaded.network
         var out = Output.text("loaded \(path): \(net.specs.map(\.description).joined(separator: " → "))",
             "\(Format.plural(net.parameterCount, "parameter")); standardisation mean \(Format.fixed(loaded.info.normalization.mean, 4)), std \(Format.fixed(loaded.info.normalization.std, 4)); classes \(loaded.info.classNames.joined(separator: " ")); DigitLab \(loaded.info.version)")

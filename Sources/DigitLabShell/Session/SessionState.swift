@@ -151,6 +151,9 @@ public struct ModelState {
     public internal(set) var runInputs: String?
     /// The class names of a loaded model (nil: built here, named by the data).
     public internal(set) var classNames: [String]?
+    /// A loaded model's own training record: saved again as it was while the network has
+    /// not trained here (the data loaded now did not make it).
+    public internal(set) var loadedTraining: String?
 
     init() {}
 
