@@ -136,13 +136,14 @@ public enum DigitPipeline {
         for u in uniform { candidates.append((u.analysis, u.group, u.analysis.map.lightOnDark == rules.borderLight ? 1 : 0.5)) }
         // Beside a tight reading, the local estimate is the less likely one.
         let local = uniform.isEmpty ? 1.0 : 0.5
-        // A marker digit on paper is one fat dark blob, clear of the edges, that does not
-        // fill its box as a slab does. Its fat strokes fool the polarity rules (most of
-        // what is busy is ink) and make it look like a slab: the paper all round it, the
-        // margins, says which way round it is.
+        // A marker digit on paper is one fat dark blob, clear of the edges (or running off
+        // one of them: a fat 0 a few percent off the left edge was its loop, a 6 at 100%),
+        // that does not fill its box as a slab does. Its fat strokes fool the polarity
+        // rules (most of what is busy is ink) and make it look like a slab: the paper
+        // round it, the margins, says which way round it is.
         func isMarker(_ x: Analysis, _ g: DigitGroup) -> Bool {
             guard !x.map.lightOnDark, !rules.borderLight, !tight else { return false }
-            return !x.reachesEdge(g) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
+            return !x.fills(g, slack: 0.02, edges: 2) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
         }
         func likelihood(_ x: Analysis, _ g: DigitGroup) -> Double {
             isMarker(x, g) ? max(0.5, x.strokeLikeness(g)) : x.strokeLikeness(g) * polarityPrior(x)

@@ -353,6 +353,20 @@ import DigitLabIO
         #expect(result.digitsBeside == 0 && !result.mayBeANumber)
     }
 
+    /// A fat marker digit running a few percent off one edge of the picture (an attacker
+    /// review, saved as JPEG): it lost the marker rule, which wanted it clear of every
+    /// edge, and the paper in its loop or its gap was the digit read light on dark: a 0
+    /// as 6 at 100%, a 4 as 1 at 100%. Off one edge it is still a marker digit (of the
+    /// attacker's 600 such pictures, 53 wrong before, 15 now).
+    @Test func aFatDigitRunningOffAnEdgeIsNotItsLoop() throws {
+        for (name, digit) in [("0-fat-off-the-left-edge", 0), ("4-fat-off-the-bottom-edge", 4)] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).jpg")
+            let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+            #expect(Fixtures.answer(result) == digit, "\(name)")
+            #expect(!result.lightInkOnDark, "\(name): dark ink on paper")
+        }
+    }
+
     /// A small 5 on a sheet in the corner of a large desk (dev desk-0087, smaller, as
     /// JPEG): the strips of desk round the sheet set the strokes' scale (a peak at 44 px
     /// that outweighed the pen's at 4), the paper's closing was that wide, and the 5 and the
