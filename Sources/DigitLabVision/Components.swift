@@ -30,6 +30,8 @@ public struct Box: Sendable, Equatable, Codable {
     public func gap(to o: Box) -> (x: Int, y: Int) {
         (max(0, max(o.x - maxX - 1, x - o.maxX - 1)), max(0, max(o.y - maxY - 1, y - o.maxY - 1)))
     }
+    /// Whether `o` lies wholly inside this box.
+    public func holds(_ o: Box) -> Bool { o.x >= x && o.y >= y && o.maxX <= maxX && o.maxY <= maxY }
     /// Scaled by `s` (for moving between working and file coordinates).
     public func scaled(_ s: Double) -> Box {
         let x0 = Int((Double(x) * s).rounded(.down)), y0 = Int((Double(y) * s).rounded(.down))

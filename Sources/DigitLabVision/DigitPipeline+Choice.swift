@@ -47,10 +47,14 @@ extension Analysis {
         // A sweep from left to right: only pieces that start within reach of one's right
         // side can be near it (texture has thousands of pieces; every pair would be slow).
         let order = keep.indices.sorted { items[keep[$0]].minX < items[keep[$1]].minX }
+        // A box drawn round the digit is no part of it: it is never joined to what it
+        // holds, and counts a tenth.
+        let boxRound = keep.map { k in drawnBox(items[k], holding: keep.map { items[$0] }) }
         for (position, i) in order.enumerated() {
             let reach = items[keep[i]].maxX + join + 1
             for j in order[(position + 1)...] {
                 guard items[keep[j]].minX <= reach else { break }
+                guard !boxRound[i], !boxRound[j] else { continue }
                 let g = items[keep[i]].box.gap(to: items[keep[j]].box)
                 guard max(g.x, g.y) <= join, near(items[keep[i]], items[keep[j]], within: join) else { continue }
                 let (a, b) = (find(i), find(j))
@@ -82,6 +86,7 @@ extension Analysis {
                 || (box.x == 0 || box.maxX == width - 1) && box.height >= height * 8 / 10
             var score = Double(mass) * Double((1 - hugging) * (1 - hugging)) * Double(onPaper * onPaper) * Double(1 - 0.5 * off * off)
             if spans { score *= 0.15 }
+            if list.contains(where: { k in boxRound[keep.firstIndex(of: k)!] }) { score *= 0.1 }
             groups.append(DigitGroup(labels: list.map { items[$0].label }, box: box, mass: mass, area: Int(area), score: score))
             let sides = (0..<4).map { side in Double(list.reduce(0) { $0 + contact[$1][side] }) / Double(side < 2 ? width : height) }
             edgeContact.append(sides.max() ?? 0)
@@ -99,6 +104,33 @@ extension Analysis {
         // leading few are weighed by how stroke-like they are, and sorted again.
         if weighingStrokes { for i in groups.indices.prefix(6) { groups[i].score *= strokeLikeness(groups[i]) } }
         return groups.sorted { $0.score > $1.score || ($0.score == $1.score && $0.box.x < $1.box.x) }
+    }
+
+    /// Whether a piece is a box drawn round other writing: a ring (`ringInside`) holding
+    /// a piece at least a third as tall. A 0 is a ring too, but holds no such piece (a box
+    /// round a 4 was read as the box, a 0 at 99.9%, by a newcomer).
+    func drawnBox(_ c: Component, holding pieces: [Component]) -> Bool {
+        guard let inner = ringInside(c) else { return false }
+        return pieces.contains { p in p.label != c.label && inner.holds(p.box) && 3 * p.height >= c.height }
+    }
+
+    /// The inside of a ring of ink: a piece whose ink lies along the four sides of its
+    /// own box (within a sixth of its size, or two pens), as a drawn box's, or a 0's;
+    /// nil for anything else.
+    func ringInside(_ c: Component) -> Box? {
+        let (w, h) = (c.width, c.height)
+        guard w >= 8, h >= 8 else { return nil }
+        let band = max(Int((2 * max(1, map.strokeWidth)).rounded()), min(w, h) / 6)
+        let inner = Box(x: c.minX + band, y: c.minY + band, width: w - 2 * band, height: h - 2 * band)
+        guard inner.width > 0, inner.height > 0 else { return nil }
+        var (onSides, sides) = (0, [false, false, false, false])
+        for i in components.pixels(of: c.label) {
+            let (x, y) = (Int(i) % width, Int(i) / width)
+            let near = [x - c.minX < band, c.maxX - x < band, y - c.minY < band, c.maxY - y < band]
+            if near.contains(true) { onSides += 1 }
+            for s in 0..<4 where near[s] { sides[s] = true }
+        }
+        return sides.allSatisfy { $0 } && 10 * onSides >= 9 * c.area ? inner : nil
     }
 
     /// Whether two pieces whose boxes come within `distance` of each other really do.
