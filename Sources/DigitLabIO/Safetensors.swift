@@ -116,7 +116,7 @@ public enum Safetensors {
         // A picture or a text given by mistake: say what it is, not what its first bytes
         // would mean as a header length.
         if let kind = ImageFile.format(of: bytes) {
-            throw IOError(name, "this is a \(kind == .png ? "PNG" : "JPEG") picture, not a model (safetensors) file — `predict file` reads pictures")
+            throw IOError(name, "this is a \(kind == .png ? "PNG" : "JPEG") picture, not a model (safetensors) file — pictures are read by `predict file PICTURE` in the shell, `digitlab predict PICTURE` on the command line")
         }
         if length > UInt64(total - 8), bytes.prefix(64).allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) }) {
             throw IOError(name, "this is a text file, not a model (safetensors) file — models are written by `save model` or `save checkpoint`")

@@ -21,6 +21,15 @@ public enum CommandLineTools {
                 ? "digitlab read: it reads the whole number already — leave out --number (that is the shell's `predict file PICTURE --number`)"
                 : "digitlab predict: --number is the shell's; on the command line `digitlab read PICTURE` reads a whole number"
         }
+        if let i = arguments.firstIndex(of: "--top") {
+            // "-1" looks like an option to the parser: "Missing value for '--top <top>'".
+            if command == "read" {
+                return "digitlab read has no --top: it gives each digit's answer and how sure the network is (--json for all of it); `digitlab predict --top K` shows a digit's K likeliest classes"
+            }
+            if i + 1 < arguments.count, arguments[i + 1].hasPrefix("-"), Int(arguments[i + 1]) != nil {
+                return "digitlab predict: --top must be between 1 and 10, got \(arguments[i + 1])"
+            }
+        }
         if let i = arguments.firstIndex(of: "--stages"), i + 1 < arguments.count {
             let next = arguments[i + 1]
             if !next.hasPrefix("-"), !exists(next) {

@@ -54,7 +54,7 @@ public enum DigitPipeline {
         public func message(number: Bool = false) -> String {
             let none = number ? "no digits found" : "no digit found"
             switch self {
-            case .blank: return "\(none): the picture is blank or has no contrast"
+            case .blank: return "\(none): the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page"
             case .onlyLines:
                 return "\(none): the only ink is lines (ruled or squared paper, a grid, a frame or an edge), with nothing written on them — `--stages` shows them removed"
             case .scattered(let pieces):

@@ -104,7 +104,7 @@ import Testing
             try run(s, "net new")
             #expect(errorOf(s, "net summary") == "the network has no layers yet — `net add dense 128 relu` adds one (or `net preset mlp` makes a whole network)")
             #expect(errorOf(s, "load model lessons/digits/seven-on-paper.png")
-                    == "lessons/digits/seven-on-paper.png: this is a PNG picture, not a model (safetensors) file — `predict file` reads pictures")
+                    == "lessons/digits/seven-on-paper.png: this is a PNG picture, not a model (safetensors) file — pictures are read by `predict file PICTURE` in the shell, `digitlab predict PICTURE` on the command line")
             #expect(errorOf(s, "load model README.md")
                     == "README.md: this is a text file, not a model (safetensors) file — models are written by `save model` or `save checkpoint`")
             #expect(errorOf(s, "read lessons/digits/seven-on-paper.png")
@@ -137,7 +137,7 @@ import Testing
         s.state.outputs.folder = folder
         try run(s, "load model \(packageRoot)/models/default.safetensors")
         try AtomicFile.write(try PNG.encode(width: 90, height: 60, pixels: [UInt8](repeating: 236, count: 90 * 60), channels: 1), to: folder + "/blank.png")
-        let reason = "\(folder)/blank.png: no digit found: the picture is blank or has no contrast"
+        let reason = "\(folder)/blank.png: no digit found: the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page"
         #expect(errorOf(s, "predict file \(folder)/blank.png") == reason)
         #expect(!FileManager.default.fileExists(atPath: folder + "/stages-blank.png"), "nothing drawn unless asked")
         #expect(errorOf(s, "predict file \(folder)/blank.png --stages") == reason + " (the steps up to there: \(folder)/stages-blank.png)")
@@ -145,7 +145,7 @@ import Testing
         // Three steps (picture, paper, ink) and the reason: wider than the strip alone.
         #expect(figure.width == 640, "\(figure.width)")
         #expect(errorOf(s, "predict file \(folder)/blank.png --number --stages")
-                == "\(folder)/blank.png: no digits found: the picture is blank or has no contrast (the steps up to there: \(folder)/number-blank.png)")
+                == "\(folder)/blank.png: no digits found: the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page (the steps up to there: \(folder)/number-blank.png)")
         #expect(FileManager.default.fileExists(atPath: folder + "/number-blank.png"))
         // A file that cannot be read has no steps: its line as it was, nothing written.
         #expect(errorOf(s, "predict file \(folder)/missing.png --stages") == "\(folder)/missing.png: cannot open the file (missing or unreadable)")
@@ -302,6 +302,15 @@ import Testing
         #expect(try runDigitLab(["docs"]).out.first == "# DigitLab commands", "a hidden sub-command still runs")
     }
 
+    /// `load model default` (a newcomer review) said only "cannot open the file": the
+    /// bundled model of that name is offered.
+    @Test func aBundledModelIsOfferedForItsShortName() throws {
+        let s = session()
+        #expect(errorOf(s, "load model default") == "default: cannot open the file (missing or unreadable) — did you mean models/default.safetensors?")
+        #expect(errorOf(s, "load model model/in-line.safetensors").hasSuffix("did you mean models/in-line.safetensors?") == true)
+        #expect(!errorOf(s, "load model nothing-like-it").contains("did you mean"))
+    }
+
     /// A flag given to the wrong sub-command, or a file name given to `--stages`: "Unknown
     /// option '--number'", or a figure written and then "cannot open the file" for the
     /// name taken as one more picture (a review). One line says what was meant.
@@ -327,6 +336,10 @@ import Testing
         // A model's name is shown without its control characters.
         let escaped = try runDigitLab(["predict", "--model", "\u{1B}[31mred", picture])
         #expect(escaped.status == 1 && !escaped.err.contains("\u{1B}") && escaped.err.contains("red"), "\(escaped)")
+        // --top on read, and a negative --top ("Missing value for '--top <top>'").
+        #expect(CommandLineTools.misplacedFlagHint(["read", "--top", "3", "a.png"], exists: { _ in true })?.hasPrefix("digitlab read has no --top") == true)
+        #expect(CommandLineTools.misplacedFlagHint(["predict", "--top", "-1", "a.png"], exists: { _ in true }) == "digitlab predict: --top must be between 1 and 10, got -1")
+        #expect(CommandLineTools.misplacedFlagHint(["predict", "--top", "3", "a.png"], exists: { _ in true }) == nil)
         // After "--", a picture may be named "--number".
         #expect(CommandLineTools.misplacedFlagHint(["read", "--", "--number"], exists: { _ in false }) == nil)
     }

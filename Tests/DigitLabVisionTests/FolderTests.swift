@@ -25,7 +25,7 @@ import DigitLabIO
         #expect(r.skipped.map(\.path) == ["\(dir)/3/broken.png", "\(dir)/5/blank.png"])
         #expect(r.skippedReport == [
             "skipped \(dir)/3/broken.png: not a readable PNG (it is text, not a PNG) — check it is a PNG file",
-            "skipped \(dir)/5/blank.png: no digit found: the picture is blank or has no contrast",
+            "skipped \(dir)/5/blank.png: no digit found: the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page",
             "skipped 2 pictures: broken.png, blank.png",
         ])
         // All or nothing, for callers that want it: the first bad picture stops the load.

@@ -110,7 +110,7 @@ png_cases = {
     "huge-dimensions.png": (png_bytes(1, 1, [0])[:16] + struct.pack(">II", 100000, 100000) + png_bytes(1, 1, [0])[24:],
                             "{F}: not a readable PNG"),
     "zero-width.png": (png_bytes(1, 1, [0])[:16] + struct.pack(">II", 0, 5) + png_bytes(1, 1, [0])[24:], "{F}: not a readable PNG"),
-    "blank-page.png": (png_bytes(64, 64, [240] * 4096), "{F}: no digit found: the picture is blank or has no contrast"),
+    "blank-page.png": (png_bytes(64, 64, [240] * 4096), "{F}: no digit found: the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page"),
     "garbage-idat.png": (ok[:33] + struct.pack(">I", 10) + b"IDAT" + b"0123456789" + struct.pack(">I", zlib.crc32(b"IDAT0123456789")) + ok[-12:],
                          "{F}: damaged PNG data"),
 }

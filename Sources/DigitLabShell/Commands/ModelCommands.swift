@@ -68,6 +68,9 @@ enum ModelCommands {
         do { loaded = try ModelFile.load(path, budget: context.budget) } catch {
             // A checkpoint holds a model and more: its trainer's tensors belong to no layer.
             if Checkpoint.isCheckpoint(path) { throw CommandError("\(path) is a checkpoint (saved with `save checkpoint`) — use `load checkpoint \(Tokenizer.quoted(path))`") }
+            if let bundled = bundledModel(named: path, context), !error.description.contains("did you mean") {
+                throw CommandError("\(error.description) — did you mean \(bundled)?")
+            }
             throw CommandError(error.description)
         }
         try MemoryCheck.network(loaded.network, context.state.settings, what: "load model")
@@ -88,6 +91,16 @@ enum ModelCommands {
             out.append(.warning("this is the one-digit judge of `read`: its class 0 means \"one whole digit\" and 1 \"not\" (two that touch, a piece of one) — not digits; `load model models/default.safetensors` reads digits"))
         }
         return out
+    }
+
+    /// A bundled model the name may mean, when no file has that name: `load model default`
+    /// or `load model model/default.safetensors` for models/default.safetensors.
+    static func bundledModel(named path: String, _ context: CommandContext) -> String? {
+        guard !FileManager.default.fileExists(atPath: path) else { return nil }
+        let base = (path as NSString).lastPathComponent
+        return [base, base + ".safetensors"].map { "models/" + $0 }.first { candidate in
+            candidate != path && FileManager.default.fileExists(atPath: context.resolve(candidate))
+        }
     }
 
     /// The stored training summary as `epochs 8, steps 7,504, …` (whatever keys it has).
