@@ -92,7 +92,7 @@ public enum CommandLineTools {
     /// JSON object per image, in the order given. A picture that cannot be classified is a
     /// line on stderr (plain) or `{"error": …, "file": …}` in its place (JSON), the others
     /// are still classified, and the exit status is 1 at the end. Notes ("a number?") go
-    /// to stderr in both modes, so a script reading JSON still sees them. `--stages` writes
+    /// to stderr in both modes, and with --json into the object's `notes` too. `--stages` writes
     /// `outputs/stages-NAME.png`, as the shell's `predict file PATH --stages` does.
     public static func predict(images: [String], model: String?, locator: DataLocator, json: Bool, top: Int,
                                stages: Bool = false) -> Int32 {

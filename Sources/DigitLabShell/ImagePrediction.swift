@@ -49,14 +49,19 @@ public struct ImagePrediction: Sendable {
             + ranked.dropFirst().map { " · \($0.label) \(String(format: "%.1f", $0.probability * 100))%" }.joined()
     }
 
-    /// One JSON object: `{"file": …, "prediction": …, "top": [{"label": …, "probability": …}, …]}` (keys sorted).
+    /// One JSON object: `{"file": …, "notes": […], "prediction": …, "top": [{"label": …,
+    /// "probability": …}, …]}` (keys sorted). `notes` holds what the command line prints
+    /// on stderr ("a number?"), so a program reading the JSON sees it too, as `read`'s does.
     public var json: String {
-        JSONLine.encode(Record(file: file, prediction: prediction, top: ranked.map { Record.Top(label: $0.label, probability: $0.probability) }))
+        let notes = numberNote(command: "digitlab read \(Tokenizer.quoted(file))").map { [$0] } ?? []
+        return JSONLine.encode(Record(file: file, notes: notes, prediction: prediction,
+                                      top: ranked.map { Record.Top(label: $0.label, probability: $0.probability) }))
     }
 
     struct Record: Encodable {
         struct Top: Encodable { let label: String; let probability: Float }
         let file: String
+        let notes: [String]
         let prediction: String
         let top: [Top]
     }

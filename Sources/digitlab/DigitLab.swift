@@ -87,7 +87,7 @@ struct Predict: ParsableCommand {
         discussion: "Without --model, uses models/default.safetensors from the DigitLab folder (found like the data). Any PNG or JPEG works: photos (EXIF orientation applied), scans, drawings; light or dark paper, coloured ink, ruled paper, frames, shadows; any size and position. With --json, a picture that cannot be classified gives {\"error\": ..., \"file\": ...} in its place; the exit status is then 1.")
     @Option(help: "A model saved with `save model`.") var model: String?
     @Option(help: "How many of the most likely classes to show.") var top: Int = 3
-    @Flag(help: "One JSON object per line: file, prediction, top (or file, error).") var json = false
+    @Flag(help: "One JSON object per line: file, notes, prediction, top (or file, error).") var json = false
     @Flag(help: "Also write outputs/stages-NAME.png: each step from the picture to the 28x28 digit (for a picture not read, the steps up to where it gave up).") var stages = false
     @ArgumentParser.Argument(help: "PNG or JPEG files.") var images: [String]
     @OptionGroup var options: DataOption

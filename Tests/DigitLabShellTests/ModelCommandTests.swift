@@ -197,6 +197,18 @@ import Testing
         let top = objects[0]["top"] as? [[String: Any]]
         #expect(top?.count == 3 && top?[0]["label"] as? String == "7" && (top?[0]["probability"] as? Double ?? 0) > 0.5)
         #expect(errors.isEmpty, "JSON mode keeps errors in the JSON: \(errors)")
+        #expect(objects[0]["notes"] as? [String] == [], "a lone digit has no notes")
+    }
+
+    /// `predict --json` on a picture of a number: the "a number?" note went to stderr
+    /// alone (a newcomer review); it is in the object's notes too, as `read`'s are.
+    @Test func commandLinePredictJSONCarriesTheNumberNote() throws {
+        let picture = packageRoot + "/Tests/DigitLabVisionTests/Pictures/84037-touching.png"
+        let (status, lines, errors) = try runDigitLab(["predict", "--json", "--data", packageRoot, picture])
+        let object = try #require(lines.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        let notes = object["notes"] as? [String]
+        #expect(status == 0 && notes?.count == 1 && notes?.first?.contains("a number?") == true, "\(object)")
+        #expect(errors.contains(notes?.first ?? "no note"), "the same note on stderr: \(errors)")
     }
 
     /// `digitlab read --stages`, from the attacker review: a figure that could not be
