@@ -49,12 +49,13 @@ extension Analysis {
         let order = keep.indices.sorted { items[keep[$0]].minX < items[keep[$1]].minX }
         // A box drawn round the digit is no part of it: it is never joined to what it
         // holds, and counts a tenth.
-        let boxRound = keep.map { k in drawnBox(items[k], holding: keep.map { items[$0] }) }
+        let kept = keep.map { items[$0] }
+        let boxRound = Set(keep.filter { drawnBox(items[$0], holding: kept) })
         for (position, i) in order.enumerated() {
             let reach = items[keep[i]].maxX + join + 1
             for j in order[(position + 1)...] {
                 guard items[keep[j]].minX <= reach else { break }
-                guard !boxRound[i], !boxRound[j] else { continue }
+                guard !boxRound.contains(keep[i]), !boxRound.contains(keep[j]) else { continue }
                 let g = items[keep[i]].box.gap(to: items[keep[j]].box)
                 guard max(g.x, g.y) <= join, near(items[keep[i]], items[keep[j]], within: join) else { continue }
                 let (a, b) = (find(i), find(j))
@@ -86,7 +87,7 @@ extension Analysis {
                 || (box.x == 0 || box.maxX == width - 1) && box.height >= height * 8 / 10
             var score = Double(mass) * Double((1 - hugging) * (1 - hugging)) * Double(onPaper * onPaper) * Double(1 - 0.5 * off * off)
             if spans { score *= 0.15 }
-            if list.contains(where: { k in boxRound[keep.firstIndex(of: k)!] }) { score *= 0.1 }
+            if list.contains(where: boxRound.contains) { score *= 0.1 }
             groups.append(DigitGroup(labels: list.map { items[$0].label }, box: box, mass: mass, area: Int(area), score: score))
             let sides = (0..<4).map { side in Double(list.reduce(0) { $0 + contact[$1][side] }) / Double(side < 2 ? width : height) }
             edgeContact.append(sides.max() ?? 0)
