@@ -47,7 +47,7 @@ public enum CommandLineTools {
                            allowWrites: Bool = false) -> Int32 {
         let text: String
         do { text = try TextFile.read(file) } catch {
-            printError(Sanitize.line(error.description))
+            printError(error.description)
             return 1
         }
         let session = Session(locator: locator)
@@ -61,7 +61,7 @@ public enum CommandLineTools {
                                           write: { out in let t = renderer.render(out); if !t.isEmpty { print(t) } },
                                           writeError: { printError($0) })
             } catch {
-                printError(Sanitize.line(error.message))
+                printError(error.message)
                 return 1
             }
         } else {
@@ -77,12 +77,12 @@ public enum CommandLineTools {
             if let m = verify {
                 let manifest = try TextFile.read(m)
                 let (checked, problems) = Manifest.verify(manifest)
-                for p in problems { printError(Sanitize.line(p)) }
+                for p in problems { printError(p) }
                 guard problems.isEmpty else { return 1 }
                 print("verified \(Format.plural(checked, "file")) against \(m): all identical")
             }
         } catch {
-            printError(Sanitize.line("\(error)"))
+            printError("\(error)")
             return 1
         }
         return 0
@@ -104,12 +104,12 @@ public enum CommandLineTools {
                 let r = try ImagePrediction.classify(image, network: loaded.network, normalization: loaded.info.normalization,
                                                      classNames: loaded.info.classNames, top: top)
                 print(json ? r.json : r.line)
-                if let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + Sanitize.line(note)) }
+                if let note = r.numberNote(command: "digitlab read \(Tokenizer.quoted(image))") { printError("note: " + note) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true
                 if stages, let figure = error.stagesFigure(number: false) { _ = figures.write(figure, of: image) }
-                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
             }
         }
         return failed ? 1 : 0
@@ -131,12 +131,12 @@ public enum CommandLineTools {
                                                   classNames: loaded.info.classNames, helpers: helpers)
                 r.stagesDrawn = stages
                 print(json ? r.json : r.line)
-                for note in r.notes { printError("note: \(Sanitize.line(image)): " + Sanitize.line(note)) }
+                for note in r.notes { printError("note: \(image): " + note) }
                 if stages, !figures.write(r.stagesFigure(), of: image) { failed = true }
             } catch {
                 failed = true
                 if stages, let figure = error.stagesFigure(number: true) { _ = figures.write(figure, of: image) }
-                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(Sanitize.line(error.description)) }
+                if json { print(JSONLine.error(file: image, error.problem)) } else { printError(error.description) }
             }
         }
         return failed ? 1 : 0
@@ -156,10 +156,10 @@ public enum CommandLineTools {
             do throws(IOError) {
                 try AtomicFile.write(try figure.png(), to: target, policy: WritePolicy.anywhere.creating(outputs.folder))
             } catch {
-                printError(Sanitize.line("\(image): the steps were not drawn: \(error.description)"))
+                printError("\(image): the steps were not drawn: \(error.description)")
                 return false
             }
-            printError("wrote \(Sanitize.line(target))")
+            printError("wrote \(target)")
             return true
         }
     }
@@ -170,17 +170,17 @@ public enum CommandLineTools {
         let path: String
         if let model { path = model } else {
             do { path = try locator.home() + "/models/default.safetensors" } catch {
-                printError(Sanitize.line("\(command): \(error) — or pass --model FILE"))
+                printError("\(command): \(error) — or pass --model FILE")
                 return nil
             }
         }
         let loaded: (network: Network, info: ModelFile.Info)
         do { loaded = try ModelFile.load(path) } catch {
-            printError(Sanitize.line("\(command): \(error)"))
+            printError("\(command): \(error)")
             return nil
         }
         guard !loaded.info.isOneDigitJudge else {
-            printError(Sanitize.line("\(command): \(path) is the one-digit judge of `read` (its classes say whether a piece is one whole digit, not which) — pass a digit model, such as models/default.safetensors"))
+            printError("\(command): \(path) is the one-digit judge of `read` (its classes say whether a piece is one whole digit, not which) — pass a digit model, such as models/default.safetensors")
             return nil
         }
         return loaded

@@ -35,7 +35,7 @@ struct DigitLab: ParsableCommand {
             let meant = Suggest.closest(to: first, among: names).map { "did you mean \($0)?" }
                 ?? (first.contains(".") || first.contains("/") ? "`digitlab predict \(first)` classifies a picture, `digitlab read \(first)` reads a number"
                     : "one of " + names.dropLast().joined(separator: ", ") + ", or none for the shell")
-            printError("digitlab: unknown command '\(Sanitize.line(first))' — \(meant)")
+            printError("digitlab: unknown command '\(first)' — \(meant)")
             Glibc.exit(64)
         }
         if let hint = CommandLineTools.misplacedFlagHint(Array(CommandLine.arguments.dropFirst()), exists: { access($0, F_OK) == 0 }) {

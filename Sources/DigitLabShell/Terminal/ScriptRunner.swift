@@ -55,6 +55,8 @@ public struct StandardInputLines: Sequence, IteratorProtocol {
 /// a log of both (`digitlab run x > log 2>&1`) keeps the order things happened in.
 public func printError(_ message: String) {
     fflush(nil) // nil: every output stream (naming `stdout` is not concurrency-safe in Swift 6)
-    let bytes = Array((message + "\n").utf8)
+    // One line, whatever it quotes: a file name or a model's metadata may hold escape
+    // sequences or newlines (the one place for it, not each caller).
+    let bytes = Array((Sanitize.line(message) + "\n").utf8)
     _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
