@@ -67,12 +67,8 @@ import DigitLabIO
     /// no straight cut parts them: "84037" was read as 8187 and "6936" as 686. Cuts now
     /// follow the paper round the strokes, and the one-digit judge doubts the pairs.
     @Test func overlappingDigitsArePartedAndJudged() throws {
-        for (name, number) in [("84037-touching", "84037"), ("6936-touching", "6936")] {
-            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
-            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number)
-            // Without the judge the network's certainty about a pair wins.
-            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier(judged: false)).text != number)
-        }
+        // Without the judge the network's certainty about a pair wins.
+        try expectReadOnlyWithHelper([("84037-touching", "84037"), ("6936-touching", "6936")], without: Fixtures.classifier(judged: false))
     }
 
     /// Digits that overlap heavily (the dev set's touching-0013): "8700239" was read as
@@ -90,10 +86,16 @@ import DigitLabIO
     /// crossed by a 2 as a 2 ("2027" was 0027). The in-line network, trained on such
     /// candidates, has its say.
     @Test func theInLineNetworkReadsPiecesOfOverlappingDigits() throws {
-        for (name, number) in [("2488348-overlapping", "2488348"), ("2027-overlapping", "2027")] {
+        try expectReadOnlyWithHelper([("2488348-overlapping", "2488348"), ("2027-overlapping", "2027")], without: Fixtures.classifier(inLine: false))
+    }
+
+    /// Each shipped picture `name` reads `number` with both helper networks, and not with
+    /// the classifier `without` one of them.
+    func expectReadOnlyWithHelper(_ cases: [(name: String, number: String)], without: DigitClassifier) throws {
+        for (name, number) in cases {
             let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).png")
-            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number)
-            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier(inLine: false)).text != number)
+            #expect(try NumberReader.read(picture, classifier: Fixtures.classifier()).text == number, "\(name)")
+            #expect(try NumberReader.read(picture, classifier: without).text != number, "\(name) without the helper")
         }
     }
 
