@@ -22,6 +22,8 @@ struct Analysis {
     /// Ink after lines and frames were taken out.
     var mask: [Bool]
     var removed: [Bool]
+    /// How deep a band (a frame, a desk) was peeled from each edge, position by position.
+    var bands: RuledLines.Bands
     var components: Components
     /// Ink strength that counts as ink.
     var threshold: Float
@@ -101,7 +103,7 @@ struct Analysis {
             guard Self.solidShare(first.ink, mask: first.mask, threshold: first.threshold) >= 0.75 else { throw .blank }
             readAgainWide = true
         }
-        (map, ink, threshold, mask, removed, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.components)
+        (map, ink, threshold, mask, removed, bands, components) = (first.map, first.ink, first.threshold, first.mask, first.removed, first.bands, first.components)
         widerRadius = first.map.widerRadius
         finerRadius = first.map.finerRadius
         stages = []
@@ -109,7 +111,7 @@ struct Analysis {
         // A digit that fills the picture may have strokes far wider than a tenth of it.
         if !paperGiven, let g = groups().first, fills(g),
            let wide = try? Self.read(plane, light: map.lightOnDark, paper: .closing(tight: true)) {
-            (map, ink, threshold, mask, removed, components) = (wide.map, wide.ink, wide.threshold, wide.mask, wide.removed, wide.components)
+            adopt(wide)
         }
         // Second look: the paper's closing radius from the strokes of the digit itself,
         // when the whole picture's estimate was off (ruled lines, noise or a frame can
@@ -119,7 +121,7 @@ struct Analysis {
             let wanted = max(2, Int((0.8 * measured + 1).rounded()))
             if map.radius < wanted * 8 / 10 || map.radius > wanted * 16 / 10,
                let second = try? Self.read(plane, light: map.lightOnDark, paper: .closingRadius(wanted)) {
-                (map, ink, threshold, mask, removed, components) = (second.map, second.ink, second.threshold, second.mask, second.removed, second.components)
+                adopt(second)
             }
         }
         stages = Self.firstStages(working, map)
@@ -167,7 +169,12 @@ struct Analysis {
     }
 
     /// Ink strength, the ink mask without lines and frames, and its components.
-    typealias Reading = (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], components: Components)
+    typealias Reading = (map: InkMap, ink: Plane, threshold: Float, mask: [Bool], removed: [Bool], bands: RuledLines.Bands, components: Components)
+
+    /// Takes a reading's ink, mask and pieces as this analysis's own.
+    private mutating func adopt(_ r: Reading) {
+        (map, ink, threshold, mask, removed, bands, components) = (r.map, r.ink, r.threshold, r.mask, r.removed, r.bands, r.components)
+    }
 
     static func read(_ plane: Plane, light: Bool, paper: InkMap.PaperEstimate) throws(DigitPipeline.Failure) -> Reading {
         try read(plane, map: InkMap.analyse(plane, light: light, paper: paper))
@@ -187,7 +194,7 @@ struct Analysis {
             let left = strokeWidth(cleaned.kept, width: plane.width, height: plane.height)
             if left > 0 && left < map.strokeWidth { map.strokeWidth = max(1, left) }
         }
-        return (map, map.ink, t, cleaned.kept, cleaned.removed, Components(mask: cleaned.kept, weight: map.ink))
+        return (map, map.ink, t, cleaned.kept, cleaned.removed, cleaned.bands, Components(mask: cleaned.kept, weight: map.ink))
     }
 
     /// The ink strength and what counts as ink, before lines and frames are taken out.

@@ -22,19 +22,27 @@ extension Analysis {
             let l = Int(components.labels[i])
             guard l != 0 else { continue }
             let (x, y) = (i % width, i / width)
-            if x < band || y < band || x >= width - band || y >= height - band { borderMass[l - 1] += ink.values[i] }
+            let inset = paperInset(x, y)
+            if x < band + inset.left || y < band + inset.top || x >= width - band - inset.right || y >= height - band - inset.bottom {
+                borderMass[l - 1] += ink.values[i]
+            }
             paperSum[l - 1] += map.paperLevel.values[i]
         }
-        // How much of each edge of the picture each component runs along.
+        // How much of each edge of the picture (or of a band peeled from it) each
+        // component runs along.
         var contact = [[Int]](repeating: [0, 0, 0, 0], count: items.count)
         for x in 0..<width {
-            if components.labels[x] != 0 { contact[Int(components.labels[x]) - 1][0] += 1 }
-            let b = components.labels[(height - 1) * width + x]
+            let inset = paperInset(x, 0)
+            let t = components.labels[min(height - 1, inset.top) * width + x]
+            if t != 0 { contact[Int(t) - 1][0] += 1 }
+            let b = components.labels[max(0, height - 1 - inset.bottom) * width + x]
             if b != 0 { contact[Int(b) - 1][1] += 1 }
         }
         for y in 0..<height {
-            if components.labels[y * width] != 0 { contact[Int(components.labels[y * width]) - 1][2] += 1 }
-            let r = components.labels[y * width + width - 1]
+            let inset = paperInset(0, y)
+            let l = components.labels[y * width + min(width - 1, inset.left)]
+            if l != 0 { contact[Int(l) - 1][2] += 1 }
+            let r = components.labels[y * width + max(0, width - 1 - inset.right)]
             if r != 0 { contact[Int(r) - 1][3] += 1 }
         }
         let keep = items.indices.filter { items[$0].area >= minArea }
@@ -83,8 +91,8 @@ extension Analysis {
             let (dx, dy) = (sx / mass - cx, sy / mass - cy)
             let off = (dx * dx + dy * dy).squareRoot() / max(1, halfDiagonal)
             // Lying along most of one side of the picture: a frame or an edge, unless alone.
-            let spans = (box.y == 0 || box.maxY == height - 1) && box.width >= width * 8 / 10
-                || (box.x == 0 || box.maxX == width - 1) && box.height >= height * 8 / 10
+            let at = boxAtEdges(box, within: 0)
+            let spans = (at[0] || at[1]) && box.width >= width * 8 / 10 || (at[2] || at[3]) && box.height >= height * 8 / 10
             var score = Double(mass) * Double((1 - hugging) * (1 - hugging)) * Double(onPaper * onPaper) * Double(1 - 0.5 * off * off)
             if spans { score *= 0.15 }
             if list.contains(where: boxRound.contains) { score *= 0.1 }
@@ -324,8 +332,26 @@ extension Analysis {
         return [g.box.x <= m, g.box.y <= m, g.box.maxX >= width - 1 - m, g.box.maxY >= height - 1 - m].filter { $0 }.count >= edges
     }
 
-    /// Whether a group comes within 2% of the picture's shorter side of any edge.
-    func reachesEdge(_ g: DigitGroup) -> Bool { fills(g, slack: 0.02, edges: 1) }
+    /// Whether a box comes within `m` pixels of the top, bottom, left and right edge.
+    /// The edge is where the paper ends: the picture's, or the inner edge of a band
+    /// peeled from it (a frame, a desk), which a piece cut from the band still touches.
+    func boxAtEdges(_ b: Box, within m: Int) -> [Bool] {
+        func deepest(_ band: [Int], _ along: ClosedRange<Int>) -> Int { band.isEmpty ? 0 : along.map { band[$0] }.max() ?? 0 }
+        return [b.y <= m + deepest(bands.top, b.x...b.maxX), b.maxY >= height - 1 - m - deepest(bands.bottom, b.x...b.maxX),
+                b.x <= m + deepest(bands.left, b.y...b.maxY), b.maxX >= width - 1 - m - deepest(bands.right, b.y...b.maxY)]
+    }
+
+    /// How far in from each edge the paper starts at (x, y): top, bottom, left, right.
+    func paperInset(_ x: Int, _ y: Int) -> (top: Int, bottom: Int, left: Int, right: Int) {
+        (bands.top.isEmpty ? 0 : bands.top[x], bands.bottom.isEmpty ? 0 : bands.bottom[x],
+         bands.left.isEmpty ? 0 : bands.left[y], bands.right.isEmpty ? 0 : bands.right[y])
+    }
+
+    /// Whether a group comes within 2% of the picture's shorter side of any edge, or of
+    /// the inner edge of a band peeled from it (a piece of desk cut from its band).
+    func reachesEdge(_ g: DigitGroup) -> Bool {
+        boxAtEdges(g.box, within: max(1, Int(0.02 * Double(min(width, height))))).contains(true)
+    }
 
     /// The working picture with the chosen digit's ink in white, other ink dim, and its box.
     func chosenPicture(_ g: DigitGroup) -> RasterImage {

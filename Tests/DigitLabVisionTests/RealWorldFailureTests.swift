@@ -382,6 +382,32 @@ import DigitLabIO
         }
     }
 
+    /// A 2 touching a dark frame along the top of the picture that runs a little askew
+    /// (dev frame-0011, as JPEG): only the rows that were all ink were peeled, the wedge
+    /// left below them was joined to the 2 as a bar, a 5 at 92%. The band's inner edge is
+    /// now fitted as a line and peeled along it.
+    @Test func aDigitTouchingATiltedFrameIsReadWithoutIt() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/2-under-a-tilted-frame.jpg")
+        let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+        #expect(Fixtures.answer(result) == 2)
+    }
+
+    /// The band's depth follows its inner edge, a line, not the digit joined to it (runs
+    /// of 40 where the digit touches) nor its shallowest row. A band steeper than 0.15, or
+    /// one that falls short of the line in many places, is peeled only as deep as it is
+    /// whole.
+    @Test func aBandAlongAnEdgeIsPeeledAlongItsInnerEdge() {
+        var runs = (0..<200).map { 10 + $0 / 20 }          // 10 ... 19, a slope of 1 in 20
+        for a in 80..<110 { runs[a] = 40 }                  // a digit joined to the band
+        let depths = RuledLines.bandDepths(runs, full: 10, cap: 40)
+        for a in [0, 50, 150, 199] { #expect(abs(depths[a] - (runs[a] + 1)) <= 1, "at \(a): \(depths[a]) for a run of \(runs[a])") }
+        #expect(abs(depths[95] - (10 + 95 / 20 + 1)) <= 1, "where the digit touches: \(depths[95])")
+        let steep = (0..<200).map { min(40, 10 + $0 * 3 / 10) }
+        #expect(RuledLines.bandDepths(steep, full: 10, cap: 40) == [Int](repeating: 10, count: 200))
+        let shallowInPlaces = (0..<200).map { $0 % 4 == 0 ? 12 : 20 }
+        #expect(RuledLines.bandDepths(shallowInPlaces, full: 10, cap: 40) == [Int](repeating: 10, count: 200))
+    }
+
     /// A small 5 on a sheet in the corner of a large desk (dev desk-0087, smaller, as
     /// JPEG): the strips of desk round the sheet set the strokes' scale (a peak at 44 px
     /// that outweighed the pen's at 4), the paper's closing was that wide, and the 5 and the
