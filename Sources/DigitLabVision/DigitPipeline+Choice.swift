@@ -124,14 +124,19 @@ extension Analysis {
     }
 
     /// The inside of a ring of ink: a piece whose ink lies along the four sides of its
-    /// own box (within a sixth of its size, or two pens), as a drawn box's, or a 0's;
-    /// nil for anything else.
+    /// own box (within a sixth of its size, or twice its own pen), as a drawn box's, or
+    /// a 0's; nil for anything else. Its own pen: a ring of width t round a w x h box
+    /// holds about 2t(w + h) pixels. (The picture's pen was no measure: where fat ink
+    /// set it, a thin box's inside shrank until it held nothing.) The inside reaches to
+    /// a pen and a half from the box's sides: a digit written close to its box is in it.
     func ringInside(_ c: Component) -> Box? {
         let (w, h) = (c.width, c.height)
         guard w >= 8, h >= 8 else { return nil }
-        let band = max(Int((2 * max(1, map.strokeWidth)).rounded()), min(w, h) / 6)
-        let inner = Box(x: c.minX + band, y: c.minY + band, width: w - 2 * band, height: h - 2 * band)
-        guard inner.width > 0, inner.height > 0 else { return nil }
+        let pen = Double(c.area) / Double(2 * (w + h))
+        let band = max(Int((2 * max(1, pen)).rounded()), min(w, h) / 6)
+        guard w > 2 * band, h > 2 * band else { return nil }
+        let wall = min(band, Int((1.5 * pen).rounded()) + 1)
+        let inner = Box(x: c.minX + wall, y: c.minY + wall, width: w - 2 * wall, height: h - 2 * wall)
         var (onSides, sides) = (0, [false, false, false, false])
         for i in components.pixels(of: c.label) {
             let (x, y) = (Int(i) % width, Int(i) / width)

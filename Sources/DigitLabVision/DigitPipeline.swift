@@ -214,17 +214,21 @@ public enum DigitPipeline {
                 }) { candidates[i].prior *= 0.25 }
             }
         }
-        // A reading whose digit is one ring of ink round the digit another reading finds
-        // inside it is the box drawn round that digit (a thin box set the paper's scale,
-        // the usual reading lost the 6 inside to the paper and read the box as a 0 at
-        // 100%; the wider closing found the 6): a tenth as likely.
-        for i in candidates.indices where candidates[i].group.labels.count == 1 {
+        // A reading whose digit is (or holds) a ring of ink round the digit another reading
+        // finds inside it is the box drawn round that digit, alone or joined to it: a
+        // tenth as likely. (A thin box set the paper's scale, the usual reading lost the
+        // 6 inside to the paper and read the box as a 0 at 100%, the wider closing found
+        // the 6; or the wider closing joined the box and the 1 inside, a 0 at 99%.)
+        for i in candidates.indices {
             let a = candidates[i].analysis
-            guard let piece = a.components.items.first(where: { $0.label == candidates[i].group.labels[0] }),
-                  let inner = a.ringInside(piece) else { continue }
-            if candidates.contains(where: { o in
-                o.analysis.map.lightOnDark == a.map.lightOnDark && inner.holds(o.group.box) && 3 * o.group.box.height >= piece.height
-            }) { candidates[i].prior *= 0.1 }
+            let pieces = a.components.items.filter { candidates[i].group.labels.contains($0.label) }
+            let isBox = pieces.contains { piece in
+                guard let inner = a.ringInside(piece) else { return false }
+                return candidates.contains { o in
+                    o.analysis.map.lightOnDark == a.map.lightOnDark && inner.holds(o.group.box) && 3 * o.group.box.height >= piece.height
+                }
+            }
+            if isBox { candidates[i].prior *= 0.1 }
         }
         // The other way round, when it is unclear which that is (or the margins say dark
         // ink on paper where the rules say light: a marker digit).

@@ -80,7 +80,33 @@ enum RuledLines {
         }
         lines += taken
         if let penOfRules { eraseBoxWalls(&kept, &removed, width: w, height: h, maxThickness: penOfRules) }
+        if lines.isEmpty, let box = drawnFrame(kept, width: w, height: h, stroke: stroke) {
+            for line in box { erase(line, &kept, &removed, width: w, height: h) }
+            lines = box
+        }
         return (kept, removed, lines, bands)
+    }
+
+    /// A box drawn round the writing with a pen as fat as the writing's (fatter than a
+    /// rule may be): three or four straight lines near the picture's sides, each along
+    /// most of its side. A digit written touching it was one piece with it, read as the
+    /// box, a 0 (an attacker's 40 boxed digits: 24 wrong). No digit makes three such
+    /// sides; one side may be hidden where a digit runs along it (a 7's bar). Lines
+    /// across the middle as well are a grid, not a box.
+    static func drawnFrame(_ mask: [Bool], width w: Int, height h: Int, stroke: Float) -> [Line]? {
+        let pen = Int(stroke * 1.5) + 1
+        func sides(_ horizontal: Bool) -> (first: Line?, last: Line?, grid: Bool) {
+            let (along, across) = horizontal ? (w, h) : (h, w)
+            let lines = find(mask, width: w, height: h, horizontal: horizontal, stroke: stroke, thickness: pen).filter { $0.covers >= 0.6 }
+            func middle(_ l: Line) -> Double { (l.offset + l.slope * Double(along) / 2) / Double(across) }
+            return (lines.filter { middle($0) < 0.25 }.min { middle($0) < middle($1) },
+                    lines.filter { middle($0) > 0.75 }.max { middle($0) < middle($1) },
+                    lines.contains { (0.25...0.75).contains(middle($0)) })
+        }
+        let (top, bottom, gridAcross) = sides(true)
+        let (left, right, gridUpright) = sides(false)
+        let found = [top, bottom, left, right].compactMap { $0 }
+        return found.count >= 3 && !gridAcross && !gridUpright ? found : nil
     }
 
     /// Bands of ink along the picture's edges: a frame, a table edge, the dark rim of a
