@@ -142,7 +142,7 @@ public enum DigitPipeline {
         // rules (most of what is busy is ink) and make it look like a slab: the paper
         // round it, the margins, says which way round it is.
         func isMarker(_ x: Analysis, _ g: DigitGroup) -> Bool {
-            guard !x.map.lightOnDark, !rules.borderLight, !tight else { return false }
+            guard !x.map.lightOnDark, !rules.borderLightInsideFrames, !tight else { return false }
             return !x.fills(g, slack: 0.02, edges: 2) && Double(g.area) < 0.85 * Double(g.box.width * g.box.height)
         }
         func likelihood(_ x: Analysis, _ g: DigitGroup) -> Double {

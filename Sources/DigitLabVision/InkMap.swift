@@ -47,6 +47,8 @@ struct InkMap {
         let unanimous: Bool
         /// Light ink, by the margins (`margins`).
         let borderLight: Bool
+        /// Light ink, by the margins that are no frame's or table's edge (`margins`).
+        let borderLightInsideFrames: Bool
         /// One ground covers the margins and the middle (`margins`).
         let sameGround: Bool
     }
@@ -70,7 +72,7 @@ struct InkMap {
         }
         let margins = margins(best!.plane)
         return Choice(plane: best!.plane, light: best!.light, unanimous: best!.unanimous,
-                      borderLight: margins.borderLight, sameGround: margins.sameGround)
+                      borderLight: margins.borderLight, borderLightInsideFrames: margins.insideFrames, sameGround: margins.sameGround)
     }
 
     /// What the picture's margins say.
@@ -82,16 +84,40 @@ struct InkMap {
     /// - `sameGround`: most of that band (three quarters) and the middle third are on the
     ///   same side of the picture's middle grey — one ground all over (a board, a sheet),
     ///   not a sheet on a desk or inside a frame, whose margins say nothing of the paper.
-    static func margins(_ c: Plane) -> (borderLight: Bool, sameGround: Bool) {
+    static func margins(_ c: Plane) -> (borderLight: Bool, insideFrames: Bool, sameGround: Bool) {
         let q = c.percentiles([0.02, 0.98])
         // Thin ink under 2% of the picture (a white 7 on black) leaves the 2–98% range
         // flat, every pixel "light", and the margins said dark ink: `read` found nothing.
         // Then the extremes decide.
         let middle = q[1] - q[0] > 0.1 ? (q[0] + q[1]) / 2 : ((c.values.min() ?? 0) + (c.values.max() ?? 1)) / 2
-        var (edge, dark) = (0, 0)
-        for x in 0..<c.width { for y in [0, c.height - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
-        for y in 0..<c.height { for x in [0, c.width - 1] { edge += 1; if c[x, y] < middle { dark += 1 } } }
-        let share = Double(dark) / Double(max(1, edge))
+        // Each side's dark share. A side dark all along, and 3% of the picture deep,
+        // beside sides that are not may be a frame's or a table's edge, no say on the
+        // paper: a frame on two sides made half the edge dark, "light ink", and a fat
+        // marker 9 inside lost to a speck of paper. (Or the stripes of a desk: only the
+        // marker rule asks for the margins inside frames.)
+        var sides = [(edge: Int, dark: Int)]()
+        for y in [0, c.height - 1] { sides.append((c.width, (0..<c.width).filter { c[$0, y] < middle }.count)) }
+        for x in [0, c.width - 1] { sides.append((c.height, (0..<c.height).filter { c[x, $0] < middle }.count)) }
+        func band(_ side: Int) -> Bool {
+            let (along, deep) = side < 2 ? (c.width, max(1, c.height * 3 / 100)) : (c.height, max(1, c.width * 3 / 100))
+            return (0..<deep).allSatisfy { d in
+                let dark = (0..<along).filter { a in
+                    switch side {
+                    case 0: return c[a, d] < middle
+                    case 1: return c[a, c.height - 1 - d] < middle
+                    case 2: return c[d, a] < middle
+                    default: return c[c.width - 1 - d, a] < middle
+                    }
+                }.count
+                return 10 * dark >= 9 * along
+            }
+        }
+        let frames = (0..<4).filter(band)
+        let counted = frames.count < 4 ? sides.indices.filter { !frames.contains($0) }.map { sides[$0] } : sides
+        func share(_ sides: [(edge: Int, dark: Int)]) -> Double {
+            Double(sides.reduce(0) { $0 + $1.dark }) / Double(max(1, sides.reduce(0) { $0 + $1.edge }))
+        }
+        let (share, shareInside) = (share(sides), share(counted))
         // The band and the middle third, every other pixel each way.
         let (bx, by) = (max(1, c.width / 7), max(1, c.height / 7))
         var (band, centre) = ([Float](), [Float]())
@@ -99,12 +125,12 @@ struct InkMap {
             if x < bx || x >= c.width - bx || y < by || y >= c.height - by { band.append(c[x, y]) }
             else if x >= c.width / 3, x < 2 * c.width / 3, y >= c.height / 3, y < 2 * c.height / 3 { centre.append(c[x, y]) }
         } }
-        guard !band.isEmpty, !centre.isEmpty else { return (share > 0.5, true) }
+        guard !band.isEmpty, !centre.isEmpty else { return (share > 0.5, shareInside > 0.5, true) }
         band.sort(); centre.sort()
-        let borderLight = share >= 0.9 || share <= 0.1 ? band[band.count / 2] < middle : share > 0.5
+        func light(_ share: Double) -> Bool { share >= 0.9 || share <= 0.1 ? band[band.count / 2] < middle : share > 0.5 }
         let centreDark = centre[centre.count / 2] < middle
         let sameGround = (band[band.count / 4] < middle) == centreDark && (band[band.count * 3 / 4] < middle) == centreDark
-        return (borderLight, sameGround)
+        return (light(share), light(shareInside), sameGround)
     }
 
     /// The plane divided by its own large-scale brightness (two box means an eighth of

@@ -410,6 +410,29 @@ import DigitLabIO
         #expect(Fixtures.answer(result) == 2)
     }
 
+    /// A fat marker 9 in a picture with a dark frame along two sides (dev frame-0055, as
+    /// JPEG): half the picture's edge was dark, so the margins said "light ink", the
+    /// marker rule (which asks the margins) stood aside, and a speck of paper read light
+    /// on dark won: a 1 at 100%. The marker rule now asks the margins that are no frame.
+    @Test func aFatDigitInATwoSidedFrameIsDarkInk() throws {
+        let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/9-fat-in-a-two-sided-frame.jpg")
+        let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+        #expect(Fixtures.answer(result) == 9)
+        #expect(!result.lightInkOnDark)
+        // The margins: paper (0.9) with a dark band (0.1) a tenth deep along the left and
+        // the bottom. All of the edge: "light ink" by a hair; inside the frame, dark ink.
+        var framed = Plane(width: 100, height: 100, repeating: 0.9)
+        for y in 0..<100 { for x in 0..<100 where x < 10 || y >= 90 || (40..<60).contains(x) && (30..<70).contains(y) { framed.values[y * 100 + x] = 0.1 } }
+        let m = InkMap.margins(framed)
+        #expect(m.borderLight && !m.insideFrames)
+        // Dark only along the outermost lines (a desk's stripes), it is no frame: the
+        // margins say the same either way.
+        var rimmed = Plane(width: 100, height: 100, repeating: 0.9)
+        for y in 0..<100 { for x in 0..<100 where x < 2 || y >= 98 || (40..<60).contains(x) && (30..<70).contains(y) { rimmed.values[y * 100 + x] = 0.1 } }
+        let r = InkMap.margins(rimmed)
+        #expect(r.borderLight && r.insideFrames)
+    }
+
     /// The band's depth follows its inner edge, a line, not the digit joined to it (runs
     /// of 40 where the digit touches) nor its shallowest row. A band steeper than 0.15, or
     /// one that falls short of the line in many places, is peeled only as deep as it is
