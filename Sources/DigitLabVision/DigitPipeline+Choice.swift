@@ -298,6 +298,35 @@ extension Analysis {
         return .dot(size: max(size.width, size.height))
     }
 
+    /// A box drawn with nothing written in it, as the only ink kept (`labels`): one ring
+    /// (`ringInside`) whose rows and columns are inked from side to side nearly all the
+    /// way down and across (a rectangle; a 0's oval fills about 79% of its box so), drawn
+    /// with a pen thin for its size, with no piece of ink inside it. An empty box was read as a 0 at 99–100% (an attacker's
+    /// 40 empty rectangles: 39 read as digits).
+    func emptyBox(_ labels: [Int32]) -> DigitPipeline.Failure? {
+        guard labels.count == 1, let piece = components.items.first(where: { $0.label == labels[0] }),
+              let inner = ringInside(piece) else { return nil }
+        var rows = [(min: Int, max: Int)](repeating: (Int.max, Int.min), count: piece.height)
+        var columns = [(min: Int, max: Int)](repeating: (Int.max, Int.min), count: piece.width)
+        for i in components.pixels(of: piece.label) {
+            let (x, y) = (Int(i) % width, Int(i) / width)
+            let (r, c) = (y - piece.minY, x - piece.minX)
+            rows[r] = (min(rows[r].min, x), max(rows[r].max, x))
+            columns[c] = (min(columns[c].min, y), max(columns[c].max, y))
+        }
+        func filled(_ spans: [(min: Int, max: Int)]) -> Double {
+            Double(spans.reduce(0) { $0 + ($1.max >= $1.min ? $1.max - $1.min + 1 : 0) })
+        }
+        // A box is drawn with a pen thin for its size; a fat marker 0 is a rounded square
+        // too (its ring a quarter of its width).
+        let area = Double(piece.width * piece.height), pen = Double(piece.area) / Double(2 * (piece.width + piece.height))
+        guard pen <= 0.12 * Double(min(piece.width, piece.height)),
+              filled(rows) >= 0.93 * area, filled(columns) >= 0.93 * area else { return nil }
+        let minArea = minimumPieceArea
+        let holdsInk = components.items.contains { $0.label != piece.label && $0.area >= minArea && inner.holds($0.box) }
+        return holdsInk ? nil : .emptyBox
+    }
+
     /// Whether what stood out as ink was lines, nearly all removed (ruled paper, a grid, an
     /// empty frame): a reason to give instead of "blank" when nothing else is found.
     var onlyLines: Bool {

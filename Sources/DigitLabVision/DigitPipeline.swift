@@ -46,6 +46,8 @@ public enum DigitPipeline {
         /// The only ink is a small solid round dot, `size` picture pixels across
         /// (`Analysis.dot`): a digit has strokes.
         case dot(size: Int, count: Int = 1)
+        /// The only ink is a box drawn with nothing written in it (`Analysis.emptyBox`).
+        case emptyBox
         /// The only writing is `size` picture pixels across, too small to read in a picture
         /// `across` pixels wide (it is a few pixels once the picture is at working size).
         case tooSmall(size: Int, across: Int)
@@ -63,6 +65,8 @@ public enum DigitPipeline {
                 return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
             case .tooSmall(let size, let across):
                 return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
+            case .emptyBox:
+                return "\(none): the only ink is a box drawn with nothing written in it — write in the box, or crop the picture to the writing"
             case .dot(let size, let count):
                 return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing"
             }
@@ -186,7 +190,7 @@ public enum DigitPipeline {
             if let texture = c.analysis.texture(Set(c.group.labels), in: c.group.box, keptMass: c.group.mass) { return texture }
             let small = c.analysis.tooSmall(c.group.box)
             if small != nil, smallest == nil { smallest = c }
-            return small ?? c.analysis.dot(Set(c.group.labels), in: c.group.box)
+            return small ?? c.analysis.dot(Set(c.group.labels), in: c.group.box) ?? c.analysis.emptyBox(c.group.labels)
         }
         let verdicts = candidates.map(refusal)   // once each: counting holes is a pass over the box
         refusals += verdicts.compactMap { $0 }

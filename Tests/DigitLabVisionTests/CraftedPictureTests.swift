@@ -124,6 +124,45 @@ import DigitLabIO
         #expect(DigitPipeline.Failure.onlyLines.message(number: true).hasPrefix("no digits found: the only ink is lines"))
     }
 
+    /// A box drawn on a page with nothing written in it was a 0 at 99–100% (an attacker
+    /// review: 39 of 40 empty rectangles read as digits). It is refused, as such, by
+    /// `predict` and `read`; a 0 (an oval ring) and a fat marker 0 (a rounded square with
+    /// a ring a quarter of its width) are still read.
+    @Test func anEmptyDrawnBoxIsNotAZero() throws {
+        func inRing(_ x: Int, _ y: Int, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, pen: Int) -> Bool {
+            (x0...x1).contains(x) && (y0...y1).contains(y) && !((x0 + pen)...(x1 - pen)).contains(x) || (x0...x1).contains(x) && (y0...y1).contains(y) && !((y0 + pen)...(y1 - pen)).contains(y)
+        }
+        // Drawn by hand: its sides wave 4 px either way (ruled straight, they are lines,
+        // and refused as lines).
+        for (name, pen) in [("thin", 3), ("fat", 9), ("straight", 0)] {
+            let box = Self.grey(300, 260) { x, y in
+                let wave = pen == 0 ? 0 : Int((4 * sin(Double(x + y) / 9)).rounded())
+                return inRing(x + wave, y - wave, 50, 40, 250, 220, pen: max(pen, 4)) ? 30 : 235
+            }
+            var (single, number): (DigitPipeline.Failure?, DigitPipeline.Failure?) = (nil, nil)
+            do { _ = try DigitPipeline.run(box, classifier: Fixtures.classifier()) } catch { single = error }
+            do { _ = try NumberReader.read(box, classifier: Fixtures.classifier()) } catch { number = error }
+            let reason: DigitPipeline.Failure = pen == 0 ? .onlyLines : .emptyBox
+            #expect(single == reason, "predict: the \(name) box gave \(single.map { "\($0)" } ?? "a digit")")
+            #expect(number == reason, "read: the \(name) box gave \(number.map { "\($0)" } ?? "digits")")
+        }
+        #expect(DigitPipeline.Failure.emptyBox.message().hasPrefix("no digit found: the only ink is a box drawn with nothing written in it"))
+        // An oval 0 with a pen, and a fat rounded-square 0.
+        let oval = Self.grey(200, 240) { x, y in
+            let (u, v) = (Double(x - 100) / 60, Double(y - 120) / 90)
+            let r = u * u + v * v
+            return r <= 1 && r >= 0.8 ? 30 : 235
+        }
+        let fat = Self.grey(200, 240) { x, y in
+            let outer = abs(x - 100) <= 60 && abs(y - 120) <= 80, hole = abs(x - 100) <= 25 && abs(y - 120) <= 45
+            return outer && !hole ? 30 : 235
+        }
+        for (name, zero) in [("oval", oval), ("fat", fat)] {
+            let result = try DigitPipeline.run(zero, classifier: Fixtures.classifier())
+            #expect(Fixtures.answer(result) == 0, "the \(name) 0")
+        }
+    }
+
     /// A dot on a blank page was a 0 at 99%, and a row of dots "00000000" (an attacker
     /// review): a digit has strokes. Dots alone are refused, each said to be a dot.
     @Test func dotsAreNotDigits() throws {
