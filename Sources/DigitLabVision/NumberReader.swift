@@ -241,6 +241,10 @@ extension Analysis {
             for g in scored where 4 * g.box.width < width && 4 * g.box.height < height { usable.formUnion(g.labels) }
         }
         var pieces = items.filter { $0.area >= minArea && usable.contains($0.label) }
+        // A box drawn round the writing is no digit of it: it overlaps every digit it
+        // holds, and was merged with them ("5" in a box read as 8, as `predict` read 5).
+        let boxes = Set(pieces.filter { drawnBox($0, holding: pieces) }.map(\.label))
+        pieces.removeAll { boxes.contains($0.label) }
         guard !pieces.isEmpty else { return ([], 0) }
         // The line: the mass-weighted median height and centre of the substantial pieces.
         func weightedMedian(_ values: [(Float, Float)]) -> Float {
