@@ -95,22 +95,21 @@ struct InkMap {
         // paper: a frame on two sides made half the edge dark, "light ink", and a fat
         // marker 9 inside lost to a speck of paper. (Or the stripes of a desk: only the
         // marker rule asks for the margins inside frames.)
-        var sides = [(edge: Int, dark: Int)]()
-        for y in [0, c.height - 1] { sides.append((c.width, (0..<c.width).filter { c[$0, y] < middle }.count)) }
-        for x in [0, c.width - 1] { sides.append((c.height, (0..<c.height).filter { c[x, $0] < middle }.count)) }
+        // Side 0 top, 1 bottom, 2 left, 3 right; `depth` lines in from the edge.
+        func darkPixels(_ side: Int, depth d: Int) -> Int {
+            (0..<(side < 2 ? c.width : c.height)).filter { a in
+                switch side {
+                case 0: return c[a, d] < middle
+                case 1: return c[a, c.height - 1 - d] < middle
+                case 2: return c[d, a] < middle
+                default: return c[c.width - 1 - d, a] < middle
+                }
+            }.count
+        }
+        let sides = (0..<4).map { (edge: $0 < 2 ? c.width : c.height, dark: darkPixels($0, depth: 0)) }
         func band(_ side: Int) -> Bool {
-            let (along, deep) = side < 2 ? (c.width, max(1, c.height * 3 / 100)) : (c.height, max(1, c.width * 3 / 100))
-            return (0..<deep).allSatisfy { d in
-                let dark = (0..<along).filter { a in
-                    switch side {
-                    case 0: return c[a, d] < middle
-                    case 1: return c[a, c.height - 1 - d] < middle
-                    case 2: return c[d, a] < middle
-                    default: return c[c.width - 1 - d, a] < middle
-                    }
-                }.count
-                return 10 * dark >= 9 * along
-            }
+            let deep = max(1, (side < 2 ? c.height : c.width) * 3 / 100)
+            return (0..<deep).allSatisfy { 10 * ($0 == 0 ? sides[side].dark : darkPixels(side, depth: $0)) >= 9 * sides[side].edge }
         }
         let frames = (0..<4).filter(band)
         let counted = frames.count < 4 ? sides.indices.filter { !frames.contains($0) }.map { sides[$0] } : sides
