@@ -63,7 +63,11 @@ struct InkMap {
         for (i, c) in candidates.enumerated() {
             // The rules are coarse: half size is plenty for them; and they look at the
             // picture with its light evened out, so a deep shadow is not taken for paper.
-            let small = max(c.width, c.height) > 320 ? c.halved() : c
+            // A frame or a table edge along a side is neither paper nor ink, and with the
+            // light evened out the paper beside it shines: inside a thick dark frame a fat
+            // dark digit read as light ink on a dark ground by all three rules.
+            let inside = insideFrames(c)
+            let small = max(inside.width, inside.height) > 320 ? inside.halved() : inside
             let rule = polarity(small, evened: flattened(small))
             // A colour channel must see the ink clearly better than luminance to be used
             // (a channel alone is noisier).
@@ -85,33 +89,15 @@ struct InkMap {
     ///   same side of the picture's middle grey — one ground all over (a board, a sheet),
     ///   not a sheet on a desk or inside a frame, whose margins say nothing of the paper.
     static func margins(_ c: Plane) -> (borderLight: Bool, insideFrames: Bool, sameGround: Bool) {
-        let q = c.percentiles([0.02, 0.98])
-        // Thin ink under 2% of the picture (a white 7 on black) leaves the 2–98% range
-        // flat, every pixel "light", and the margins said dark ink: `read` found nothing.
-        // Then the extremes decide.
-        let middle = q[1] - q[0] > 0.1 ? (q[0] + q[1]) / 2 : ((c.values.min() ?? 0) + (c.values.max() ?? 1)) / 2
+        let middle = middleGrey(c)
         // Each side's dark share. A side dark all along, and 3% of the picture deep,
         // beside sides that are not may be a frame's or a table's edge, no say on the
         // paper: a frame on two sides made half the edge dark, "light ink", and a fat
         // marker 9 inside lost to a speck of paper. (Or the stripes of a desk: only the
         // marker rule asks for the margins inside frames.)
-        // Side 0 top, 1 bottom, 2 left, 3 right; `depth` lines in from the edge.
-        func darkPixels(_ side: Int, depth d: Int) -> Int {
-            (0..<(side < 2 ? c.width : c.height)).filter { a in
-                switch side {
-                case 0: return c[a, d] < middle
-                case 1: return c[a, c.height - 1 - d] < middle
-                case 2: return c[d, a] < middle
-                default: return c[c.width - 1 - d, a] < middle
-                }
-            }.count
-        }
-        let sides = (0..<4).map { (edge: $0 < 2 ? c.width : c.height, dark: darkPixels($0, depth: 0)) }
-        func band(_ side: Int) -> Bool {
-            let deep = max(1, (side < 2 ? c.height : c.width) * 3 / 100)
-            return (0..<deep).allSatisfy { 10 * ($0 == 0 ? sides[side].dark : darkPixels(side, depth: $0)) >= 9 * sides[side].edge }
-        }
-        let frames = (0..<4).filter(band)
+        let sides = (0..<4).map { (edge: $0 < 2 ? c.width : c.height, dark: darkPixels(c, side: $0, depth: 0, middle: middle)) }
+        let depths = frameDepths(c, middle: middle)
+        let frames = (0..<4).filter { depths[$0] >= max(1, ($0 < 2 ? c.height : c.width) * 3 / 100) }
         let counted = frames.count < 4 ? sides.indices.filter { !frames.contains($0) }.map { sides[$0] } : sides
         func share(_ sides: [(edge: Int, dark: Int)]) -> Double {
             Double(sides.reduce(0) { $0 + $1.dark }) / Double(max(1, sides.reduce(0) { $0 + $1.edge }))
@@ -130,6 +116,65 @@ struct InkMap {
         let centreDark = centre[centre.count / 2] < middle
         let sameGround = (band[band.count / 4] < middle) == centreDark && (band[band.count * 3 / 4] < middle) == centreDark
         return (light(share), light(shareInside), sameGround)
+    }
+
+    /// Halfway between the picture's dark and light ends (2% and 98%). Thin ink under 2%
+    /// of the picture (a white 7 on black) leaves that range flat, every pixel "light",
+    /// and the margins said dark ink (`read` found nothing): then the extremes decide.
+    static func middleGrey(_ c: Plane) -> Float {
+        let q = c.percentiles([0.02, 0.98])
+        return q[1] - q[0] > 0.1 ? (q[0] + q[1]) / 2 : ((c.values.min() ?? 0) + (c.values.max() ?? 1)) / 2
+    }
+
+    /// How many of each side's outermost lines (top, bottom, left, right) are dark (under
+    /// `middle`) nine tenths along: a frame's or a table's edge, or the ground all over;
+    /// counted up to 15% of the picture deep.
+    static func frameDepths(_ c: Plane, middle: Float) -> [Int] {
+        (0..<4).map { side in
+            let (length, across) = side < 2 ? (c.width, c.height) : (c.height, c.width)
+            var depth = 0
+            while depth < max(1, across * 15 / 100), 10 * darkPixels(c, side: side, depth: depth, middle: middle) >= 9 * length { depth += 1 }
+            return depth
+        }
+    }
+
+    /// How many pixels of the line `depth` in from a side (0 top, 1 bottom, 2 left,
+    /// 3 right) are darker than `middle`.
+    static func darkPixels(_ c: Plane, side: Int, depth d: Int, middle: Float) -> Int {
+        (0..<(side < 2 ? c.width : c.height)).filter { a in
+            switch side {
+            case 0: return c[a, d] < middle
+            case 1: return c[a, c.height - 1 - d] < middle
+            case 2: return c[d, a] < middle
+            default: return c[c.width - 1 - d, a] < middle
+            }
+        }.count
+    }
+
+    /// The plane without the bands along its sides that are dark from end to end but end
+    /// within 15% of the picture (a frame or a table's edge), and a little more (a band
+    /// askew by 3° leaves a wedge). A side dark deeper (a board round light ink: the
+    /// ground, not a frame) stays, and so does all of it when too little would be left.
+    static func insideFrames(_ c: Plane) -> Plane {
+        let middle = middleGrey(c)
+        let depths = frameDepths(c, middle: middle)
+        let caps = (0..<4).map { max(1, ($0 < 2 ? c.height : c.width) * 15 / 100) }
+        // Only bands that end in paper soon after (their wedge, when askew): a side dark as
+        // deep as the cap is the ground there, and a board stays dark past the top of
+        // a chalk 7 that stopped the count.
+        let cut = (0..<4).map { side -> Int in
+            let (length, across) = side < 2 ? (c.width, c.height) : (c.height, c.width)
+            let wedge = length * 5 / 100 + 3
+            guard depths[side] > 0, depths[side] < caps[side],
+                  (depths[side]..<min(across / 2, depths[side] + wedge)).contains(where: {
+                      2 * darkPixels(c, side: side, depth: $0, middle: middle) < length
+                  }) else { return 0 }
+            return depths[side] + max(2, wedge / 2)
+        }
+        guard cut.contains(where: { $0 > 0 }) else { return c }
+        let (w, h) = (c.width - cut[2] - cut[3], c.height - cut[0] - cut[1])
+        guard w >= max(16, c.width / 3), h >= max(16, c.height / 3) else { return c }
+        return c.cropped(x: cut[2], y: cut[0], width: w, height: h)
     }
 
     /// The plane divided by its own large-scale brightness (two box means an eighth of
@@ -169,9 +214,16 @@ struct InkMap {
             range.values[i] = u - l
             if u - l > 12 { vote += Double(2 * mean.values[i] - u - l) }
         }
-        let q = flat.percentiles([0.02, 0.5, 0.98])
-        let (p2, median, p98) = (q[0], q[1], q[2])
-        let byMedian = median < (p2 + p98) / 2
+        // The median of the evened plane, and of the plane itself: evening the light out
+        // also brightens the paper round a fat dark digit (its large-scale brightness is
+        // dark there) to twice the paper elsewhere, and that halo made the typical paper
+        // look dark (a fat digit in a thick frame was light ink by all three rules). A
+        // deep shadow only ever makes the plane itself say light, never the other way.
+        func byMedian(_ plane: Plane) -> Bool {
+            let q = plane.percentiles([0.02, 0.5, 0.98])
+            return q[1] < (q[0] + q[2]) / 2
+        }
+        let byMedian = byMedian(flat) && byMedian(c)
         let busyLevel = range.percentile(0.8)
         var busy = [Float]()
         for i in c.values.indices where range.values[i] >= busyLevel { busy.append(flat.values[i]) }

@@ -153,4 +153,37 @@ import DigitLabIO
         #expect(Fixtures.answer(result) == 5)
         #expect(result.box.width < picture.width / 4 && result.box.height < picture.height / 4, "the 5's box, not the desk's: \(result.box)")
     }
+
+    /// A fat digit touching a thick dark frame all round (dev2 frame-0242, as JPEG), and a
+    /// fat 0 on a sheet on a dark desk (dev desk-0020): evening the light out brightened the
+    /// paper round the fat strokes and beside the frame to twice the paper elsewhere, the
+    /// typical paper looked dark, and all three polarity rules said light ink (a 7 and a 5).
+    /// The rules now look inside the frame's bands, and the median must say light both in
+    /// the evened plane and in the plane itself.
+    @Test func aFatDigitTouchingAThickFrameIsDarkInk() throws {
+        for (name, digit) in [("9-fat-touching-a-thick-frame", 9), ("0-fat-on-a-sheet-on-a-dark-desk", 0)] {
+            let picture = try ImageFile.read(packageRoot + "/Tests/DigitLabVisionTests/Pictures/\(name).jpg")
+            let result = try DigitPipeline.run(picture, classifier: Fixtures.classifier())
+            let (answer, light) = (Fixtures.answer(result), result.lightInkOnDark)
+            #expect(answer == digit && !light, "\(name): \(answer), light ink \(light)")
+        }
+        // Paper (230) in a frame (20) 16 px deep, a fat ring (20) joined to its top side.
+        var framed = Plane(width: 200, height: 200, repeating: 230)
+        for y in 0..<200 { for x in 0..<200 {
+            let (dx, dy) = (Double(x - 100) / 60, Double(y - 90) / 75)
+            let r = (dx * dx + dy * dy).squareRoot()
+            if x < 16 || y < 16 || x >= 184 || y >= 184 || (r > 0.55 && r < 1) { framed.values[y * 200 + x] = 20 }
+        } }
+        let inside = InkMap.insideFrames(framed)
+        #expect(inside.width < 170 && inside.height < 170 && inside.width > 120, "cropped to \(inside.width)x\(inside.height)")
+        let framedLight = InkMap.choose([framed]).light
+        #expect(!framedLight)
+        // A board (40) with a light bar (220) along the top of a chalk 7 a fifth of it wide,
+        // touching the top edge: the board is the ground, no frame, and stays.
+        var board = Plane(width: 200, height: 200, repeating: 40)
+        for y in 0..<20 { for x in 60..<110 { board.values[y * 200 + x] = 220 } }
+        for y in 20..<150 { for x in (90 - y / 4)..<(100 - y / 4) { board.values[y * 200 + x] = 220 } }
+        let (kept, boardLight) = (InkMap.insideFrames(board) == board, InkMap.choose([board]).light)
+        #expect(kept && boardLight)
+    }
 }
