@@ -16,6 +16,8 @@ struct Analysis {
     /// Pixels of the picture in its file per working pixel.
     let scale: Double
     let working: RasterImage
+    /// The working copy with the desk left out, when the picture is a sheet on a desk.
+    let sheet: RasterImage?
     var map: InkMap
     /// Ink strength, 0…1, at working size.
     var ink: Plane
@@ -48,6 +50,9 @@ struct Analysis {
         let picture: RasterImage
         let scale: Double
         let working: RasterImage
+        /// The working copy with the desk round a sheet of paper left out (`Sheet`), or
+        /// nil when the picture is no sheet on a desk.
+        let sheet: RasterImage?
         let choice: InkMap.Choice
 
         init(_ picture: RasterImage, workingSize: Int) throws(DigitPipeline.Failure) {
@@ -64,11 +69,24 @@ struct Analysis {
             // In the file's pixels: a picture shrunk while it was read reports its boxes
             // where they are in the file.
             scale = picture.sourceScale * Double(picture.width) / Double(w)
-            working = RasterImage(width: w, height: h, channels: channels.count,
-                                  pixels: (0..<(w * h * channels.count)).map { i in
-                                      UInt8(max(0, min(255, channels[i % channels.count].values[i / channels.count].rounded())))
-                                  })
-            choice = InkMap.choose(channels)
+            working = Self.raster(channels)
+            // A sheet on a desk: the desk is left out before the rest is decided.
+            if let found = Sheet.find(channels) {
+                let onSheet = found.applied(to: channels)
+                sheet = Self.raster(onSheet)
+                choice = InkMap.choose(onSheet)
+            } else {
+                sheet = nil
+                choice = InkMap.choose(channels)
+            }
+        }
+
+        /// Planes of one picture (grey, or R, G, B) as its bytes.
+        static func raster(_ planes: [Plane]) -> RasterImage {
+            let (w, h, n) = (planes[0].width, planes[0].height, planes.count)
+            return RasterImage(width: w, height: h, channels: n, pixels: (0..<(w * h * n)).map { i in
+                UInt8(max(0, min(255, planes[i % n].values[i / n].rounded())))
+            })
         }
     }
 
@@ -81,7 +99,7 @@ struct Analysis {
     /// width is found from the strokes (and checked against the chosen digit's own);
     /// `.uniform` for one level (a tight crop); a given closing radius, taken as it is.
     init(_ prepared: Prepared, light: Bool? = nil, paper: InkMap.PaperEstimate? = nil) throws(DigitPipeline.Failure) {
-        (picture, scale, working) = (prepared.picture, prepared.scale, prepared.working)
+        (picture, scale, working, sheet) = (prepared.picture, prepared.scale, prepared.working, prepared.sheet)
         let choice = prepared.choice
         let (w, h) = (working.width, working.height)
         plane = choice.plane
@@ -124,7 +142,7 @@ struct Analysis {
                 adopt(second)
             }
         }
-        stages = Self.firstStages(working, map)
+        stages = Self.firstStages(working, sheet: sheet, map)
         var rgb = [UInt8](repeating: 0, count: w * h * 3)
         for i in 0..<(w * h) {
             let v: [UInt8] = mask[i] ? [255, 255, 255] : removed[i] ? [220, 40, 40] : [UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90)), UInt8(min(255, ink.values[i] * 90))]
@@ -134,9 +152,10 @@ struct Analysis {
     }
 
     /// The picture, its paper and its ink, as `--stages` shows them first.
-    static func firstStages(_ working: RasterImage, _ map: InkMap, inkName: String? = nil) -> [DigitPipeline.Stage] {
-        [DigitPipeline.Stage(name: "picture", image: working),
-         DigitPipeline.Stage(name: "paper (estimated)", image: map.paper),
+    static func firstStages(_ working: RasterImage, sheet: RasterImage?, _ map: InkMap, inkName: String? = nil) -> [DigitPipeline.Stage] {
+        [DigitPipeline.Stage(name: "picture", image: working)]
+        + (sheet.map { [DigitPipeline.Stage(name: "the sheet (desk left out)", image: $0)] } ?? [])
+        + [DigitPipeline.Stage(name: "paper (estimated)", image: map.paper),
          DigitPipeline.Stage(name: inkName ?? (map.lightOnDark ? "ink (light on dark, turned round)" : "ink"),
                              image: RasterImage(width: map.ink.width, height: map.ink.height, channels: 1, pixels: map.ink.map { $0 * 255 }.bytes))]
     }
@@ -152,7 +171,7 @@ struct Analysis {
             guard let prepared = try? Prepared(picture, workingSize: size) else { return blank }
             if let a = try? Analysis(prepared) { return a.stages }
             let map = InkMap.analyse(prepared.choice.plane, light: prepared.choice.light, paper: .closing(tight: false))
-            blank = firstStages(prepared.working, map, inkName: "ink: none stands out from the paper")
+            blank = firstStages(prepared.working, sheet: prepared.sheet, map, inkName: "ink: none stands out from the paper")
         }
         return blank
     }

@@ -219,9 +219,12 @@ struct InkMap {
         // dark there) to twice the paper elsewhere, and that halo made the typical paper
         // look dark (a fat digit in a thick frame was light ink by all three rules). A
         // deep shadow only ever makes the plane itself say light, never the other way.
+        // Ink under 2% of the picture (a small digit on a big page) leaves the 2–98% range
+        // flat, all paper, and its noise decided: then the extremes stand for the ink.
         func byMedian(_ plane: Plane) -> Bool {
-            let q = plane.percentiles([0.02, 0.5, 0.98])
-            return q[1] < (q[0] + q[2]) / 2
+            let q = plane.percentiles([0.001, 0.02, 0.5, 0.98, 0.999])
+            let flat = q[3] - q[1] < 0.25 * (q[4] - q[0])
+            return q[2] < (flat ? q[0] + q[4] : q[1] + q[3]) / 2
         }
         let byMedian = byMedian(flat) && byMedian(c)
         let busyLevel = range.percentile(0.8)
