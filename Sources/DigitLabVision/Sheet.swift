@@ -13,7 +13,7 @@ import Foundation
 /// - it is between a tenth and 93% of the picture, and fills most of its hull;
 /// - its outline is straight edges (a sheet's sides or the picture's border), not curves
 ///   (a fat chalk 0 is a light region too);
-/// - what lies outside is clearly darker, lies along most of two sides of the picture or
+/// - what lies outside is clearly darker, lies along most of one side of the picture or
 ///   more, holds no writing, and changes to it sharply at the outline (a soft shadow
 ///   across the page is no edge of a sheet: the writing goes on under it).
 struct Sheet {
@@ -91,11 +91,11 @@ struct Sheet {
         // (a tight crop of a 7, whose stem cut the paper in two).
         let lightOutside = deskValues.filter { $0 > t }.count
         guard Double(deskValues.count) >= 0.05 * area, 4 * lightOutside <= deskValues.count else { return nil }
-        // And it lies round the sheet: along most of two of the picture's sides at least
-        // (the fat strokes of a tight crop touch its edges only here and there).
+        // And it lies along most of one of the picture's sides at least (the fat strokes of
+        // a tight crop touch its edges only here and there).
         let sidesCovered = [(0..<w).map { $0 }, (0..<w).map { (h - 1) * w + $0 }, (0..<h).map { $0 * w }, (0..<h).map { $0 * w + w - 1 }]
             .filter { side in 10 * side.filter { !inside[$0] }.count >= 6 * side.count }.count
-        guard sidesCovered >= 2 else { return nil }
+        guard sidesCovered >= 1 else { return nil }
         let paperLevel = median(paperValues), deskLevel = median(deskValues)
         let contrast = paperLevel - deskLevel
         guard contrast >= max(25, 0.15 * paperLevel) else { return nil }
