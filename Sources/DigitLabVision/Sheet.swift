@@ -83,10 +83,11 @@ struct Sheet {
         let long = sides.filter { $0.length >= 0.1 * perimeter }
         guard long.reduce(0, { $0 + $1.length }) >= 0.75 * perimeter else { return nil }
         // Paper and desk.
-        var paperValues = [Float](), deskValues = [Float]()
+        var onPaper = [Int](), deskValues = [Float]()
         for i in 0..<(w * h) {
-            if pieces.labels[i] == largest.label { paperValues.append(s.values[i]) } else if !inside[i] { deskValues.append(s.values[i]) }
+            if pieces.labels[i] == largest.label { onPaper.append(i) } else if !inside[i] { deskValues.append(s.values[i]) }
         }
+        let paperValues = onPaper.map { s.values[$0] }
         // The desk is dark: not another stretch of paper beyond a long straight stroke
         // (a tight crop of a 7, whose stem cut the paper in two).
         let lightOutside = deskValues.filter { $0 > t }.count
@@ -99,17 +100,6 @@ struct Sheet {
         let paperLevel = median(paperValues), deskLevel = median(deskValues)
         let contrast = paperLevel - deskLevel
         guard contrast >= max(25, 0.15 * paperLevel) else { return nil }
-        // Writing is on the sheet: it holds some ink (pixels darker than their ground by
-        // half the contrast; the paper beyond a fat tight crop's stroke holds none), and
-        // what lies outside no more, or it is paper in a shadow with a digit on it.
-        // (On the sheet four pixels in from its edge: the edge's blur is neither paper nor
-        // desk, and two pixels left a faint line along it.)
-        let kept = Plane(width: w, height: h, values: inside.map { $0 ? 1 : 0 }).minFilter(radius: 4).values.map { $0 > 0.5 }
-        var (inkOn, inkOff) = (0, 0)
-        for i in 0..<(w * h) {
-            if kept[i] { if s.values[i] < paperLevel - contrast / 2 { inkOn += 1 } } else if !inside[i], s.values[i] < deskLevel - contrast / 2 { inkOff += 1 }
-        }
-        guard Double(inkOff) <= max(Double(inkOn), 0.002 * area), Double(inkOn) >= max(20, 0.001 * area) else { return nil }
         // Sharp: four pixels either side of the outline, away from the picture's border,
         // differ by half the contrast or more.
         // And the light region itself runs along those sides, two pixels in (in a tight
@@ -138,7 +128,20 @@ struct Sheet {
         }
         guard !steps.isEmpty, median(steps) >= 0.5 * contrast, edgeLength >= 0.2 * perimeter,
               10 * alongLight >= 8 * along else { return nil }
-        let levels = channels.map { c in median((0..<(w * h)).filter { pieces.labels[$0] == largest.label }.map { c.values[$0] }) }
+        // Writing is on the sheet: it holds some ink (pixels darker than their ground by
+        // half the contrast; the paper beyond a fat tight crop's stroke holds none), and
+        // what lies outside hardly any (a tenth as much), or it is paper in a hard shadow
+        // with part of the digit in it, or a digit running off the sheet, and leaving it
+        // out would erase writing.
+        // (On the sheet four pixels in from its edge: the edge's blur is neither paper nor
+        // desk, and two pixels left a faint line along it.)
+        let kept = Plane(width: w, height: h, values: inside.map { $0 ? 1 : 0 }).minFilter(radius: 4).values.map { $0 > 0.5 }
+        var (inkOn, inkOff) = (0, 0)
+        for i in 0..<(w * h) {
+            if kept[i] { if s.values[i] < paperLevel - contrast / 2 { inkOn += 1 } } else if !inside[i], s.values[i] < deskLevel - contrast / 2 { inkOff += 1 }
+        }
+        guard Double(inkOff) <= max(0.1 * Double(inkOn), 0.002 * area), Double(inkOn) >= max(20, 0.001 * area) else { return nil }
+        let levels = channels.map { c in median(onPaper.map { c.values[$0] }) }
         return Sheet(inside: kept, paper: levels)
     }
 
@@ -173,10 +176,8 @@ struct Sheet {
         return (p.x <= 1 && q.x <= 1) || (p.y <= 1 && q.y <= 1) || (p.x >= W - 1 && q.x >= W - 1) || (p.y >= H - 1 && q.y >= H - 1)
     }
 
-    static func median(_ v: [Float]) -> Float {
-        guard !v.isEmpty else { return 0 }
-        return v.sorted()[v.count / 2]
-    }
+    /// The median of `v`, as `Plane.percentile` takes it (sampled).
+    static func median(_ v: [Float]) -> Float { Plane(width: v.count, height: 1, values: v).percentile(0.5) }
 
     /// Otsu's threshold over 0…255: the level that best splits the values in two.
     static func otsu(_ values: [Float]) -> Float {

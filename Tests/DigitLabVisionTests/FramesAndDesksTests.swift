@@ -215,7 +215,8 @@ import DigitLabIO
         let (deskLeft, oneKept) = (onSheet[5, 5] > 200, onSheet[71, 114] < 50 && onSheet[85, 70] < 50)
         #expect(deskLeft && oneKept)
         // No sheets: a tight crop cut in two by a 7's stem; a soft shadow across a page;
-        // a fat chalk 0 on a board; a page in a hard shadow with the digit in the shadow.
+        // a fat chalk 0 on a board; a page in a hard shadow with the digit in the shadow,
+        // or partly in it.
         let stem = plane { x, y in abs(Double(x) - 100 - Double(y - 80) * 0.4) < 12 || y < 20 ? 30 : 235 }
         let softShadow = plane { x, _ in 235 - 120 / (1 + Float(exp(Double(100 - x) / 12))) }
         let chalkZero = plane { x, y in
@@ -226,7 +227,15 @@ import DigitLabIO
             let ground: Float = x < 90 ? 120 : 235
             return abs(x - 40) < 4 && abs(y - 80) < 40 ? ground - 90 : ground
         }
-        for (name, p) in [("stem", stem), ("soft shadow", softShadow), ("chalk 0", chalkZero), ("digit in a shadow", shadowedDigit)] {
+        // A hard shadow over part of the digit (an attacker's): most of the writing is on
+        // the lit side, a third of it in the shadow, which would have been erased.
+        let halfInShadow = plane { x, y in
+            let ground: Float = x < 90 ? 120 : 235
+            let stroke = (abs(y - 80) < 3 && (60..<150).contains(x)) || (abs(x - 140) < 3 && abs(y - 80) < 50)
+            return stroke ? ground - 90 : ground
+        }
+        for (name, p) in [("stem", stem), ("soft shadow", softShadow), ("chalk 0", chalkZero), ("digit in a shadow", shadowedDigit),
+                          ("digit half in a shadow", halfInShadow)] {
             #expect(Sheet.find([p]) == nil, "\(name)")
         }
     }
