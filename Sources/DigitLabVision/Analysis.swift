@@ -228,8 +228,14 @@ struct Analysis {
         // How strong is ink: a share of the strongest ink there is (smoothed, so a lone
         // bright pixel does not set the scale), above the paper's own variation.
         let smooth = map.ink.boxMean(radius: 1)
-        let q = smooth.percentiles([0.5, 0.999])
-        let (floor, peak) = (q[0], max(q[1], 0.6 * (smooth.values.max() ?? 0)))
+        let q = smooth.percentiles([0.05, 0.5, 0.999])
+        let peak = max(q[2], 0.6 * (smooth.values.max() ?? 0))
+        // The paper's own variation is the median's ink, as paper is most of a picture.
+        // With one level for a tight crop, only its brightest tenth is sure to be paper:
+        // a fat solid 0 filling the crop is more than half of it, its median as dark as
+        // its darkest ink, and it was "blank". Then the brightest twentieth is the paper.
+        var floor = q[1]
+        if map.uniformPaper, peak - floor <= 0.08 { floor = q[0] }
         guard peak - floor > 0.08 else { throw .blank }
         let t = floor + 0.3 * (peak - floor)
         return (t, smooth.values.map { $0 >= t })

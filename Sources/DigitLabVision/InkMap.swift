@@ -35,6 +35,9 @@ struct InkMap {
     /// the scale, and a closing that wide joins desk to the digit. Nil when there is none
     /// or the radius was given.
     var finerRadius: Int? = nil
+    /// One paper level for the whole picture (`PaperEstimate.uniform`): its brightest
+    /// tenth is known to be paper, and the ink may be most of the rest.
+    var uniformPaper = false
 
     /// Which plane to read, which way round, and what the picture's margins say: worked
     /// out once per picture, shared by all its readings.
@@ -299,7 +302,8 @@ struct InkMap {
         }
         var ink = Plane(width: w, height: h)
         for p in 0..<(w * h) { ink.values[p] = max(0, (paper.values[p] - oriented.values[p]) / max(paper.values[p], 40)) }
-        if case .uniform = estimate {
+        let isUniform = if case .uniform = estimate { true } else { false }
+        if isUniform {
             // The strokes measured on the ink itself: half the strongest ink and more.
             let half = 0.5 * ink.percentile(0.99)
             width = Analysis.strokeWidth(ink.values.map { $0 >= half && half > 0 }, width: w, height: h)
@@ -307,7 +311,8 @@ struct InkMap {
         // The paper stage: the plane read, as it looked (light-on-dark turned back).
         let shown = light ? paper.map { 255 - $0 } : paper
         return InkMap(ink: ink, paper: RasterImage(width: w, height: h, channels: 1, pixels: shown.bytes),
-                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius, widerRadius: wider, finerRadius: finer)
+                      paperLevel: paper, lightOnDark: light, strokeWidth: max(1, width), radius: radius, widerRadius: wider, finerRadius: finer,
+                      uniformPaper: isUniform)
     }
 
     /// The strokes' width and the closing radius that removes them, from the pattern

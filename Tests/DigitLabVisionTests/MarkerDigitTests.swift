@@ -23,6 +23,24 @@ import DigitLabIO
         #expect(right >= 7, "tight fat digits read right: \(right) of 8; read \(answers)")
     }
 
+    /// Solid marker digits cropped to their ink, the ink more than half of the picture
+    /// (dev2 tight-0224 and eight more: fat 0s read as 2, 1 and 6, a 9 as 1). With one
+    /// paper level the median pixel was ink as dark as the darkest, nothing stood above
+    /// it, and the dark reading was "blank", so the paper was read as light ink.
+    @Test func solidDigitsThatAreMostOfATightCropAreRead() throws {
+        let digits = Array(0..<12)
+        var (right, answers) = (0, [Int]())
+        for radius in [4, 6] {
+            let read = try Fixtures.readRight(digits, "solid-tight-\(radius)") { i in
+                let ink = Fixtures.tightInk(i, scale: 8).maxFilter(radius: radius).map { $0 > 0.5 ? 1 : 0 }
+                return Fixtures.picture(width: ink.width, height: ink.height, ink: ink, at: 0, 0)
+            }
+            right += read.right
+            answers += read.answers
+        }
+        #expect(right >= 22, "solid tight crops read right: \(right) of 24; read \(answers)")
+    }
+
     /// A reviewer's marker digits inside a thin frame drawn at the picture's edge (the
     /// dev set's frame-0005: a 4 read as "1" at 100%). The frame's lines set the paper's
     /// stroke scale, so the paper estimate swallowed the fat strokes and the network was
