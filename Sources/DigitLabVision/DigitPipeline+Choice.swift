@@ -175,11 +175,20 @@ extension Analysis {
         return min(1, r * r)
     }
 
-    /// Holes in the ink of components `chosen` within `b` (paper enclosed by it, at least
-    /// `minimumPieceArea` large): a digit has two at most (an 8), dusty chalk strokes up
-    /// to 18 in the dev and held-out sets; a grid, squared paper or a wall of bricks that
-    /// hangs together as one piece has hundreds.
-    func holes(_ chosen: Set<Int32>, in b: Box) -> Int { enclosedPaper(chosen, in: b).count }
+    /// How many holes the ink of components `chosen` within `b` has when it is a net
+    /// rather than writing, or nil. Holes are paper enclosed by the ink, at least
+    /// `minimumPieceArea` large: a digit has two at most (an 8); a grid, squared paper or
+    /// a wall of bricks that hangs together as one piece has hundreds. Dusty chalk or a
+    /// grainy photo pits its strokes with up to 46 (dev2 chalk-0016, a 4 refused as a net),
+    /// most of them smaller than a net's: a hole counts towards more than `maximumHoles`
+    /// when its box is at least twice the strokes' width each way on average, and every
+    /// hole towards more than four times as many (a fine wire mesh).
+    func netHoles(_ chosen: Set<Int32>, in b: Box) -> Int? {
+        let holes = enclosedPaper(chosen, in: b)
+        let stroke = max(1, map.strokeWidth)
+        let wide = holes.filter { Float($0.width * $0.height) >= 4 * stroke * stroke }.count
+        return wide > Self.maximumHoles || holes.count > 4 * Self.maximumHoles ? holes.count : nil
+    }
 
     /// The box of each hole in the ink of components `chosen` within `b`, at least
     /// `minimumPieceArea` large (working coordinates).
@@ -232,7 +241,7 @@ extension Analysis {
     /// shown, so such pictures are refused here. On the dev and held-out sets (2,520
     /// pictures) no reading comes near either bound: a kept digit holds 44 pieces at most
     /// (a speckled camera photo), and where there are more than 30, it holds their ink.
-    /// A net rather than writing: more holes than `maximumHoles` (`holes`).
+    /// A net rather than writing: more holes than `maximumHoles` (`netHoles`).
     static let maximumHoles = 40
 
     func scatteredPieces(keptMass: Float, keptPieces: Int) -> Int? {
@@ -246,8 +255,7 @@ extension Analysis {
     /// picture one reason.
     func texture(_ labels: Set<Int32>, in box: Box, keptMass: Float) -> DigitPipeline.Failure? {
         if let pieces = scatteredPieces(keptMass: keptMass, keptPieces: labels.count) { return .scattered(pieces: pieces) }
-        let holes = holes(labels, in: box)
-        return holes > Self.maximumHoles ? .net(holes: holes) : nil
+        return netHoles(labels, in: box).map { .net(holes: $0) }
     }
 
     /// A small solid round dot, alone: one piece, filling 60% of its box (a disc 78%; with

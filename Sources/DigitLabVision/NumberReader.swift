@@ -149,7 +149,7 @@ public enum NumberReader {
         if let pieces = a.scatteredPieces(keptMass: atoms.reduce(0) { $0 + $1.mass }, keptPieces: atoms.map(\.labels.count).max() ?? 0) {
             throw .scattered(pieces: pieces)
         }
-        if let holes = atoms.map({ a.holes($0.labels, in: $0.box) }).max(), holes > Analysis.maximumHoles {
+        if let holes = atoms.compactMap({ a.netHoles($0.labels, in: $0.box) }).max() {
             // What is left of squared paper whose lines went is a net too: lines are the
             // plainer reason, as `predict` gives it.
             throw a.onlyLines ? .onlyLines : .net(holes: holes)
