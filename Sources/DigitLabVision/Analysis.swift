@@ -231,9 +231,10 @@ struct Analysis {
         let q = smooth.percentiles([0.05, 0.5, 0.999])
         let peak = max(q[2], 0.6 * (smooth.values.max() ?? 0))
         // The paper's own variation is the median's ink, as paper is most of a picture.
-        // With one level for a tight crop, only its brightest tenth is sure to be paper:
-        // a fat solid 0 filling the crop is more than half of it, its median as dark as
-        // its darkest ink, and it was "blank". Then the brightest twentieth is the paper.
+        // With one level for a tight crop, only its least-inked tenth is sure to be paper:
+        // a fat solid 0 filling the crop is more than half of it, its median within 0.08
+        // of its strongest ink, and it was "blank". Then the least-inked twentieth is the
+        // paper (a crop that is ink to its last twentieth stays blank).
         var floor = q[1]
         if map.uniformPaper, peak - floor <= 0.08 { floor = q[0] }
         guard peak - floor > 0.08 else { throw .blank }

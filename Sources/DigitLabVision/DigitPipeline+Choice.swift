@@ -176,18 +176,22 @@ extension Analysis {
     }
 
     /// How many holes the ink of components `chosen` within `b` has when it is a net
-    /// rather than writing, or nil. Holes are paper enclosed by the ink, at least
-    /// `minimumPieceArea` large: a digit has two at most (an 8); a grid, squared paper or
-    /// a wall of bricks that hangs together as one piece has hundreds. Dusty chalk or a
-    /// grainy photo pits its strokes with up to 46 (dev2 chalk-0016, a 4 refused as a net),
-    /// most of them smaller than a net's: a hole counts towards more than `maximumHoles`
-    /// when its box is at least twice the strokes' width each way on average, and every
-    /// hole towards more than four times as many (a fine wire mesh).
+    /// rather than writing, or nil (the count is of every hole, for the message). Holes
+    /// are paper enclosed by the ink, at least `minimumPieceArea` large: a digit has two
+    /// at most (an 8); a grid, squared paper, foam or a wall of bricks that hangs together
+    /// as one piece has dozens to thousands. Dusty chalk or a grainy photo pits a digit's
+    /// strokes with up to 46 (dev2 chalk-0016, a 4 refused as a net), most of them
+    /// smaller than a net's. So a net has more than `maximumHoles` holes whose box has at
+    /// least the area of a square two strokes wide; or more than that of any size in ink
+    /// that spans three quarters of the picture each way (a mesh whose wires are as thick
+    /// as its holes are wide); or more than four times that of any size (a fine mesh).
     func netHoles(_ chosen: Set<Int32>, in b: Box) -> Int? {
         let holes = enclosedPaper(chosen, in: b)
         let stroke = max(1, map.strokeWidth)
         let wide = holes.filter { Float($0.width * $0.height) >= 4 * stroke * stroke }.count
-        return wide > Self.maximumHoles || holes.count > 4 * Self.maximumHoles ? holes.count : nil
+        let spans = 4 * b.width >= 3 * width && 4 * b.height >= 3 * height
+        let many = holes.count > (spans ? 1 : 4) * Self.maximumHoles
+        return wide > Self.maximumHoles || many ? holes.count : nil
     }
 
     /// The box of each hole in the ink of components `chosen` within `b`, at least
@@ -241,7 +245,8 @@ extension Analysis {
     /// shown, so such pictures are refused here. On the dev and held-out sets (2,520
     /// pictures) no reading comes near either bound: a kept digit holds 44 pieces at most
     /// (a speckled camera photo), and where there are more than 30, it holds their ink.
-    /// A net rather than writing: more holes than `maximumHoles` (`netHoles`).
+    /// A net rather than writing: more holes than this as wide as a net's, or in ink that
+    /// spans the picture (`netHoles`).
     static let maximumHoles = 40
 
     func scatteredPieces(keptMass: Float, keptPieces: Int) -> Int? {
