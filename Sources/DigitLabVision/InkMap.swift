@@ -35,8 +35,9 @@ struct InkMap {
     /// the scale, and a closing that wide joins desk to the digit. Nil when there is none
     /// or the radius was given.
     var finerRadius: Int? = nil
-    /// One paper level for the whole picture (`PaperEstimate.uniform`): its brightest
-    /// tenth is known to be paper, and the ink may be most of the rest.
+    /// One paper level for the whole picture (`PaperEstimate.uniform`): its least-inked
+    /// tenth (the brightest, once light-on-dark is turned round) is known to be paper, and
+    /// the ink may be most of the rest.
     var uniformPaper = false
 
     /// Which plane to read, which way round, and what the picture's margins say: worked
