@@ -256,11 +256,12 @@ extension Analysis {
     }
 
     /// Why the ink kept (`labels`, in `box`) is a texture and not writing — specks all
-    /// over, or a net of lines — or nil. Shared by a digit and a number, so both give one
-    /// picture one reason.
+    /// over, a net of lines, or the paper's own grain — or nil. Shared by a digit and a
+    /// number, so both give one picture one reason.
     func texture(_ labels: Set<Int32>, in box: Box, keptMass: Float) -> DigitPipeline.Failure? {
         if let pieces = scatteredPieces(keptMass: keptMass, keptPieces: labels.count) { return .scattered(pieces: pieces) }
-        return netHoles(labels, in: box).map { .net(holes: $0) }
+        if let holes = netHoles(labels, in: box) { return .net(holes: holes) }
+        return grain(labels, in: box, paper: paperGrain)
     }
 
     /// A small solid round dot, alone: one piece, filling 60% of its box (a disc 78%; with

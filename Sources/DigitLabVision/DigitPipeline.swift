@@ -38,8 +38,11 @@ public enum DigitPipeline {
         case blank
         /// The ink is a texture, not writing (`Analysis.scatteredPieces`).
         case scattered(pieces: Int)
-        /// The ink is a net with this many holes (`Analysis.holes`): a grid, not writing.
+        /// The ink is a net with this many holes (`Analysis.netHoles`): a grid, not writing.
         case net(holes: Int)
+        /// What stood out as ink stands out no more than the paper's own grain
+        /// (`Analysis.grain`): a blank page's noise.
+        case grain
         /// Ink stood out, but all of it was lines that were removed: ruled or squared paper,
         /// a grid, a frame, with nothing written on them (`Analysis.onlyLines`).
         case onlyLines
@@ -63,6 +66,8 @@ public enum DigitPipeline {
                 return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — crop the picture to the writing"
             case .net(let holes):
                 return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
+            case .grain:
+                return "\(none): nothing stands out from the paper more than its own grain does (an empty page, or noise) — check that the picture shows the writing, in focus and with contrast"
             case .tooSmall(let size, let across):
                 return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
             case .emptyBox:
@@ -243,8 +248,11 @@ public enum DigitPipeline {
             if let r = refusal(c) { refusals.append(r) } else { candidates.append(c) }
         }
         // In a picture found to be texture one way round, the other way round finds the
-        // gaps between its grains: only a digit's size is a digit there.
-        if refusals.contains(where: { if case .tooSmall = $0 { false } else { true } }) {
+        // gaps between its grains: only a digit's size is a digit there. (Not when the
+        // other way round found only the paper's grain: between a small digit's strokes,
+        // the paper, read as light ink, is that; a 16 px digit on a 1200 px page was
+        // then no digit at all.)
+        if refusals.contains(where: { switch $0 { case .tooSmall, .grain: false; default: true } }) {
             candidates.removeAll { $0.analysis.sizeLikeness($0.group) < 1 }
         }
         guard !candidates.isEmpty else {

@@ -157,6 +157,9 @@ public enum NumberReader {
         // Dots alone are no number (a row of them was read as 00000000 at 99%).
         let dots = atoms.compactMap { a.dot($0.labels, in: $0.box) }
         if dots.count == atoms.count, case .dot(let size, _)? = dots.first { throw .dot(size: size, count: dots.count) }
+        // The paper's grain is no number either: every piece must stand out more.
+        let paper = a.paperGrain
+        if atoms.allSatisfy({ a.grain($0.labels, in: $0.box, paper: paper) != nil }) { throw .grain }
         // An empty box drawn on the page is no number (it was a 0 at 100%).
         if atoms.count == 1, let empty = a.emptyBox(Array(atoms[0].labels)) { throw empty }
         let line = atoms.dropFirst().reduce(atoms[0].box) { $0.union($1.box) }
