@@ -73,7 +73,7 @@ public enum DigitPipeline {
             case .emptyBox:
                 return "\(none): the only ink is a box drawn with nothing written in it — write in the box, or crop the picture to the writing"
             case .dot(let size, let count):
-                return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing"
+                return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing — crop the picture to the writing"
             }
         }
     }
