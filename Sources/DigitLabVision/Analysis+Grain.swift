@@ -20,26 +20,24 @@ extension Analysis {
     static let grainRule: (minimumLevels: Float, minimumGrains: Float, clearLevels: Float) = (8, 4, 50)
 
     /// The paper's typical ink strength and its variation (the mean distance from that),
-    /// over the pixels that are neither ink nor removed lines, smoothed as the ink mask is
-    /// (`inkMask` thresholds the 3x3 mean: a hair-thin stroke's own pixels are only part of
-    /// its mask).
+    /// over the pixels that are neither ink nor removed lines; the ink smoothed 3x3, as
+    /// `inkMask` thresholds it (a hair-thin stroke's own pixels are only part of its
+    /// mask), and kept for measuring the ink against it (`grain`).
     struct PaperGrain {
         let typical: Float
         let variation: Float
+        let smoothed: Plane
     }
 
     var paperGrain: PaperGrain {
+        let smoothed = ink.boxMean(radius: 1)
         let step = max(1, mask.count / 16_384)
         var paper = [Float]()
         paper.reserveCapacity(mask.count / step + 1)
-        var i = 0
-        while i < mask.count {
-            if !mask[i] && !removed[i] { paper.append(smoothedInk(at: i)) }
-            i += step
-        }
-        guard !paper.isEmpty else { return PaperGrain(typical: 0, variation: 0) }
+        for i in stride(from: 0, to: mask.count, by: step) where !mask[i] && !removed[i] { paper.append(smoothed.values[i]) }
+        guard !paper.isEmpty else { return PaperGrain(typical: 0, variation: 0, smoothed: smoothed) }
         let typical = paper.orderStatistic(paper.count / 2)
-        return PaperGrain(typical: typical, variation: paper.reduce(0) { $0 + abs($1 - typical) } / Float(paper.count))
+        return PaperGrain(typical: typical, variation: paper.reduce(0) { $0 + abs($1 - typical) } / Float(paper.count), smoothed: smoothed)
     }
 
     /// The kept ink (`labels` in `box`) when it stands out from the paper no more than the
@@ -51,7 +49,7 @@ extension Analysis {
         for y in box.y...box.maxY { for x in box.x...box.maxX {
             defer { k += 1 }
             guard k % step == 0, labels.contains(components.labels[y * width + x]) else { continue }
-            kept.append(smoothedInk(at: y * width + x))
+            kept.append(paper.smoothed.values[y * width + x])
         } }
         guard !kept.isEmpty else { return nil }
         // Ink is relative to the paper's brightness (at least 40 levels: `InkMap.analyse`).
@@ -60,15 +58,5 @@ extension Analysis {
         let grains = above / max(1e-4, paper.variation)
         let rule = Self.grainRule
         return levels < rule.minimumLevels || (grains < rule.minimumGrains && levels < rule.clearLevels) ? .grain : nil
-    }
-
-    /// The ink's 3x3 mean at pixel `i`, as `inkMask` smooths it (edges: the pixels there are).
-    func smoothedInk(at i: Int) -> Float {
-        let (x, y) = (i % width, i / width)
-        var (sum, n): (Float, Float) = (0, 0)
-        for yy in max(0, y - 1)...min(height - 1, y + 1) { for xx in max(0, x - 1)...min(width - 1, x + 1) {
-            sum += ink.values[yy * width + xx]; n += 1
-        } }
-        return sum / n
     }
 }
