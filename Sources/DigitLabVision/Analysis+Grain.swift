@@ -41,7 +41,7 @@ extension Analysis {
     }
 
     /// The kept ink (`labels` in `box`) when it stands out from the paper no more than the
-    /// paper's grain does: why it is no digit.
+    /// paper's grain does, or is too faint to be writing (under `minimumLevels`): why it is no digit.
     func grain(_ labels: Set<Int32>, in box: Box, paper: PaperGrain) -> DigitPipeline.Failure? {
         let step = max(1, box.width * box.height / 16_384)
         var kept = [Float]()

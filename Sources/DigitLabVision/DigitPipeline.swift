@@ -67,7 +67,7 @@ public enum DigitPipeline {
             case .net(let holes):
                 return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
             case .grain:
-                return "\(none): nothing stands out from the paper more than its own grain does (an empty page, or noise) — check that the picture shows the writing, in focus and with contrast"
+                return "\(none): nothing stands out clearly from the paper, only marks too faint or no stronger than its own grain (an empty page, noise, or writing too light) — check that the picture shows the writing, in focus and with contrast"
             case .tooSmall(let size, let across):
                 return "\(none): the only ink is about \(size) px across, too small to read in a picture \(across) px across — crop the picture closer to the writing"
             case .emptyBox:
