@@ -53,7 +53,8 @@ public enum JPEG {
             // Warnings still give a picture; a cut-short file does not give the whole one.
             let message = errorText(handle)
             if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") {
-                throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — the file is cut short or corrupt; save it again")
+                let advice = message.contains("Premature end") ? "the file is cut short; copy or save it again" : "the file is damaged; save it again"
+                throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — \(advice)")
             }
         }
         var image = RasterImage(width: sw, height: sh, channels: channels, pixels: out).fromSource(width: Int(w), height: Int(h))
@@ -107,6 +108,9 @@ public enum JPEG {
     }
 
     static func failure(_ handle: tjhandle, _ name: String, _ what: String) -> IOError {
-        IOError(name, "\(what) (libjpeg: \(errorText(handle))) — check it is a JPEG file")
+        let message = errorText(handle)
+        // A file whose frame header we read but whose scan never starts was cut short.
+        let cutShort = message.contains("missing SOS") || message.contains("Premature end")
+        return IOError(name, "\(what) (libjpeg: \(message)) — \(cutShort ? "the file is cut short; copy or save it again" : "check it is a JPEG file")")
     }
 }

@@ -169,6 +169,17 @@ public enum PNG {
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         png_image_free(&image)
-        return IOError(name, "\(what)\(message.isEmpty ? "" : " (libpng: \(message))") — check it is a PNG file")
+        return IOError(name, "\(what)\(message.isEmpty ? "" : " (libpng: \(message))") — \(advice(for: what, libpng: message))")
+    }
+
+    /// What to do about a file libpng gave up on. A file that ends early was cut short (a
+    /// copy or a download that stopped) and one whose checksums or data are wrong is damaged:
+    /// both are PNGs that need saving again, and "check it is a PNG file" sent a learner
+    /// looking at the wrong thing. Anything else may not be a PNG at all.
+    static func advice(for what: String, libpng message: String) -> String {
+        let cutShort = ["end of data", "Not enough", "too short", "truncated"].contains { message.contains($0) }
+        if cutShort { return "the file is cut short; copy or save it again" }
+        if what == "damaged PNG data" || message.contains("CRC error") { return "the file is damaged; save it again" }
+        return "check it is a PNG file"
     }
 }

@@ -63,9 +63,9 @@ public enum DigitPipeline {
             case .onlyLines:
                 return "\(none): the only ink is lines (ruled or squared paper, a grid, a frame or an edge), with nothing written on them — `--stages` shows them removed"
             case .scattered(let pieces):
-                return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — crop the picture to the writing"
+                return "\(none): the ink is scattered in \(pieces) small pieces, none of them writing (noise, a texture or a grid?) — if the picture has writing, crop it to the writing"
             case .net(let holes):
-                return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — crop the picture to the writing"
+                return "\(none): the ink is a net with \(holes) holes, not writing (a grid, squared paper or a texture?) — if the picture has writing, crop it to the writing"
             case .grain:
                 return "\(none): nothing stands out clearly from the paper, only marks too faint or no stronger than its own grain (an empty page, noise, or writing too light) — check that the picture shows the writing, in focus and with contrast"
             case .tooSmall(let size, let across):
@@ -73,7 +73,7 @@ public enum DigitPipeline {
             case .emptyBox:
                 return "\(none): the only ink is a box drawn with nothing written in it — write in the box, or crop the picture to the writing"
             case .dot(let size, let count):
-                return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing — crop the picture to the writing"
+                return "\(none): the only ink is \(count == 1 ? "a round dot" : "\(count) round dots") about \(size) px across (specks, full stops), not writing — if the picture has writing, crop it to the writing"
             }
         }
     }

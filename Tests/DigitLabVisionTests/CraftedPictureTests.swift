@@ -187,7 +187,7 @@ import DigitLabIO
             #expect(number == .dot(size: 13, count: count), "\(number.map { "\($0)" } ?? "digits")")
         }
         #expect(DigitPipeline.Failure.dot(size: 13, count: 8).message(number: true)
-                == "no digits found: the only ink is 8 round dots about 13 px across (specks, full stops), not writing — crop the picture to the writing")
+                == "no digits found: the only ink is 8 round dots about 13 px across (specks, full stops), not writing — if the picture has writing, crop it to the writing")
     }
 
     /// A real digit with camera noise and dust around it is still read: the texture rule

@@ -103,16 +103,16 @@ bad_crc = bytearray(ok); bad_crc[30] ^= 0xFF
 png_cases = {
     "not-a-png.png": (b"hello, I am text", "{F}: not a readable PNG (it is text, not a PNG) — check it is a PNG file"),
     "empty.png": (b"", "{F}: not a PNG or JPEG picture (the file is empty)"),
-    "signature-only.png": (ok[:8], "{F}: not a readable PNG"),
-    "truncated-ihdr.png": (ok[:20], "{F}: not a readable PNG"),
-    "truncated-idat.png": (ok[:45], "{F}: damaged PNG data"),
-    "bad-crc.png": (bytes(bad_crc), "{F}: not a readable PNG"),
+    "signature-only.png": (ok[:8], "{F}: not a readable PNG (libpng: read beyond end of data) — the file is cut short; copy or save it again"),
+    "truncated-ihdr.png": (ok[:20], "{F}: not a readable PNG (libpng: read beyond end of data) — the file is cut short; copy or save it again"),
+    "truncated-idat.png": (ok[:45], "{F}: damaged PNG data (libpng: read beyond end of data) — the file is cut short; copy or save it again"),
+    "bad-crc.png": (bytes(bad_crc), "{F}: not a readable PNG (libpng: IHDR: CRC error) — the file is damaged; save it again"),
     "huge-dimensions.png": (png_bytes(1, 1, [0])[:16] + struct.pack(">II", 100000, 100000) + png_bytes(1, 1, [0])[24:],
                             "{F}: not a readable PNG"),
     "zero-width.png": (png_bytes(1, 1, [0])[:16] + struct.pack(">II", 0, 5) + png_bytes(1, 1, [0])[24:], "{F}: not a readable PNG"),
     "blank-page.png": (png_bytes(64, 64, [240] * 4096), "{F}: no digit found: the picture is blank or has no contrast — check that it shows the writing (dark on light, or light on dark), not an empty or faded page"),
     "garbage-idat.png": (ok[:33] + struct.pack(">I", 10) + b"IDAT" + b"0123456789" + struct.pack(">I", zlib.crc32(b"IDAT0123456789")) + ok[-12:],
-                         "{F}: damaged PNG data"),
+                         "{F}: damaged PNG data (libpng: IDAT: incorrect header check) — the file is damaged; save it again"),
 }
 write_cases(os.path.join(HERE, "MalformedPNG"), png_cases)
 
