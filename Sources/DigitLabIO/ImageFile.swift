@@ -66,14 +66,35 @@ public enum ImageFile {
         case .png?: return try PNG.decodeRaster(bytes, name: name)
         case .jpeg?: return try JPEG.decode(bytes, name: name)
         case nil:
+            // The start of a PNG's or a JPEG's signature, and no more: cut short. The right
+            // first bytes and a wrong one after them: damaged ("it starts with bytes 89 50
+            // 4e 47, not a PNG" named a PNG's own first bytes).
+            if let (kind, cutShort) = damagedSignature(bytes) {
+                throw IOError(name, cutShort
+                    ? "not a readable \(kind) (it ends after \(bytes.count) byte\(bytes.count == 1 ? "" : "s"), inside the \(kind) signature) — the file is cut short; copy or save it again"
+                    : "not a readable \(kind) (it starts as a \(kind) does, then its signature is damaged) — the file is damaged; save it again")
+            }
             // Named as one but not one: said in the words of the format named, with what
             // it is instead (libpng's own was "Not a PNG file" for a text file).
             switch bytes.isEmpty ? nil : guessFromName(name) {
             case .png?: throw IOError(name, "not a readable PNG (\(describe(bytes)), not a PNG) — check it is a PNG file")
             case .jpeg?: throw IOError(name, "not a readable JPEG (\(describe(bytes)), not a JPEG) — check it is a JPEG file")
+            case nil where bytes.isEmpty: throw IOError(name, "not a PNG or JPEG picture (the file is empty) — copy or save it again")
             case nil: throw IOError(name, "not a PNG or JPEG picture (\(describe(bytes))) — save it as PNG or JPEG")
             }
         }
+    }
+
+    /// "PNG" or "JPEG" when the bytes begin as one (two bytes at least, or all of a
+    /// shorter file; or "PNG" after one damaged byte) without being one; whether they
+    /// simply stop (cut short).
+    static func damagedSignature(_ b: [UInt8]) -> (String, Bool)? {
+        guard !b.isEmpty else { return nil }
+        let signatures: [(String, [UInt8])] = [("PNG", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), ("JPEG", [0xFF, 0xD8, 0xFF])]
+        for (kind, signature) in signatures where b.count < signature.count && signature.starts(with: b) { return (kind, true) }
+        if b.count >= 4, b[1...3].elementsEqual("PNG".utf8) { return ("PNG", false) }
+        for (kind, signature) in signatures where b.count >= 2 && b.starts(with: signature.prefix(2)) { return (kind, false) }
+        return nil
     }
 
     /// PNG or JPEG by the magic bytes at the start.

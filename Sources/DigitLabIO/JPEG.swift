@@ -16,6 +16,9 @@ public enum JPEG {
 
     public static func decode(_ bytes: [UInt8], name: String, maxPixels: Int = ImageFile.maxPixels) throws(IOError) -> RasterImage {
         guard let header = header(bytes), header.width > 0, header.height > 0 else {
+            if endsBeforeImageData(bytes) {
+                throw IOError(name, "not a readable JPEG (it ends after \(bytes.count) bytes, before its picture begins) — the file is cut short; copy or save it again")
+            }
             throw IOError(name, "not a readable JPEG (no frame header before the image data) — check it is a JPEG file")
         }
         let pixels = header.width * header.height
@@ -32,7 +35,12 @@ public enum JPEG {
         let read = bytes.withUnsafeBufferPointer {
             tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &w, &h, &subsampling, &colorspace)
         }
-        guard read == 0, w > 0, h > 0 else { throw failure(handle, name, "not a readable JPEG") }
+        guard read == 0, w > 0, h > 0 else {
+            if endsBeforeImageData(bytes) {
+                throw IOError(name, "not a readable JPEG (it ends after \(bytes.count) bytes, before its picture begins) — the file is cut short; copy or save it again")
+            }
+            throw failure(handle, name, "not a readable JPEG")
+        }
         guard colorspace != Int32(TJCS_CMYK.rawValue), colorspace != Int32(TJCS_YCCK.rawValue) else {
             throw IOError(name, "a CMYK JPEG (print colours) — save it as an ordinary RGB JPEG or a PNG")
         }
@@ -50,9 +58,13 @@ public enum JPEG {
             }
         }
         if status != 0 {
-            // Warnings still give a picture; a cut-short file does not give the whole one.
+            // Warnings still give a picture, but not always the one in the file: damaged
+            // image data decodes to stripes and blocks of colour that were read as digits
+            // ("1999" with flipped bytes read "1000" at 99%, no word said). Only stray bytes
+            // between segments, which some cameras write, leave the picture whole.
             let message = errorText(handle)
-            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") {
+            let harmless = message.contains("extraneous bytes") || !message.contains("Corrupt JPEG data")
+            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") || !harmless {
                 let advice = message.contains("Premature end") ? "the file is cut short; copy or save it again" : "the file is damaged; save it again"
                 throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — \(advice)")
             }
@@ -107,10 +119,21 @@ public enum JPEG {
         return String(cString: c)
     }
 
+    /// Whether the file stops before its first scan: no SOS marker (FF DA) anywhere. A
+    /// JPEG cut in its header or tables gave "no frame header" or "Bogus Huffman table
+    /// definition", and the advice to check it was a JPEG at all.
+    static func endsBeforeImageData(_ b: [UInt8]) -> Bool {
+        guard b.count >= 2, b[0] == 0xFF, b[1] == 0xD8 else { return false }
+        for i in 2..<max(2, b.count - 1) where b[i] == 0xFF && b[i + 1] == 0xDA { return false }
+        return true
+    }
+
     static func failure(_ handle: tjhandle, _ name: String, _ what: String) -> IOError {
         let message = errorText(handle)
         // A file whose frame header we read but whose scan never starts was cut short.
         let cutShort = message.contains("missing SOS") || message.contains("Premature end")
-        return IOError(name, "\(what) (libjpeg: \(message)) — \(cutShort ? "the file is cut short; copy or save it again" : "check it is a JPEG file")")
+        // It began as a JPEG does (that is how it was told from a PNG): what libjpeg
+        // cannot read in it is damage, not another format.
+        return IOError(name, "\(what) (libjpeg: \(message)) — \(cutShort ? "the file is cut short; copy or save it again" : "the file is damaged; save it again")")
     }
 }

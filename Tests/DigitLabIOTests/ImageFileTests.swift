@@ -83,14 +83,28 @@ import CZlib
             do { _ = try ImageFile.decode(bytes, name: "x.jpg"); return "decoded" } catch { return error.problem }
         }
         // Cut in the tables: no picture at all; cut in the image data: damaged.
-        #expect(problem(Array(good.prefix(good.count / 2))).hasPrefix("not a readable JPEG (libjpeg: "))
+        #expect(problem(Array(good.prefix(good.count / 2))) == "not a readable JPEG (it ends after \(good.count / 2) bytes, before its picture begins) — the file is cut short; copy or save it again")
         #expect(problem(Array(good.prefix(good.count - 40))) == "damaged JPEG data (libjpeg: Premature end of JPEG file) — the file is cut short; copy or save it again")
         #expect(problem([0xFF, 0xD8, 0xFF]).hasPrefix("not a readable JPEG"))
         #expect(problem(Array(good.prefix(4))).hasPrefix("not a readable JPEG"))
+        // Cut in its header or tables, or inside its first bytes: cut short, not "check it
+        // is a JPEG file" (a newcomer's download that stopped; "it starts with bytes ff d8"
+        // named a JPEG's own first bytes).
+        for cut in [1, 2, 3, 20, 100] {
+            #expect(problem(Array(good.prefix(cut))).hasSuffix("— the file is cut short; copy or save it again"), "cut at \(cut): \(problem(Array(good.prefix(cut))))")
+        }
+        #expect(problem([0xFF, 0xD8, 0x00, 0xE0]) == "not a readable JPEG (it starts as a JPEG does, then its signature is damaged) — the file is damaged; save it again")
+        // Damaged image data decodes with libjpeg's warnings to blocks of colour, read as
+        // digits ("1999" read "1000" at 99%): refused, not read.
+        var tables = good
+        for i in stride(from: good.count / 3, to: good.count / 2, by: 7) { tables[i] = 0xFF }
+        #expect(problem(tables).hasSuffix("— the file is damaged; save it again"), "\(problem(tables))")
+        let scan = (2..<(good.count - 1)).first { good[$0] == 0xFF && good[$0 + 1] == 0xDA }!
+        let data = scan + 2 + (Int(good[scan + 2]) << 8 | Int(good[scan + 3]))   // past the scan's header
         var corrupt = good
-        for i in stride(from: good.count / 3, to: good.count - 2, by: 7) { corrupt[i] = 0xFF }
+        for i in stride(from: data + 4, to: good.count - 2, by: 9) { corrupt[i] = 0xFF }
         let p = problem(corrupt)
-        #expect(p == "decoded" || p.hasPrefix("damaged JPEG data") || p.hasPrefix("not a readable JPEG"), "\(p)")
+        #expect(p.hasPrefix("damaged JPEG data (libjpeg: Corrupt JPEG data") && p.hasSuffix("— the file is damaged; save it again"), "\(p)")
         for problem in [problem(Array(good.prefix(good.count / 2))), problem([0xFF, 0xD8, 0xFF])] { #expect(!problem.contains("\n")) }
     }
 
@@ -162,9 +176,20 @@ import CZlib
         }
         // Empty, it says so whatever its name (libpng said "invalid argument" for x.png).
         for name in ["x", "x.png", "x.jpg"] {
-            #expect(throws: IOError(name, "not a PNG or JPEG picture (the file is empty) — save it as PNG or JPEG")) {
+            #expect(throws: IOError(name, "not a PNG or JPEG picture (the file is empty) — copy or save it again")) {
                 try ImageFile.decode([], name: name)
             }
+        }
+        // The start of a PNG and no more is cut short; a PNG's signature with its first
+        // byte damaged is damaged ("it starts with bytes 89 50 4e 47, not a PNG" named
+        // a PNG's own first bytes).
+        #expect(throws: IOError("x.png", "not a readable PNG (it ends after 4 bytes, inside the PNG signature) — the file is cut short; copy or save it again")) {
+            try ImageFile.decode(Array(png.prefix(4)), name: "x.png")
+        }
+        var flipped = png
+        flipped[0] = 0x76
+        #expect(throws: IOError("x.png", "not a readable PNG (it starts as a PNG does, then its signature is damaged) — the file is damaged; save it again")) {
+            try ImageFile.decode(flipped, name: "x.png")
         }
     }
 
