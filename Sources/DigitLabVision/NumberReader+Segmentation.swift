@@ -135,21 +135,6 @@ extension Analysis {
             whole = nil
             unheard.insert(.judge)
         }
-        // A stroke standing alone, uncut, upright, most of the line's height and as thick
-        // as the pen, is a 1: it cannot be two digits that touch, and it is no cut-off
-        // piece of one. The judge learnt from slices cut through digits, which are such
-        // bars, and doubted every straight 1 ("101", "2021" drawn with a ruler or on the
-        // pad). Not a hairline beside fat writing (its ink per row under a third of the pen's
-        // width; such 1s measure 0.5 and more, box sides 0.07): the side of a form's box,
-        // left by the line removal, is no digit, and the judge's doubt keeps it out ("77"
-        // was read "177").
-        if whole != nil {
-            for (n, seg) in segments.enumerated() where bounds[seg.from].cut == nil && bounds[seg.to].cut == nil
-                && seg.owns.count == 1 && Float(seg.box.height) >= 0.65 * lineHeight && 5 * seg.box.width <= 2 * seg.box.height
-                && seg.mass / Float(seg.box.height) >= 0.35 * map.strokeWidth {
-                whole![n] = 1
-            }
-        }
         var score = [Float](repeating: -.infinity, count: segments.count)
         var answer = [(label: Int, probability: Float)](repeating: (0, 0), count: segments.count)
         // A broken network (NaN or infinite answers) must be said to be broken, not read
