@@ -23,7 +23,7 @@ ink and paper, some nearly equal in brightness), strokes (very thin or very thic
 chalk (light on dark). Numbers of 2-10 digits: spaced, tight, touching, long, form, ruled.
 
 `--set others`: handwriting that is not MNIST — the UCI optical digits bundled with
-scikit-learn (43 other writers, but only 8x8) and the handwriting fonts Debian packages
+scikit-learn (the UCI test set: 13 other writers, only 8x8) and the handwriting fonts Debian packages
 (fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver fonts-humor-sans
 fonts-ecolier-court fonts-dancingscript fonts-comic-neue fonts-cabinsketch): closed 4s,
 crossed 7s, serif 1s, cursive shapes. `--set others-dev` is made the same way (seed 4)
