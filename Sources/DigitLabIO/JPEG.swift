@@ -23,6 +23,12 @@ public enum JPEG {
         }
         let pixels = header.width * header.height
         guard pixels <= maxSourcePixels else {
+            // Even a blank JPEG costs a few bits for each 8x8 block of each channel, about
+            // a byte per 128 pixels: a claim of 65535x65535 in 16 KB is a damaged header,
+            // which no shrinking can mend (an attacker's file was told to shrink).
+            if bytes.count < pixels / 1000 {
+                throw IOError(name, "JPEG claims \(header.width)x\(header.height) pixels in only \(bytes.count) bytes — its header is damaged; save it again")
+            }
             throw IOError(name, "JPEG claims \(header.width)x\(header.height) pixels — too large for a digit picture (at most \(maxSourcePixels / 1_000_000) megapixels); shrink it")
         }
         let coefficientBytes = pixels * max(1, header.components) * 2

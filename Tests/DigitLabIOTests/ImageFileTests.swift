@@ -117,8 +117,14 @@ import CZlib
         }
         // SOF0: FF C0, length (2), precision (1), height (2), width (2).
         bytes[sof + 5] = 0xEA; bytes[sof + 6] = 0x60; bytes[sof + 7] = 0xEA; bytes[sof + 8] = 0x60
-        #expect(throws: IOError("big.jpg", "JPEG claims 60000x60000 pixels — too large for a digit picture (at most 100 megapixels); shrink it")) {
+        // In a few hundred bytes such a claim is a damaged header, not a photo to shrink.
+        #expect(throws: IOError("big.jpg", "JPEG claims 60000x60000 pixels in only \(bytes.count) bytes — its header is damaged; save it again")) {
             try ImageFile.decode(bytes, name: "big.jpg")
+        }
+        // 12000 x 12000 in 150 KB (what follows the image's end is not read): a photo.
+        bytes[sof + 5] = 0x2E; bytes[sof + 6] = 0xE0; bytes[sof + 7] = 0x2E; bytes[sof + 8] = 0xE0
+        #expect(throws: IOError("big.jpg", "JPEG claims 12000x12000 pixels — too large for a digit picture (at most 100 megapixels); shrink it")) {
+            try ImageFile.decode(bytes + [UInt8](repeating: 0, count: 150_000), name: "big.jpg")
         }
         bytes[sof + 1] = 0xC2 // progressive
         bytes[sof + 5] = 0x1F; bytes[sof + 6] = 0x40; bytes[sof + 7] = 0x1F; bytes[sof + 8] = 0x40 // 8000 x 8000
