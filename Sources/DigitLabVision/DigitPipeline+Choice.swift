@@ -197,20 +197,26 @@ extension Analysis {
     /// The box of each hole in the ink of components `chosen` within `b`, at least
     /// `minimumPieceArea` large (working coordinates).
     func enclosedPaper(_ chosen: Set<Int32>, in b: Box) -> [Box] {
-        let (w, h) = (b.width + 2, b.height + 2)   // a ring of paper round the box
-        var ink = [Bool](repeating: false, count: w * h)
+        var ink = [Bool](repeating: false, count: b.width * b.height)
         for y in 0..<b.height { for x in 0..<b.width {
             let l = components.labels[(b.y + y) * width + b.x + x]
-            ink[(y + 1) * w + x + 1] = l != 0 && chosen.contains(l)
+            ink[y * b.width + x] = l != 0 && chosen.contains(l)
         } }
-        // Paper regions, 4-connected (ink is 8-connected, so paper does not leak through
-        // a diagonal stroke); the one touching the ring is outside.
-        var seen = [Bool](repeating: false, count: w * h)
+        return Self.enclosedPaper(ink, width: b.width, height: b.height, minimumArea: minimumPieceArea)
+            .map { Box(x: b.x + $0.x, y: b.y + $0.y, width: $0.width, height: $0.height) }
+    }
+
+    /// The box of each region of paper a mask of ink encloses, at least `minimumArea`
+    /// pixels: paper 4-connected (ink is 8-connected, so paper does not leak through a
+    /// diagonal stroke), not reaching the mask's edge. Holes in a digit's ink, and the
+    /// loops a thickened digit must keep (`frame`).
+    static func enclosedPaper(_ ink: [Bool], width w: Int, height h: Int, minimumArea: Int) -> [Box] {
+        var seen = ink
         var found = [Box]()
         var stack = [Int]()
-        for start in 0..<(w * h) where !ink[start] && !seen[start] {
+        for start in 0..<(w * h) where !seen[start] {
             var area = 0
-            var outside = false
+            var open = false
             var (x0, y0, x1, y1) = (w, h, -1, -1)
             seen[start] = true
             stack.append(start)
@@ -218,16 +224,13 @@ extension Analysis {
                 area += 1
                 let (x, y) = (i % w, i / w)
                 (x0, y0, x1, y1) = (min(x0, x), min(y0, y), max(x1, x), max(y1, y))
-                if x == 0 || y == 0 || x == w - 1 || y == h - 1 { outside = true }
-                for j in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] where j >= 0 && !ink[j] && !seen[j] {
+                if x == 0 || y == 0 || x == w - 1 || y == h - 1 { open = true }
+                for j in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] where j >= 0 && !seen[j] {
                     seen[j] = true
                     stack.append(j)
                 }
             }
-            // Less the ring: in the picture, x0 - 1 columns right of the box's left edge.
-            if !outside && area >= minimumPieceArea {
-                found.append(Box(x: b.x + x0 - 1, y: b.y + y0 - 1, width: x1 - x0 + 1, height: y1 - y0 + 1))
-            }
+            if !open && area >= minimumArea { found.append(Box(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)) }
         }
         return found
     }

@@ -60,12 +60,12 @@ extension Analysis {
             // a narrow 8) closed up under MNIST's pen, and the 8 was read as 0. A loop
             // counts from three pixels of the 20 px frame, and must keep two of them.
             let pixel = (longer / 20) * (longer / 20)
-            let loops = keepingLoops ? Self.loops(inside, width: cw, height: ch, minimumArea: Int(3 * pixel)) : 0
+            let loops = keepingLoops ? Self.enclosedPaper(inside, width: cw, height: ch, minimumArea: Int(3 * pixel)).count : 0
             var r = Int(((t.aim - measured) / 2 * longer / 20).rounded())
             while r >= 1 {
                 let thick = padded(crop, by: r).maxFilter(radius: r)
-                if loops == 0 || Self.loops(thick.values.map { $0 >= 0.5 }, width: thick.width, height: thick.height,
-                                            minimumArea: max(1, Int(2 * pixel))) >= loops {
+                if loops == 0 || Self.enclosedPaper(thick.values.map { $0 >= 0.5 }, width: thick.width, height: thick.height,
+                                                    minimumArea: max(1, Int(2 * pixel))).count >= loops {
                     evened = thick; note = "strokes thickened"; break
                 }
                 r -= max(1, r / 4)
@@ -121,29 +121,6 @@ extension Analysis {
         } }
         guard x1 >= x0 else { return p }
         return p.cropped(x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1)
-    }
-
-    /// How many loops a mask of ink has: regions of paper it encloses (4-connected, not
-    /// reaching the edge) of at least `minimumArea` pixels.
-    static func loops(_ ink: [Bool], width w: Int, height h: Int, minimumArea: Int) -> Int {
-        var seen = ink
-        var (count, stack) = (0, [Int]())
-        for start in 0..<(w * h) where !seen[start] {
-            var (area, open) = (0, false)
-            seen[start] = true
-            stack.append(start)
-            while let i = stack.popLast() {
-                area += 1
-                let (x, y) = (i % w, i / w)
-                if x == 0 || y == 0 || x == w - 1 || y == h - 1 { open = true }
-                for j in [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1] where j >= 0 && !seen[j] {
-                    seen[j] = true
-                    stack.append(j)
-                }
-            }
-            if !open && area >= minimumArea { count += 1 }
-        }
-        return count
     }
 
     /// The typical stroke width of a mask: for each ink pixel the shorter of its

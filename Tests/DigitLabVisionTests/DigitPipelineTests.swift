@@ -98,7 +98,7 @@ import DigitLabIO
         let pixels = grey(ink, width: Int(width), height: Int(height), paper: 240, inkLevel: 20)
         let r = try DigitPipeline.run(RasterImage(width: Int(width), height: Int(height), channels: 1, pixels: pixels))
         expectMNISTLike(r, "thin 8")
-        let loops = Analysis.loops(r.pixels.map { $0 >= 128 }, width: 28, height: 28, minimumArea: 1)
+        let loops = Analysis.enclosedPaper(r.pixels.map { $0 >= 128 }, width: 28, height: 28, minimumArea: 1).count
         #expect(loops == 2, "the 8 keeps both loops at 28x28: \(loops)")
     }
 
