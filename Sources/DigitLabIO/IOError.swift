@@ -15,6 +15,12 @@ public struct IOError: Error, Equatable, CustomStringConvertible {
 }
 
 extension IOError {
+    /// What to do about a picture or data file that stops early (a download or a copy
+    /// that did not finish), and about one whose bytes are wrong: said the same way by
+    /// every decoder, rather than "check it is a PNG file" for a PNG cut short.
+    static let cutShort = "the file is cut short; copy or save it again"
+    static let damaged = "the file is damaged; save it again"
+
     /// A file that is not there; when a name in its folder is close to the one given (a
     /// typo), that name is offered: "mnie: cannot open the file (missing or unreadable)
     /// — did you mean mine?" A symbolic link whose target is not there is said to be one

@@ -71,8 +71,8 @@ public enum ImageFile {
             // 4e 47, not a PNG" named a PNG's own first bytes).
             if let (kind, cutShort) = damagedSignature(bytes) {
                 throw IOError(name, cutShort
-                    ? "not a readable \(kind) (it ends after \(bytes.count) byte\(bytes.count == 1 ? "" : "s"), inside the \(kind) signature) — the file is cut short; copy or save it again"
-                    : "not a readable \(kind) (it starts as a \(kind) does, then its signature is damaged) — the file is damaged; save it again")
+                    ? "not a readable \(kind) (it ends after \(bytes.count) byte\(bytes.count == 1 ? "" : "s"), inside the \(kind) signature) — \(IOError.cutShort)"
+                    : "not a readable \(kind) (it starts as a \(kind) does, then its signature is damaged) — \(IOError.damaged)")
             }
             // Named as one but not one: said in the words of the format named, with what
             // it is instead (libpng's own was "Not a PNG file" for a text file).
@@ -88,7 +88,7 @@ public enum ImageFile {
     /// "PNG" or "JPEG" when the bytes begin as one (two bytes at least, or all of a
     /// shorter file; or "PNG" after one damaged byte) without being one; whether they
     /// simply stop (cut short).
-    static func damagedSignature(_ b: [UInt8]) -> (String, Bool)? {
+    static func damagedSignature(_ b: [UInt8]) -> (kind: String, cutShort: Bool)? {
         guard !b.isEmpty else { return nil }
         let signatures: [(String, [UInt8])] = [("PNG", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), ("JPEG", [0xFF, 0xD8, 0xFF])]
         for (kind, signature) in signatures where b.count < signature.count && signature.starts(with: b) { return (kind, true) }

@@ -16,9 +16,7 @@ public enum JPEG {
 
     public static func decode(_ bytes: [UInt8], name: String, maxPixels: Int = ImageFile.maxPixels) throws(IOError) -> RasterImage {
         guard let header = header(bytes), header.width > 0, header.height > 0 else {
-            if endsBeforeImageData(bytes) {
-                throw IOError(name, "not a readable JPEG (it ends after \(bytes.count) bytes, before its picture begins) — the file is cut short; copy or save it again")
-            }
+            if endsBeforeImageData(bytes) { throw cutBeforeImageData(bytes, name) }
             throw IOError(name, "not a readable JPEG (no frame header before the image data) — check it is a JPEG file")
         }
         let pixels = header.width * header.height
@@ -42,10 +40,7 @@ public enum JPEG {
             tjDecompressHeader3(handle, $0.baseAddress, UInt(bytes.count), &w, &h, &subsampling, &colorspace)
         }
         guard read == 0, w > 0, h > 0 else {
-            if endsBeforeImageData(bytes) {
-                throw IOError(name, "not a readable JPEG (it ends after \(bytes.count) bytes, before its picture begins) — the file is cut short; copy or save it again")
-            }
-            throw failure(handle, name, "not a readable JPEG")
+            throw endsBeforeImageData(bytes) ? cutBeforeImageData(bytes, name) : failure(handle, name, "not a readable JPEG")
         }
         guard colorspace != Int32(TJCS_CMYK.rawValue), colorspace != Int32(TJCS_YCCK.rawValue) else {
             throw IOError(name, "a CMYK JPEG (print colours) — save it as an ordinary RGB JPEG or a PNG")
@@ -69,10 +64,10 @@ public enum JPEG {
             // ("1999" with flipped bytes read "1000" at 99%, no word said). Only stray bytes
             // between segments, which some cameras write, leave the picture whole.
             let message = errorText(handle)
-            let harmless = message.contains("extraneous bytes") || !message.contains("Corrupt JPEG data")
-            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") || !harmless {
-                let advice = message.contains("Premature end") ? "the file is cut short; copy or save it again" : "the file is damaged; save it again"
-                throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — \(advice)")
+            let cutShort = message.contains("Premature end")
+            let corrupt = message.contains("Corrupt JPEG data") && !message.contains("extraneous bytes")
+            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || cutShort || corrupt {
+                throw IOError(name, "damaged JPEG data (libjpeg: \(message)) — \(cutShort ? IOError.cutShort : IOError.damaged)")
             }
         }
         var image = RasterImage(width: sw, height: sh, channels: channels, pixels: out).fromSource(width: Int(w), height: Int(h))
@@ -134,12 +129,16 @@ public enum JPEG {
         return true
     }
 
+    static func cutBeforeImageData(_ bytes: [UInt8], _ name: String) -> IOError {
+        IOError(name, "not a readable JPEG (it ends after \(bytes.count) bytes, before its picture begins) — \(IOError.cutShort)")
+    }
+
     static func failure(_ handle: tjhandle, _ name: String, _ what: String) -> IOError {
         let message = errorText(handle)
         // A file whose frame header we read but whose scan never starts was cut short.
         let cutShort = message.contains("missing SOS") || message.contains("Premature end")
         // It began as a JPEG does (that is how it was told from a PNG): what libjpeg
         // cannot read in it is damage, not another format.
-        return IOError(name, "\(what) (libjpeg: \(message)) — \(cutShort ? "the file is cut short; copy or save it again" : "the file is damaged; save it again")")
+        return IOError(name, "\(what) (libjpeg: \(message)) — \(cutShort ? IOError.cutShort : IOError.damaged)")
     }
 }

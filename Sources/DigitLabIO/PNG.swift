@@ -178,8 +178,8 @@ public enum PNG {
     /// looking at the wrong thing. Anything else may not be a PNG at all.
     static func advice(for what: String, libpng message: String) -> String {
         let cutShort = ["end of data", "Not enough", "too short", "truncated"].contains { message.contains($0) }
-        if cutShort { return "the file is cut short; copy or save it again" }
-        if what == "damaged PNG data" || message.contains("CRC error") { return "the file is damaged; save it again" }
+        if cutShort { return IOError.cutShort }
+        if what == "damaged PNG data" || message.contains("CRC error") { return IOError.damaged }
         return "check it is a PNG file"
     }
 }
